@@ -1,0 +1,16 @@
+/**
+ * The signing core: pure TypeScript, no n8n imports. The nodes are thin
+ * adapters over what is exported here.
+ */
+export * from './batching';
+export * from './delivery';
+export * from './encoding';
+export * from './headers';
+export * from './reasons';
+export * from './retry';
+export * from './schemes/catalog';
+export * from './schemes/generic';
+export * from './schemes/types';
+export * from './secrets';
+export * from './sign';
+export * from './verify';

@@ -1,0 +1,47 @@
+/**
+ * Why verify() said no. Stable strings: they appear in the trigger's
+ * "Rejected" output and in users' IF nodes, so never rename one.
+ */
+export type RejectionReason =
+	/** The configuration holds no secret: nothing can be verified, so nothing is accepted. */
+	| 'no_secret'
+	/** A configured secret does not decode in its format (e.g. not valid base64). */
+	| 'invalid_secret'
+	/** The scheme signs the URL or method and the caller did not pass it. */
+	| 'missing_request_context'
+	| 'missing_header'
+	| 'duplicate_header'
+	/** Present but unreadable: wrong prefix, not hex/base64, wrong digest length, bad syntax. */
+	| 'malformed_header'
+	| 'timestamp_missing'
+	| 'timestamp_malformed'
+	| 'timestamp_too_old'
+	| 'timestamp_too_new'
+	| 'signature_mismatch'
+	/** Verification could not run at all: a defect or an impossible hand-built scheme. */
+	| 'verifier_error';
+
+export const REJECTION_REASONS: readonly RejectionReason[] = [
+	'no_secret',
+	'invalid_secret',
+	'missing_request_context',
+	'missing_header',
+	'duplicate_header',
+	'malformed_header',
+	'timestamp_missing',
+	'timestamp_malformed',
+	'timestamp_too_old',
+	'timestamp_too_new',
+	'signature_mismatch',
+	'verifier_error',
+];
+
+/** Reasons that point at our own configuration rather than at the caller. */
+export function isConfigurationProblem(reason: RejectionReason): boolean {
+	return (
+		reason === 'no_secret' ||
+		reason === 'invalid_secret' ||
+		reason === 'missing_request_context' ||
+		reason === 'verifier_error'
+	);
+}

@@ -1,0 +1,111 @@
+import { readHeader, type HeaderBag } from './headers';
+
+export interface RetryPolicy {
+	/**
+	 * Waits before the 2nd, 3rd, … attempt, in seconds. Attempts in all: one
+	 * more than there are delays. Smarter Launch's schedule is the default.
+	 */
+	readonly delaysSeconds: readonly number[];
+	/**
+	 * Retry 3xx and 4xx answers other than 408, 410 and 429. On by default,
+	 * because the systems we model retry any non-2xx answer; turn it off when
+	 * a 4xx means "this request will never be accepted".
+	 */
+	readonly retryClientErrors: boolean;
+	/** Longest wait a Retry-After header can ask for; longer asks are cut to this. */
+	readonly retryAfterCapSeconds: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	delaysSeconds: [10, 100],
+	retryClientErrors: true,
+	retryAfterCapSeconds: 300,
+};
+
+/** What one attempt produced. `send` implementations return this and never throw. */
+export type AttemptOutcome =
+	| {
+			readonly kind: 'response';
+			readonly status: number;
+			readonly headers: HeaderBag;
+			/** The answer's body, already cut to a size fit for reporting. */
+			readonly body?: string;
+	  }
+	| {
+			readonly kind: 'error';
+			/** timeout, connection refused / reset, DNS, TLS, …: all retried. */
+			readonly code: string;
+			readonly message: string;
+	  };
+
+export type Verdict = 'delivered' | 'retry' | 'give-up';
+
+export interface Classification {
+	readonly verdict: Verdict;
+	/** One line for the delivery record. */
+	readonly why: string;
+}
+
+export function classifyOutcome(outcome: AttemptOutcome, policy: RetryPolicy): Classification {
+	if (outcome.kind === 'error') {
+		return { verdict: 'retry', why: `${outcome.code}: ${outcome.message}` };
+	}
+	const { status } = outcome;
+	if (status >= 200 && status <= 299) return { verdict: 'delivered', why: `answered ${status}` };
+	if (status === 410) {
+		// Standard Webhooks: 410 Gone means the endpoint is gone for good.
+		return { verdict: 'give-up', why: 'answered 410 Gone: the receiver asked not to be called again' };
+	}
+	if (status === 408 || status === 429 || status >= 500) {
+		return { verdict: 'retry', why: `answered ${status}` };
+	}
+	const what = status >= 300 && status <= 399 ? `answered ${status} (redirects are not followed)` : `answered ${status}`;
+	return policy.retryClientErrors
+		? { verdict: 'retry', why: what }
+		: { verdict: 'give-up', why: `${what}; 3xx/4xx answers are not retried` };
+}
+
+/**
+ * The wait a Retry-After header asks for, in ms: delay-seconds or an HTTP
+ * date (RFC 9110 §10.2.3). Undefined when absent or unreadable; a date in
+ * the past asks for no wait.
+ */
+export function parseRetryAfter(headers: HeaderBag, now: Date): number | undefined {
+	const header = readHeader(headers, 'retry-after');
+	if (header.found !== 'one') return undefined;
+	const value = header.value.trim();
+	if (/^\d+$/.test(value)) return Number(value) * 1000;
+	const date = Date.parse(value);
+	if (Number.isNaN(date) || !/[a-z]/i.test(value)) return undefined;
+	return Math.max(0, date - now.getTime());
+}
+
+/**
+ * How long to wait before attempt `nextAttempt` (2 = the first retry), or
+ * undefined when the schedule is used up. A Retry-After longer than the
+ * scheduled wait is honoured, up to the cap; a shorter one does not hurry us.
+ */
+export function delayBeforeAttempt(
+	nextAttempt: number,
+	outcome: AttemptOutcome,
+	policy: RetryPolicy,
+	now: Date,
+): number | undefined {
+	const scheduled = policy.delaysSeconds[nextAttempt - 2];
+	if (scheduled === undefined) return undefined;
+	const asked = outcome.kind === 'response' ? parseRetryAfter(outcome.headers, now) : undefined;
+	const capped = asked === undefined ? 0 : Math.min(asked, policy.retryAfterCapSeconds * 1000);
+	return Math.max(scheduled * 1000, capped);
+}
+
+/** Why a schedule cannot be used, or undefined if it can. */
+export function describeRetryPolicyProblem(policy: RetryPolicy): string | undefined {
+	if (policy.delaysSeconds.length > 10) return 'At most 10 retries can be scheduled';
+	if (policy.delaysSeconds.some((delay) => !Number.isFinite(delay) || delay < 0 || delay > 3600)) {
+		return 'Retry delays must be numbers of seconds from 0 to 3600';
+	}
+	if (!Number.isFinite(policy.retryAfterCapSeconds) || policy.retryAfterCapSeconds < 0) {
+		return 'The Retry-After cap must be a number of seconds, 0 or more';
+	}
+	return undefined;
+}

@@ -1,0 +1,303 @@
+import type { SchemeDefinition, SignedPart } from './types';
+
+const body: SignedPart = { kind: 'body' };
+const timestamp: SignedPart = { kind: 'timestamp' };
+const id: SignedPart = { kind: 'id' };
+const lit = (text: string): SignedPart => ({ kind: 'literal', text });
+
+/** The id.timestamp.body content shared by Standard Webhooks and Svix. */
+const idDotTimestampDotBody: readonly SignedPart[] = [id, lit('.'), timestamp, lit('.'), body];
+
+export const STANDARD_WEBHOOKS: SchemeDefinition = {
+	id: 'standardWebhooks',
+	name: 'Standard Webhooks',
+	description: 'webhook-id, webhook-timestamp, webhook-signature: v1,<base64> of id.timestamp.body',
+	signatureHeader: 'webhook-signature',
+	algorithm: 'sha256',
+	digestEncoding: 'base64',
+	signatureFormat: { style: 'versioned-list', version: 'v1' },
+	secretEncoding: 'whsec',
+	signedContent: idDotTimestampDotBody,
+	timestamp: { in: 'header', header: 'webhook-timestamp', format: 'unix-seconds' },
+	idHeader: 'webhook-id',
+	toleranceSeconds: 300,
+	docsUrl: 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
+};
+
+export const SVIX: SchemeDefinition = {
+	...STANDARD_WEBHOOKS,
+	id: 'svix',
+	name: 'Svix',
+	description: 'svix-id, svix-timestamp, svix-signature: v1,<base64> of id.timestamp.body',
+	signatureHeader: 'svix-signature',
+	timestamp: { in: 'header', header: 'svix-timestamp', format: 'unix-seconds' },
+	idHeader: 'svix-id',
+	docsUrl: 'https://docs.svix.com/receiving/verifying-payloads/how-manual',
+};
+
+export const STRIPE: SchemeDefinition = {
+	id: 'stripe',
+	name: 'Stripe',
+	description: 'Stripe-Signature: t=<unix>,v1=<hex> of t.body; the whsec_ secret is used as text',
+	signatureHeader: 'Stripe-Signature',
+	algorithm: 'sha256',
+	digestEncoding: 'hex',
+	signatureFormat: { style: 'key-value', pairSeparator: ',', timestampKey: 't', signatureKey: 'v1' },
+	secretEncoding: 'text',
+	signedContent: [timestamp, lit('.'), body],
+	timestamp: { in: 'signature-header', format: 'unix-seconds' },
+	toleranceSeconds: 300,
+	docsUrl: 'https://docs.stripe.com/webhooks',
+};
+
+export const GITHUB: SchemeDefinition = {
+	id: 'github',
+	name: 'GitHub',
+	description: 'X-Hub-Signature-256: sha256=<hex> of the body',
+	signatureHeader: 'X-Hub-Signature-256',
+	algorithm: 'sha256',
+	digestEncoding: 'hex',
+	signatureFormat: { style: 'plain', prefix: 'sha256=' },
+	secretEncoding: 'text',
+	signedContent: [body],
+	idHeader: 'X-GitHub-Delivery',
+	eventHeader: 'X-GitHub-Event',
+	docsUrl: 'https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries',
+};
+
+export const SHOPIFY: SchemeDefinition = {
+	id: 'shopify',
+	name: 'Shopify',
+	description: 'X-Shopify-Hmac-Sha256: <base64> of the body',
+	signatureHeader: 'X-Shopify-Hmac-Sha256',
+	algorithm: 'sha256',
+	digestEncoding: 'base64',
+	signatureFormat: { style: 'plain', prefix: '' },
+	secretEncoding: 'text',
+	signedContent: [body],
+	idHeader: 'X-Shopify-Webhook-Id',
+	eventHeader: 'X-Shopify-Topic',
+	docsUrl: 'https://shopify.dev/docs/apps/build/webhooks/verify-deliveries',
+};
+
+export const SLACK: SchemeDefinition = {
+	id: 'slack',
+	name: 'Slack',
+	description: 'X-Slack-Signature: v0=<hex> of v0:timestamp:body; X-Slack-Request-Timestamp',
+	signatureHeader: 'X-Slack-Signature',
+	algorithm: 'sha256',
+	digestEncoding: 'hex',
+	signatureFormat: { style: 'plain', prefix: 'v0=' },
+	secretEncoding: 'text',
+	signedContent: [lit('v0:'), timestamp, lit(':'), body],
+	timestamp: { in: 'header', header: 'X-Slack-Request-Timestamp', format: 'unix-seconds' },
+	toleranceSeconds: 300,
+	docsUrl: 'https://api.slack.com/authentication/verifying-requests-from-slack',
+};
+
+export const ZOOM: SchemeDefinition = {
+	...SLACK,
+	id: 'zoom',
+	name: 'Zoom',
+	description: 'x-zm-signature: v0=<hex> of v0:timestamp:body; x-zm-request-timestamp',
+	signatureHeader: 'x-zm-signature',
+	timestamp: { in: 'header', header: 'x-zm-request-timestamp', format: 'unix-seconds' },
+	docsUrl: 'https://developers.zoom.us/docs/api/webhooks/',
+};
+
+export const TYPEFORM: SchemeDefinition = {
+	id: 'typeform',
+	name: 'Typeform',
+	description: 'Typeform-Signature: sha256=<base64> of the body',
+	signatureHeader: 'Typeform-Signature',
+	algorithm: 'sha256',
+	digestEncoding: 'base64',
+	signatureFormat: { style: 'plain', prefix: 'sha256=' },
+	secretEncoding: 'text',
+	signedContent: [body],
+	docsUrl: 'https://www.typeform.com/developers/webhooks/secure-your-webhooks/',
+};
+
+export const LINEAR: SchemeDefinition = {
+	id: 'linear',
+	name: 'Linear',
+	description: 'Linear-Signature: <hex> of the body; webhookTimestamp (ms) inside the body',
+	signatureHeader: 'Linear-Signature',
+	algorithm: 'sha256',
+	digestEncoding: 'hex',
+	signatureFormat: { style: 'plain', prefix: '' },
+	secretEncoding: 'text',
+	signedContent: [body],
+	timestamp: { in: 'body', field: 'webhookTimestamp', format: 'unix-ms' },
+	idHeader: 'Linear-Delivery',
+	eventHeader: 'Linear-Event',
+	toleranceSeconds: 60,
+	docsUrl: 'https://developers.linear.app/docs/graphql/webhooks',
+};
+
+export const PADDLE: SchemeDefinition = {
+	id: 'paddle',
+	name: 'Paddle Billing',
+	description: 'Paddle-Signature: ts=<unix>;h1=<hex> of ts:body',
+	signatureHeader: 'Paddle-Signature',
+	algorithm: 'sha256',
+	digestEncoding: 'hex',
+	signatureFormat: { style: 'key-value', pairSeparator: ';', timestampKey: 'ts', signatureKey: 'h1' },
+	secretEncoding: 'text',
+	signedContent: [timestamp, lit(':'), body],
+	timestamp: { in: 'signature-header', format: 'unix-seconds' },
+	// Paddle's SDK allows 5 s; that breaks on ordinary clock skew, so the
+	// default here is the common 300 s (tighten it in the node if you wish).
+	toleranceSeconds: 300,
+	docsUrl: 'https://developer.paddle.com/webhooks/signature-verification',
+};
+
+export const CALENDLY: SchemeDefinition = {
+	id: 'calendly',
+	name: 'Calendly',
+	description: 'Calendly-Webhook-Signature: t=<unix>,v1=<hex> of t.body',
+	signatureHeader: 'Calendly-Webhook-Signature',
+	algorithm: 'sha256',
+	digestEncoding: 'hex',
+	signatureFormat: { style: 'key-value', pairSeparator: ',', timestampKey: 't', signatureKey: 'v1' },
+	secretEncoding: 'text',
+	signedContent: [timestamp, lit('.'), body],
+	timestamp: { in: 'signature-header', format: 'unix-seconds' },
+	toleranceSeconds: 180,
+};
+
+export const INTERCOM: SchemeDefinition = {
+	id: 'intercom',
+	name: 'Intercom',
+	description: 'X-Hub-Signature: sha1=<hex> of the body (HMAC-SHA1)',
+	signatureHeader: 'X-Hub-Signature',
+	algorithm: 'sha1',
+	digestEncoding: 'hex',
+	signatureFormat: { style: 'plain', prefix: 'sha1=' },
+	secretEncoding: 'text',
+	signedContent: [body],
+};
+
+export const SQUARE: SchemeDefinition = {
+	id: 'square',
+	name: 'Square',
+	description: 'x-square-hmacsha256-signature: <base64> of notification URL + body',
+	signatureHeader: 'x-square-hmacsha256-signature',
+	algorithm: 'sha256',
+	digestEncoding: 'base64',
+	signatureFormat: { style: 'plain', prefix: '' },
+	secretEncoding: 'text',
+	signedContent: [{ kind: 'url' }, body],
+};
+
+export const HUBSPOT_V3: SchemeDefinition = {
+	id: 'hubspotV3',
+	name: 'HubSpot (v3)',
+	description: 'X-HubSpot-Signature-v3: <base64> of method + URL + body + timestamp (ms)',
+	signatureHeader: 'X-HubSpot-Signature-v3',
+	algorithm: 'sha256',
+	digestEncoding: 'base64',
+	signatureFormat: { style: 'plain', prefix: '' },
+	secretEncoding: 'text',
+	signedContent: [{ kind: 'method' }, { kind: 'url' }, body, timestamp],
+	timestamp: { in: 'header', header: 'X-HubSpot-Request-Timestamp', format: 'unix-ms' },
+	toleranceSeconds: 300,
+};
+
+// ---- The four seed systems -------------------------------------------------
+
+export const GOODFIT: SchemeDefinition = {
+	id: 'goodfit',
+	name: 'GoodFit',
+	description: 'x-goodfit-hmac-sha256: sha256=<hex> of the raw JSON body',
+	signatureHeader: 'x-goodfit-hmac-sha256',
+	algorithm: 'sha256',
+	digestEncoding: 'hex',
+	signatureFormat: { style: 'plain', prefix: 'sha256=' },
+	secretEncoding: 'text',
+	signedContent: [body],
+};
+
+/**
+ * Smarter Launch documents the digest (hex HMAC-SHA256 of the JSON body) but
+ * not the header it travels in, so the header name is a setting and this is
+ * only its default.
+ */
+export const SMARTER_LAUNCH: SchemeDefinition = {
+	id: 'smarterLaunch',
+	name: 'Smarter Launch',
+	description: '<hex> of the JSON body, in a header you name (the docs do not)',
+	signatureHeader: 'X-Signature',
+	algorithm: 'sha256',
+	digestEncoding: 'hex',
+	signatureFormat: { style: 'plain', prefix: '' },
+	secretEncoding: 'text',
+	signedContent: [body],
+};
+
+/**
+ * ConnectGain signs only the body. Its X-Webhook-Timestamp header is not
+ * signed, so the replay window uses the `timestamp` inside the signed
+ * {event, timestamp, data} envelope instead.
+ */
+export const CONNECTGAIN: SchemeDefinition = {
+	id: 'connectgain',
+	name: 'ConnectGain',
+	description: 'X-Webhook-Signature: <hex> of the {event, timestamp, data} body; X-Webhook-Event',
+	signatureHeader: 'X-Webhook-Signature',
+	algorithm: 'sha256',
+	digestEncoding: 'hex',
+	signatureFormat: { style: 'plain', prefix: '' },
+	secretEncoding: 'text',
+	signedContent: [body],
+	timestamp: { in: 'body', field: 'timestamp', format: 'iso8601', alsoHeader: 'X-Webhook-Timestamp' },
+	eventHeader: 'X-Webhook-Event',
+};
+
+/**
+ * Vinsight's docs say HMAC(key = secret, data = body), but their published
+ * test vector only reproduces with the two swapped. We sign as the vector does
+ * (it is the only concrete value published) and accept either order, which
+ * is no weaker: both need the secret.
+ */
+export const VINSIGHT: SchemeDefinition = {
+	id: 'vinsight',
+	name: 'Vinsight',
+	description: 'x-signature: <hex> HMAC-SHA256 as in Vinsight\'s published test vector',
+	signatureHeader: 'x-signature',
+	algorithm: 'sha256',
+	digestEncoding: 'hex',
+	signatureFormat: { style: 'plain', prefix: '' },
+	secretEncoding: 'text',
+	signedContent: [body],
+	keyOrders: ['content-as-key', 'secret-as-key'],
+	docsUrl: 'https://docs.vinsight.net/webhooks',
+};
+
+/** Every built-in scheme, in the order the editor lists them. */
+export const BUILT_IN_SCHEMES: readonly SchemeDefinition[] = [
+	STANDARD_WEBHOOKS,
+	SVIX,
+	GOODFIT,
+	SMARTER_LAUNCH,
+	CONNECTGAIN,
+	VINSIGHT,
+	GITHUB,
+	STRIPE,
+	SHOPIFY,
+	SLACK,
+	TYPEFORM,
+	LINEAR,
+	PADDLE,
+	CALENDLY,
+	ZOOM,
+	INTERCOM,
+	SQUARE,
+	HUBSPOT_V3,
+];
+
+const byId = new Map(BUILT_IN_SCHEMES.map((scheme) => [scheme.id, scheme]));
+
+export function findScheme(schemeId: string): SchemeDefinition | undefined {
+	return byId.get(schemeId);
+}

@@ -1,0 +1,102 @@
+import { describeHeaderProblem } from '../headers';
+import type {
+	DigestEncoding,
+	HashAlgorithm,
+	SchemeDefinition,
+	SecretEncoding,
+	SignedPart,
+	TimestampFormat,
+} from './types';
+
+/** What a user sets for a scheme we do not ship: every choice real systems make. */
+export interface GenericHmacSettings {
+	readonly signatureHeader: string;
+	readonly algorithm: HashAlgorithm;
+	readonly digestEncoding: DigestEncoding;
+	/** Written before the digest, e.g. `sha256=`; may be empty. */
+	readonly prefix: string;
+	/**
+	 * The signed content as a template: `{body}`, `{timestamp}`, `{id}`,
+	 * `{method}` and `{url}` stand for those values, anything else is literal.
+	 * Examples: `{body}`, `{timestamp}.{body}`, `v0:{timestamp}:{body}`.
+	 */
+	readonly signedContent: string;
+	readonly timestampHeader?: string;
+	readonly timestampFormat?: TimestampFormat;
+	readonly idHeader?: string;
+	readonly secretEncoding: SecretEncoding;
+	readonly toleranceSeconds?: number;
+}
+
+export type GenericSchemeResult = { ok: true; scheme: SchemeDefinition } | { ok: false; error: string };
+
+const PLACEHOLDER = /\{(body|timestamp|id|method|url)\}/g;
+
+/** Parses a signed-content template into parts, or says why it cannot be used. */
+export function parseSignedContent(template: string): { parts: SignedPart[] } | { error: string } {
+	const parts: SignedPart[] = [];
+	let last = 0;
+	for (const match of template.matchAll(PLACEHOLDER)) {
+		const index = match.index ?? 0;
+		if (index > last) parts.push({ kind: 'literal', text: template.slice(last, index) });
+		parts.push({ kind: match[1] as Exclude<SignedPart['kind'], 'literal'> });
+		last = index + match[0].length;
+	}
+	if (last < template.length) parts.push({ kind: 'literal', text: template.slice(last) });
+
+	const stray = parts.find((part) => part.kind === 'literal' && /[{}]/.test(part.text));
+	if (stray) {
+		return {
+			error:
+				'The signed content template has an unknown placeholder; use {body}, {timestamp}, {id}, {method} or {url}',
+		};
+	}
+	const bodies = parts.filter((part) => part.kind === 'body').length;
+	if (bodies !== 1) {
+		// A signature that does not cover the body proves nothing about it.
+		return { error: 'The signed content template must contain {body} exactly once' };
+	}
+	return { parts };
+}
+
+export function buildGenericScheme(settings: GenericHmacSettings): GenericSchemeResult {
+	const signatureHeader = settings.signatureHeader.trim();
+	if (signatureHeader === '') return { ok: false, error: 'Set the signature header name' };
+	for (const name of [signatureHeader, settings.timestampHeader?.trim(), settings.idHeader?.trim()]) {
+		const problem = name ? describeHeaderProblem(name, '') : undefined;
+		if (problem) return { ok: false, error: problem };
+	}
+
+	const parsed = parseSignedContent(settings.signedContent);
+	if ('error' in parsed) return { ok: false, error: parsed.error };
+	const uses = (kind: SignedPart['kind']) => parsed.parts.some((part) => part.kind === kind);
+
+	const timestampHeader = settings.timestampHeader?.trim() || undefined;
+	const idHeader = settings.idHeader?.trim() || undefined;
+	if (uses('timestamp') && !timestampHeader) {
+		return { ok: false, error: 'The signed content uses {timestamp}: set the timestamp header name' };
+	}
+	if (uses('id') && !idHeader) {
+		return { ok: false, error: 'The signed content uses {id}: set the id header name' };
+	}
+
+	return {
+		ok: true,
+		scheme: {
+			id: 'generic',
+			name: 'Generic HMAC',
+			description: `${signatureHeader}: ${settings.prefix}<${settings.digestEncoding}> HMAC-${settings.algorithm.toUpperCase()} of ${settings.signedContent}`,
+			signatureHeader,
+			algorithm: settings.algorithm,
+			digestEncoding: settings.digestEncoding,
+			signatureFormat: { style: 'plain', prefix: settings.prefix },
+			secretEncoding: settings.secretEncoding,
+			signedContent: parsed.parts,
+			timestamp: timestampHeader
+				? { in: 'header', header: timestampHeader, format: settings.timestampFormat ?? 'unix-seconds' }
+				: undefined,
+			idHeader,
+			toleranceSeconds: settings.toleranceSeconds,
+		},
+	};
+}

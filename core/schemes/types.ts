@@ -1,0 +1,90 @@
+/**
+ * A signing scheme is data, not code: everything sign() and verify() need to
+ * know about a provider's format is written here, so adding a provider means
+ * adding one object to the catalog and its known-answer vectors to the tests.
+ */
+
+export type HashAlgorithm = 'sha1' | 'sha256' | 'sha512';
+
+/** How the digest bytes are written in the header. */
+export type DigestEncoding = 'hex' | 'base64';
+
+/**
+ * How the secret the user pasted becomes the HMAC key.
+ * - text:   its UTF-8 bytes (GitHub, Stripe's `whsec_…`, Slack's hex-looking secret)
+ * - hex:    hex-decoded
+ * - base64: base64-decoded
+ * - whsec:  Standard Webhooks / Svix: strip an optional `whsec_` prefix, base64-decode the rest
+ */
+export type SecretEncoding = 'text' | 'hex' | 'base64' | 'whsec';
+
+export type TimestampFormat = 'unix-seconds' | 'unix-ms' | 'iso8601';
+
+/** One piece of the byte string that is signed, in order. */
+export type SignedPart =
+	| { kind: 'body' }
+	| { kind: 'timestamp' }
+	| { kind: 'id' }
+	| { kind: 'method' }
+	| { kind: 'url' }
+	| { kind: 'literal'; text: string };
+
+/** How the signature(s) are written in the signature header. */
+export type SignatureFormat =
+	/** `<prefix><digest>`, one signature: `sha256=9f86…` */
+	| { style: 'plain'; prefix: string }
+	/** Standard Webhooks: `v1,<digest> v1,<digest>`; other versions are skipped. */
+	| { style: 'versioned-list'; version: string }
+	/**
+	 * Stripe-like: `t=<ts>,v1=<digest>,v1=<digest>`; the timestamp travels in the
+	 * same header. Keys other than the two named here (e.g. Stripe's `v0`) are
+	 * ignored, so a downgrade to a weaker version is impossible.
+	 */
+	| { style: 'key-value'; pairSeparator: string; timestampKey: string; signatureKey: string };
+
+/** Where the timestamp travels and how it is written. */
+export type TimestampSource =
+	/** A header of its own. */
+	| { in: 'header'; header: string; format: TimestampFormat }
+	/** Inside the signature header (key-value style). */
+	| { in: 'signature-header'; format: TimestampFormat }
+	/**
+	 * A top-level field of the JSON body, covered by the signature because the
+	 * body is. The sender puts it there; `alsoHeader` names an extra, unsigned
+	 * copy some providers send too (informational only, never trusted).
+	 */
+	| { in: 'body'; field: string; format: TimestampFormat; alsoHeader?: string };
+
+/**
+ * Which of the two HMAC inputs the secret is. Every provider but one uses the
+ * secret as the key. Vinsight's published test vector only reproduces with the
+ * signed content as the key and the secret as the message.
+ */
+export type KeyOrder = 'secret-as-key' | 'content-as-key';
+
+export interface SchemeDefinition {
+	/** Stable identifier, used in node parameters and workflow JSON. */
+	readonly id: string;
+	/** What users see in the editor. */
+	readonly name: string;
+	readonly signatureHeader: string;
+	readonly algorithm: HashAlgorithm;
+	readonly digestEncoding: DigestEncoding;
+	readonly signatureFormat: SignatureFormat;
+	/** How this provider's secrets are read, unless the credential says otherwise. */
+	readonly secretEncoding: SecretEncoding;
+	readonly signedContent: readonly SignedPart[];
+	readonly timestamp?: TimestampSource;
+	/** Header carrying the delivery id (signed only if signedContent has an id part). */
+	readonly idHeader?: string;
+	/** Header carrying the event name, where the provider sends one. */
+	readonly eventHeader?: string;
+	/** Orders accepted on verify; the first is the one sign() produces. */
+	readonly keyOrders?: readonly KeyOrder[];
+	/** Replay window the provider documents for its signed timestamp, in seconds. */
+	readonly toleranceSeconds?: number;
+	/** One line for the editor and the README. */
+	readonly description: string;
+	/** Where the provider documents the format. */
+	readonly docsUrl?: string;
+}

@@ -1,0 +1,105 @@
+import { decodeStrict } from './encoding';
+import type { SecretEncoding } from './schemes/types';
+
+export type SecretLabel = 'primary' | 'secondary';
+
+/**
+ * The secrets of one credential. Two are held so a secret can be rotated
+ * without downtime: the receiver accepts either while senders move over.
+ */
+export interface SecretSet {
+	readonly primary?: string;
+	readonly secondary?: string;
+	/** Overrides the scheme's own reading of the secret text. */
+	readonly encoding?: SecretEncoding;
+}
+
+export interface SigningKey {
+	readonly label: SecretLabel;
+	readonly key: Buffer;
+}
+
+export type KeysResult =
+	| { ok: true; keys: SigningKey[] }
+	| { ok: false; reason: 'no_secret' | 'invalid_secret'; detail: string };
+
+const WHSEC_PREFIX = 'whsec_';
+
+/** The HMAC key a secret stands for, or undefined when it is not valid in that encoding. */
+export function decodeSecret(secret: string, encoding: SecretEncoding): Buffer | undefined {
+	let key: Buffer | undefined;
+	switch (encoding) {
+		case 'text':
+			key = Buffer.from(secret, 'utf8');
+			break;
+		case 'hex':
+			key = decodeStrict(secret, 'hex');
+			break;
+		case 'base64':
+			key = decodeStrict(secret, 'base64');
+			break;
+		case 'whsec':
+			key = decodeStrict(
+				secret.startsWith(WHSEC_PREFIX) ? secret.slice(WHSEC_PREFIX.length) : secret,
+				'base64',
+			);
+			break;
+	}
+	return key && key.length > 0 ? key : undefined;
+}
+
+const ENCODING_NAMES: Record<SecretEncoding, string> = {
+	text: 'text',
+	hex: 'hex',
+	base64: 'base64',
+	whsec: 'Standard Webhooks (whsec_ + base64)',
+};
+
+/**
+ * Turns the configured secrets into HMAC keys, primary first. Empty entries
+ * are skipped; if none is left the answer is no_secret, never "accept".
+ * Messages name the secret (primary/secondary), never its value.
+ */
+export function resolveKeys(secrets: SecretSet, schemeEncoding: SecretEncoding): KeysResult {
+	const encoding = secrets.encoding ?? schemeEncoding;
+	const keys: SigningKey[] = [];
+	for (const label of ['primary', 'secondary'] as const) {
+		const value = secrets[label];
+		if (value === undefined || value === '') continue;
+		const key = decodeSecret(value, encoding);
+		if (!key) {
+			return {
+				ok: false,
+				reason: 'invalid_secret',
+				detail: `The ${label} secret is not valid ${ENCODING_NAMES[encoding]}`,
+			};
+		}
+		keys.push({ label, key });
+	}
+	if (keys.length === 0) {
+		return { ok: false, reason: 'no_secret', detail: 'No signing secret is configured' };
+	}
+	return { ok: true, keys };
+}
+
+/**
+ * What is wrong with a secret as typed into a credential, or undefined if
+ * nothing is. Used by the credential test, so a user learns at save time
+ * rather than at the first rejected call.
+ */
+export function describeSecretProblem(
+	secret: string | undefined,
+	encoding: SecretEncoding,
+	label: SecretLabel = 'primary',
+): string | undefined {
+	if (secret === undefined || secret === '') {
+		return label === 'primary' ? 'The secret is empty' : undefined;
+	}
+	if (secret.trim() !== secret) {
+		return `The ${label} secret starts or ends with whitespace (a stray space or line break from copying?)`;
+	}
+	if (!decodeSecret(secret, encoding)) {
+		return `The ${label} secret is not valid ${ENCODING_NAMES[encoding]}`;
+	}
+	return undefined;
+}

@@ -1,0 +1,94 @@
+import { hmacDigest, signedContent } from './digest';
+import { formatTimestamp } from './encoding';
+import { resolveKeys, type SecretSet } from './secrets';
+import type { SchemeDefinition } from './schemes/types';
+
+export interface SignOptions {
+	/** The moment of this attempt; schemes with a timestamp need it. */
+	readonly timestamp?: Date;
+	/** The delivery id, the same on every attempt; schemes that sign an id need it. */
+	readonly id?: string;
+	/** Event name, sent in the scheme's event header where it has one. */
+	readonly event?: string;
+	/** For schemes that sign the request line (Square, HubSpot v3). */
+	readonly method?: string;
+	readonly url?: string;
+	/** Replaces the scheme's signature header name (Smarter Launch, Generic HMAC). */
+	readonly signatureHeader?: string;
+}
+
+/** A configuration mistake on the sending side; the message never holds a secret. */
+export class SigningError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'SigningError';
+	}
+}
+
+/**
+ * The headers that sign `body` under `scheme`: signature, and timestamp, id
+ * and event headers where the scheme has them. `body` must be the exact bytes
+ * (or string) that will be sent.
+ *
+ * With a secondary secret, schemes that carry several signatures in one
+ * header (Standard Webhooks, Svix, Stripe, Paddle, Calendly) get one per
+ * secret, so receivers on either side of a rotation accept the call. Schemes
+ * with room for one signature are signed with the primary secret.
+ */
+export function sign(
+	scheme: SchemeDefinition,
+	secrets: SecretSet,
+	body: Uint8Array | string,
+	options: SignOptions = {},
+): Record<string, string> {
+	const resolved = resolveKeys(secrets, scheme.secretEncoding);
+	if (!resolved.ok) throw new SigningError(resolved.detail);
+
+	const headers: Record<string, string> = {};
+	const timestampSource = scheme.timestamp;
+	let timestampText: string | undefined;
+	if (timestampSource && timestampSource.in !== 'body') {
+		if (!options.timestamp) throw new SigningError(`${scheme.name} signatures need a timestamp`);
+		timestampText = formatTimestamp(options.timestamp, timestampSource.format);
+		if (timestampSource.in === 'header') headers[timestampSource.header] = timestampText;
+	}
+	if (timestampSource?.in === 'body' && timestampSource.alsoHeader && options.timestamp) {
+		headers[timestampSource.alsoHeader] = formatTimestamp(options.timestamp, timestampSource.format);
+	}
+	if (scheme.idHeader && options.id !== undefined) headers[scheme.idHeader] = options.id;
+	if (scheme.eventHeader && options.event !== undefined) headers[scheme.eventHeader] = options.event;
+
+	const content = signedContent(scheme.signedContent, {
+		body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+		timestamp: timestampText,
+		id: options.id,
+		method: options.method,
+		url: options.url,
+	});
+	if (!content.ok) throw new SigningError(`${scheme.name} signatures need the ${content.missing}`);
+
+	const order = scheme.keyOrders?.[0];
+	const format = scheme.signatureFormat;
+	const keys = format.style === 'plain' ? resolved.keys.slice(0, 1) : resolved.keys;
+	const digests = keys.map(({ key }) =>
+		hmacDigest(scheme.algorithm, key, content.chunks, order).toString(scheme.digestEncoding),
+	);
+
+	let value: string;
+	switch (format.style) {
+		case 'plain':
+			value = format.prefix + digests[0];
+			break;
+		case 'versioned-list':
+			value = digests.map((digest) => `${format.version},${digest}`).join(' ');
+			break;
+		case 'key-value':
+			value = [
+				`${format.timestampKey}=${timestampText ?? ''}`,
+				...digests.map((digest) => `${format.signatureKey}=${digest}`),
+			].join(format.pairSeparator);
+			break;
+	}
+	headers[options.signatureHeader ?? scheme.signatureHeader] = value;
+	return headers;
+}

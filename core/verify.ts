@@ -1,0 +1,353 @@
+import { timingSafeEqual } from 'node:crypto';
+
+import { DIGEST_LENGTH, hmacDigest, signedContent } from './digest';
+import { decodeStrict, parseTimestamp } from './encoding';
+import { readHeader, type HeaderBag } from './headers';
+import type { RejectionReason } from './reasons';
+import { resolveKeys, type SecretLabel, type SecretSet } from './secrets';
+import type { KeyOrder, SchemeDefinition, SignatureFormat, TimestampSource } from './schemes/types';
+
+/** Replay window used when neither the caller nor the scheme names one. */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+/**
+ * More signatures than this in one header is not rotation but an attempt to
+ * make us compute many comparisons; real senders put one to three.
+ */
+export const MAX_SIGNATURES_PER_HEADER = 20;
+
+export interface VerifyOptions {
+	/** The current time; injected so tests (and replays of old logs) are deterministic. */
+	readonly now?: Date;
+	/**
+	 * Accepted distance, in seconds, between a signed timestamp and `now`, in
+	 * both directions. `undefined` uses the scheme's documented window (or
+	 * 300 s); `null` or 0 turns the check off. Unsigned timestamps are never used.
+	 */
+	readonly toleranceSeconds?: number | null;
+	/** Replaces the scheme's signature header name (Smarter Launch, Generic HMAC). */
+	readonly signatureHeader?: string;
+	/** The request line, for schemes that sign it (Square, HubSpot v3). */
+	readonly method?: string;
+	readonly url?: string;
+}
+
+export type VerifyResult =
+	| {
+			readonly valid: true;
+			readonly reason: 'ok';
+			readonly detail: string;
+			readonly matchedSecret: SecretLabel;
+			readonly keyOrder: KeyOrder;
+			readonly timestamp?: Date;
+			readonly id?: string;
+	  }
+	| {
+			readonly valid: false;
+			readonly reason: RejectionReason;
+			/** Safe to show the caller: it names headers and limits, never a secret or a signature. */
+			readonly detail: string;
+			readonly timestamp?: Date;
+			readonly id?: string;
+	  };
+
+type Rejection = Extract<VerifyResult, { valid: false }>;
+
+function reject(reason: RejectionReason, detail: string, extra: Partial<Rejection> = {}): Rejection {
+	return { valid: false, reason, detail, ...extra };
+}
+
+/**
+ * Checks a received call against a scheme. Never throws: every outcome,
+ * including a broken configuration, is a result with a reason code.
+ *
+ * `body` must be the raw bytes received. Re-serialised JSON is not the same
+ * bytes (spacing, key order, number formats, escapes) and must not be used.
+ */
+export function verify(
+	scheme: SchemeDefinition,
+	secrets: SecretSet,
+	body: Uint8Array,
+	headers: HeaderBag,
+	options: VerifyOptions = {},
+): VerifyResult {
+	try {
+		return verifyOrReject(scheme, secrets, body, headers, options);
+	} catch (error) {
+		// Reached only through a defect or an impossible configuration (say, an
+		// unknown hash name in a hand-built scheme); still an answer, not a crash.
+		return reject('verifier_error', `Verification could not run: ${(error as Error).message}`);
+	}
+}
+
+function verifyOrReject(
+	scheme: SchemeDefinition,
+	secrets: SecretSet,
+	body: Uint8Array,
+	headers: HeaderBag,
+	options: VerifyOptions,
+): VerifyResult {
+	const keys = resolveKeys(secrets, scheme.secretEncoding);
+	if (!keys.ok) return reject(keys.reason, keys.detail);
+
+	const headerName = options.signatureHeader ?? scheme.signatureHeader;
+	const signatureHeader = readHeader(headers, headerName);
+	if (signatureHeader.found === 'none') return reject('missing_header', `Header ${headerName} is missing`);
+	if (signatureHeader.found === 'many') {
+		return reject('duplicate_header', `Header ${headerName} was sent more than once`);
+	}
+	const parsed = parseSignatureHeader(
+		signatureHeader.value,
+		scheme.signatureFormat,
+		scheme.digestEncoding,
+		DIGEST_LENGTH[scheme.algorithm],
+	);
+	if (!parsed.ok) return reject('malformed_header', `Header ${headerName} ${parsed.problem}`);
+
+	// The id: signed for Standard Webhooks and Svix, informational elsewhere.
+	let id: string | undefined;
+	if (scheme.idHeader) {
+		const idHeader = readHeader(headers, scheme.idHeader);
+		if (idHeader.found === 'many') {
+			return reject('duplicate_header', `Header ${scheme.idHeader} was sent more than once`);
+		}
+		if (idHeader.found === 'one') id = idHeader.value;
+	}
+
+	const tolerance = options.toleranceSeconds === undefined
+		? (scheme.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)
+		: (options.toleranceSeconds ?? 0);
+	const stamp = readTimestamp(scheme, headers, parsed.timestamp, body, tolerance > 0);
+	if (!stamp.ok) return reject(stamp.reason, stamp.detail, { id });
+
+	const content = signedContent(scheme.signedContent, {
+		body,
+		timestamp: stamp.text,
+		id,
+		method: options.method,
+		url: options.url,
+	});
+	if (!content.ok) {
+		if (content.missing === 'id') {
+			return reject('missing_header', `Header ${scheme.idHeader ?? 'id'} is missing`);
+		}
+		if (content.missing === 'timestamp') {
+			return reject('timestamp_missing', 'The timestamp the signature covers is missing', { id });
+		}
+		return reject(
+			'missing_request_context',
+			`${scheme.name} signs the request ${content.missing}, and it was not given to the verifier`,
+			{ id },
+		);
+	}
+
+	const match = findMatch(scheme, keys.keys, content.chunks, parsed.signatures);
+	if (!match) {
+		return reject('signature_mismatch', `The signature in ${headerName} does not match the body`, {
+			id,
+			timestamp: stamp.date,
+		});
+	}
+
+	if (stamp.date && stamp.signed && tolerance > 0) {
+		const skewSeconds = ((options.now ?? new Date()).getTime() - stamp.date.getTime()) / 1000;
+		if (skewSeconds > tolerance) {
+			return reject(
+				'timestamp_too_old',
+				`The signed timestamp is ${Math.round(skewSeconds)} s old; at most ${tolerance} s is accepted`,
+				{ id, timestamp: stamp.date },
+			);
+		}
+		if (-skewSeconds > tolerance) {
+			return reject(
+				'timestamp_too_new',
+				`The signed timestamp is ${Math.round(-skewSeconds)} s in the future; at most ${tolerance} s is accepted`,
+				{ id, timestamp: stamp.date },
+			);
+		}
+	}
+
+	return {
+		valid: true,
+		reason: 'ok',
+		detail: `Signed with the ${match.label} secret`,
+		matchedSecret: match.label,
+		keyOrder: match.order,
+		timestamp: stamp.date,
+		id,
+	};
+}
+
+function findMatch(
+	scheme: SchemeDefinition,
+	keys: readonly { label: SecretLabel; key: Buffer }[],
+	chunks: readonly Uint8Array[],
+	signatures: readonly Buffer[],
+): { label: SecretLabel; order: KeyOrder } | undefined {
+	for (const order of scheme.keyOrders ?? ['secret-as-key']) {
+		for (const { label, key } of keys) {
+			const expected = hmacDigest(scheme.algorithm, key, chunks, order);
+			for (const candidate of signatures) {
+				// Lengths are public (they follow from the algorithm); contents are
+				// compared in constant time.
+				if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) {
+					return { label, order };
+				}
+			}
+		}
+	}
+	return undefined;
+}
+
+type ParsedHeader =
+	| { ok: true; signatures: Buffer[]; timestamp?: string }
+	| { ok: false; problem: string };
+
+function parseSignatureHeader(
+	value: string,
+	format: SignatureFormat,
+	encoding: 'hex' | 'base64',
+	digestLength: number,
+): ParsedHeader {
+	const decode = (text: string): Buffer | undefined => {
+		const bytes = decodeStrict(text, encoding);
+		return bytes && bytes.length === digestLength ? bytes : undefined;
+	};
+	const expected = `${encoding} digest of ${digestLength} bytes`;
+
+	switch (format.style) {
+		case 'plain': {
+			const prefix = value.slice(0, format.prefix.length);
+			if (prefix.toLowerCase() !== format.prefix.toLowerCase()) {
+				return { ok: false, problem: `does not start with "${format.prefix}"` };
+			}
+			const signature = decode(value.slice(format.prefix.length).trim());
+			return signature
+				? { ok: true, signatures: [signature] }
+				: { ok: false, problem: `is not a ${expected}` };
+		}
+		case 'versioned-list': {
+			const entries = value.split(' ').filter((entry) => entry !== '');
+			if (entries.length > MAX_SIGNATURES_PER_HEADER) {
+				return { ok: false, problem: `holds more than ${MAX_SIGNATURES_PER_HEADER} signatures` };
+			}
+			const signatures: Buffer[] = [];
+			for (const entry of entries) {
+				const comma = entry.indexOf(',');
+				// Other versions (v1a, v2) are someone else's to check: skip them.
+				if (comma < 0 || entry.slice(0, comma) !== format.version) continue;
+				const signature = decode(entry.slice(comma + 1));
+				if (signature) signatures.push(signature);
+			}
+			return signatures.length > 0
+				? { ok: true, signatures }
+				: { ok: false, problem: `holds no "${format.version},<${encoding}>" signature of the right length` };
+		}
+		case 'key-value': {
+			const pairs = value.split(format.pairSeparator);
+			if (pairs.length > MAX_SIGNATURES_PER_HEADER + 2) {
+				return { ok: false, problem: `holds more than ${MAX_SIGNATURES_PER_HEADER} signatures` };
+			}
+			const signatures: Buffer[] = [];
+			let timestamp: string | undefined;
+			for (const pair of pairs) {
+				const equals = pair.indexOf('=');
+				if (equals < 0) continue;
+				const key = pair.slice(0, equals).trim();
+				const text = pair.slice(equals + 1).trim();
+				if (key === format.timestampKey) {
+					if (timestamp !== undefined) {
+						return { ok: false, problem: `holds "${format.timestampKey}=" more than once` };
+					}
+					timestamp = text;
+				} else if (key === format.signatureKey) {
+					const signature = decode(text);
+					if (signature) signatures.push(signature);
+				}
+				// Any other key (Stripe's v0, future versions) is ignored, so a
+				// weaker scheme can never stand in for the one configured.
+			}
+			if (signatures.length === 0) {
+				return {
+					ok: false,
+					problem: `holds no "${format.signatureKey}=<${encoding}>" signature of the right length`,
+				};
+			}
+			return { ok: true, signatures, timestamp };
+		}
+	}
+}
+
+type TimestampRead =
+	| { ok: true; text?: string; date?: Date; signed: boolean }
+	| { ok: false; reason: RejectionReason; detail: string };
+
+/**
+ * Reads the timestamp a scheme carries. Only a timestamp covered by the
+ * signature counts: an unsigned one (a Generic HMAC header left out of the
+ * signed content) could be rewritten by anyone, so it is never read at all.
+ */
+function readTimestamp(
+	scheme: SchemeDefinition,
+	headers: HeaderBag,
+	fromSignatureHeader: string | undefined,
+	body: Uint8Array,
+	toleranceActive: boolean,
+): TimestampRead {
+	const source = scheme.timestamp;
+	if (!source || !isTimestampSigned(scheme, source)) return { ok: true, signed: false };
+	let text: string | undefined;
+	let where: string;
+	switch (source.in) {
+		case 'header': {
+			where = `header ${source.header}`;
+			const found = readHeader(headers, source.header);
+			if (found.found === 'many') {
+				return { ok: false, reason: 'duplicate_header', detail: `Header ${source.header} was sent more than once` };
+			}
+			if (found.found === 'one') text = found.value;
+			break;
+		}
+		case 'signature-header':
+			where = 'the signature header';
+			text = fromSignatureHeader;
+			break;
+		case 'body':
+			where = `body field "${source.field}"`;
+			// Parsing the body only reads a field; the signature is still checked
+			// on the raw bytes. Skipped when no window is enforced.
+			if (!toleranceActive) return { ok: true, signed: true };
+			text = readBodyField(body, source.field);
+			break;
+	}
+	if (text === undefined || text === '') {
+		return { ok: false, reason: 'timestamp_missing', detail: `The timestamp (${where}) is missing` };
+	}
+	const date = parseTimestamp(text, source.format);
+	if (!date) {
+		return {
+			ok: false,
+			reason: 'timestamp_malformed',
+			detail: `The timestamp (${where}) is not in ${source.format} format`,
+		};
+	}
+	return { ok: true, text, date, signed: true };
+}
+
+function isTimestampSigned(scheme: SchemeDefinition, source: TimestampSource): boolean {
+	const covered = source.in === 'body' ? 'body' : 'timestamp';
+	return scheme.signedContent.some((part) => part.kind === covered);
+}
+
+function readBodyField(body: Uint8Array, field: string): string | undefined {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+	} catch {
+		return undefined; // not JSON: the field is simply absent
+	}
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+	const value = (parsed as Record<string, unknown>)[field];
+	if (typeof value === 'number' && Number.isInteger(value)) return String(value);
+	return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,83 @@
+import { randomBytes, randomInt } from 'node:crypto';
+
+import {
+	BUILT_IN_SCHEMES,
+	buildGenericScheme,
+	type GenericHmacSettings,
+	type SchemeDefinition,
+	type SecretEncoding,
+} from '../../core';
+
+/** A fresh random secret written the way `encoding` expects. */
+export function randomSecret(encoding: SecretEncoding): string {
+	const bytes = randomBytes(randomInt(16, 48));
+	switch (encoding) {
+		case 'text':
+			return bytes.toString('base64url');
+		case 'hex':
+			return bytes.toString('hex');
+		case 'base64':
+			return bytes.toString('base64');
+		case 'whsec':
+			return `whsec_${bytes.toString('base64')}`;
+	}
+}
+
+/** Random bytes, sometimes JSON-looking, sometimes not UTF-8 at all. */
+export function randomBody(): Buffer {
+	const kind = randomInt(3);
+	if (kind === 0) return Buffer.from(JSON.stringify({ id: randomInt(1e9), note: 'café ✓ \u2028', n: 1.0 }));
+	if (kind === 1) return randomBytes(randomInt(1, 2048));
+	return Buffer.from(`{"records":[${Array.from({ length: randomInt(1, 20) }, (_, i) => `{"i":${i}}`).join(',')}]}`);
+}
+
+export function generic(settings: Partial<GenericHmacSettings>): SchemeDefinition {
+	const built = buildGenericScheme({
+		signatureHeader: 'X-Signature',
+		algorithm: 'sha256',
+		digestEncoding: 'hex',
+		prefix: '',
+		signedContent: '{body}',
+		secretEncoding: 'text',
+		...settings,
+	});
+	if (!built.ok) throw new Error(built.error);
+	return built.scheme;
+}
+
+/** Generic HMAC configurations that exercise every option. */
+export const GENERIC_VARIANTS: readonly SchemeDefinition[] = [
+	generic({}),
+	generic({ algorithm: 'sha1', digestEncoding: 'base64', prefix: 'sha1=' }),
+	generic({ algorithm: 'sha512', secretEncoding: 'hex', prefix: 'sha512=' }),
+	generic({
+		signedContent: '{id}.{timestamp}.{body}',
+		timestampHeader: 'X-Timestamp',
+		timestampFormat: 'unix-ms',
+		idHeader: 'X-Id',
+		secretEncoding: 'base64',
+	}),
+	generic({
+		signedContent: '{timestamp}|{method} {url}|{body}',
+		timestampHeader: 'X-Sent-At',
+		timestampFormat: 'iso8601',
+	}),
+];
+
+export const ALL_SCHEMES: readonly SchemeDefinition[] = [...BUILT_IN_SCHEMES, ...GENERIC_VARIANTS];
+
+export function signsTimestamp(scheme: SchemeDefinition): boolean {
+	const source = scheme.timestamp;
+	if (!source) return false;
+	return scheme.signedContent.some((part) => part.kind === (source.in === 'body' ? 'body' : 'timestamp'));
+}
+
+/** The body a scheme needs: schemes that carry their timestamp in the JSON body get it there. */
+export function bodyFor(scheme: SchemeDefinition, at: Date, base: Buffer = randomBody()): Buffer {
+	const source = scheme.timestamp;
+	if (source?.in !== 'body') return base;
+	const value = source.format === 'unix-ms' ? at.getTime() : source.format === 'iso8601' ? at.toISOString() : Math.floor(at.getTime() / 1000);
+	return Buffer.from(JSON.stringify({ [source.field]: value, data: base.toString('base64') }));
+}
+
+export const REQUEST_LINE = { method: 'POST', url: 'https://example.test/hooks/in?x=1' };
