@@ -1,0 +1,231 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { MAX_BATCH_SIZE } from '../../core';
+import { DEFAULT_SCHEME, SCHEME_OPTIONS, SCHEME_SETTINGS } from '../shared/schemeParameters';
+
+/** Parameters of Send Webhook. Names follow n8n's HTTP Request node where it has one. */
+export const sendWebhookProperties: INodeProperties[] = [
+	{
+		displayName: 'Method',
+		name: 'method',
+		type: 'options',
+		options: [
+			{ name: 'PATCH', value: 'PATCH' },
+			{ name: 'POST', value: 'POST' },
+			{ name: 'PUT', value: 'PUT' },
+		],
+		default: 'POST',
+	},
+	{
+		displayName: 'URL',
+		name: 'url',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://example.com/webhooks/n8n',
+		description:
+			'Where to send each item; an expression can send items to different URLs (they are batched separately)',
+	},
+	{
+		displayName: 'Signing Scheme',
+		name: 'signatureScheme',
+		type: 'options',
+		noDataExpression: true,
+		options: [{ name: 'None (Unsigned)', value: 'none' }, ...SCHEME_OPTIONS],
+		default: DEFAULT_SCHEME,
+		description: 'The signature format the receiver checks',
+	},
+	...SCHEME_SETTINGS,
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'None', value: 'none' },
+			{
+				name: 'Header Auth',
+				value: 'headerAuth',
+				description: 'Add an API key or bearer token header from a Webhook Header Auth credential',
+			},
+		],
+		default: 'none',
+	},
+	{
+		displayName: 'Payload',
+		name: 'payload',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: "The Item's JSON", value: 'item' },
+			{ name: 'Custom JSON', value: 'custom', description: 'A JSON value written or computed per item' },
+		],
+		default: 'item',
+	},
+	{
+		displayName: 'Custom JSON',
+		name: 'customPayload',
+		type: 'json',
+		default: '={{ $json }}',
+		displayOptions: { show: { payload: ['custom'] } },
+		description: 'The JSON sent for each item (a record of a batch)',
+	},
+	{
+		displayName: 'Event Name',
+		name: 'eventName',
+		type: 'string',
+		default: '',
+		placeholder: 'contact.created',
+		description:
+			'Sent in the scheme\'s event header (X-Webhook-Event for ConnectGain, X-GitHub-Event, …) and in the envelope if it is on',
+	},
+	{
+		displayName: 'Wrap in Event Envelope',
+		name: 'envelope',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to send {"event", "timestamp", "data"} as ConnectGain does, with the payload (or batch) in data',
+	},
+	{
+		displayName: 'Batching',
+		name: 'batching',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'One Request per Item', value: 'perItem' },
+			{
+				name: 'Batches',
+				value: 'batch',
+				description: `Up to ${MAX_BATCH_SIZE} records per call, as a JSON array; items for different URLs are never mixed`,
+			},
+		],
+		default: 'perItem',
+	},
+	{
+		displayName: 'Batch Size',
+		name: 'batchSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
+		default: 100,
+		displayOptions: { show: { batching: ['batch'] } },
+		description: `Records per call, 1 to ${MAX_BATCH_SIZE}`,
+	},
+	{
+		displayName: 'Batch Wrapper Key',
+		name: 'batchWrapperKey',
+		type: 'string',
+		default: '',
+		placeholder: 'records',
+		displayOptions: { show: { batching: ['batch'] } },
+		description: 'Send {"records": [...]} (with this key) instead of a bare array; leave empty for the array itself',
+	},
+	{
+		displayName: 'Send Headers',
+		name: 'sendHeaders',
+		type: 'boolean',
+		default: false,
+	},
+	{
+		displayName: 'Header Parameters',
+		name: 'headerParameters',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		displayOptions: { show: { sendHeaders: [true] } },
+		placeholder: 'Add Header',
+		default: { parameters: [{ name: '', value: '' }] },
+		options: [
+			{
+				name: 'parameters',
+				displayName: 'Header',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'On Final Failure',
+		name: 'onFailure',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Route to the Failed Output',
+				value: 'output',
+				description: 'Items that could not be delivered go to the second output, with what happened',
+			},
+			{
+				name: 'Stop the Workflow',
+				value: 'error',
+				description: 'Fail the node at the first item that could not be delivered (unless Continue On Fail is set)',
+			},
+		],
+		default: 'output',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Only HTTPS URLs',
+				name: 'httpsOnly',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to refuse http:// URLs, so signed data never travels unencrypted',
+			},
+			{
+				displayName: 'Requests in Flight',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 50 },
+				default: 1,
+				description: 'How many calls run at once; 1 delivers strictly in order',
+			},
+			{
+				displayName: 'Response Body Limit',
+				name: 'responseBodyLimit',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 1000,
+				description: 'Characters of the receiver\'s answer kept in the delivery record; 0 keeps none',
+			},
+			{
+				displayName: 'Retry 3xx and 4xx Answers',
+				name: 'retryClientErrors',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to retry answers such as 400 or 404 like any other failure (408 and 429 are always retried; 410 never is)',
+			},
+			{
+				displayName: 'Retry Delays (Seconds)',
+				name: 'retryDelays',
+				type: 'string',
+				default: '10, 100',
+				placeholder: '10, 100',
+				description: 'Waits before each retry, comma-separated; empty for no retries. Default: 3 attempts.',
+			},
+			{
+				displayName: 'Retry-After Cap (Seconds)',
+				name: 'retryAfterCap',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 300,
+				description: 'Longest wait a receiver\'s Retry-After header can ask for',
+			},
+			{
+				displayName: 'Timeout',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 10000,
+				description: 'Milliseconds to wait for each attempt\'s answer before it counts as failed',
+			},
+		],
+	},
+];

@@ -1,0 +1,242 @@
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import {
+	describeBatchSizeProblem,
+	describeHeaderProblem,
+	describeRetryPolicyProblem,
+	describeSerialisationProblem,
+	resolveKeys,
+	type RetryPolicy,
+	type SchemeDefinition,
+	type SecretSet,
+} from '../../core';
+import {
+	HEADER_AUTH_CREDENTIAL,
+	readScheme,
+	SIGNING_SECRET_CREDENTIAL,
+	toSecretSet,
+	type ResolvedScheme,
+} from '../shared/signing';
+import type { TransportSettings } from './transport';
+
+/** Header for the delivery id when the scheme has none of its own (Standard Webhooks' name). */
+export const DELIVERY_ID_HEADER = 'webhook-id';
+
+/** What applies to every item: read once, from the first item's parameters. */
+export interface SendSettings {
+	readonly signing?: { readonly resolved: ResolvedScheme; readonly secrets: SecretSet };
+	readonly policy: RetryPolicy;
+	readonly transport: TransportSettings;
+	readonly batchSize: number;
+	readonly batched: boolean;
+	readonly wrapperKey?: string;
+	readonly envelope: boolean;
+	readonly stopOnFailure: boolean;
+	readonly concurrency: number;
+	readonly httpsOnly: boolean;
+	/** Lower-case names of headers the node itself sets; a user header may not replace them. */
+	readonly reservedHeaders: ReadonlyMap<string, string>;
+}
+
+/** One item's call, as its parameters evaluate. */
+export interface ItemRequest {
+	readonly url: string;
+	readonly method: IHttpRequestMethods;
+	readonly headers: Readonly<Record<string, string>>;
+	readonly event: string;
+	readonly record: unknown;
+}
+
+function fail(context: IExecuteFunctions, message: string, itemIndex: number, description?: string): never {
+	throw new NodeOperationError(context.getNode(), message, { itemIndex, description });
+}
+
+export async function readSettings(context: IExecuteFunctions): Promise<SendSettings> {
+	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const resolved = readScheme(context, 0);
+	const signing = resolved ? { resolved, secrets: await readSecrets(context, resolved.scheme) } : undefined;
+
+	const policy: RetryPolicy = {
+		delaysSeconds: parseDelays(context, (options.retryDelays as string | undefined) ?? '10, 100'),
+		retryClientErrors: (options.retryClientErrors as boolean | undefined) ?? true,
+		retryAfterCapSeconds: (options.retryAfterCap as number | undefined) ?? 300,
+	};
+	const policyProblem = describeRetryPolicyProblem(policy);
+	if (policyProblem) fail(context, policyProblem, 0);
+
+	const batched = context.getNodeParameter('batching', 0) === 'batch';
+	const batchSize = batched ? (context.getNodeParameter('batchSize', 0) as number) : 1;
+	const batchProblem = describeBatchSizeProblem(batchSize);
+	if (batchProblem) fail(context, batchProblem, 0);
+
+	const useHeaderAuth = context.getNodeParameter('authentication', 0) === 'headerAuth';
+	const reservedHeaders = new Map<string, string>();
+	for (const name of generatedHeaderNames(resolved)) reservedHeaders.set(name.toLowerCase(), 'the signing scheme');
+	if (useHeaderAuth) {
+		const authHeader = await readHeaderAuthName(context);
+		const clash = reservedHeaders.get(authHeader.toLowerCase());
+		if (clash) fail(context, `The Header Auth credential's header ${authHeader} is also set by ${clash}`, 0);
+		reservedHeaders.set(authHeader.toLowerCase(), 'the Header Auth credential');
+	}
+
+	const concurrency = (options.concurrency as number | undefined) ?? 1;
+	return {
+		signing,
+		policy,
+		transport: {
+			timeoutMs: (options.timeout as number | undefined) ?? 10000,
+			useHeaderAuth,
+			responseBodyLimit: (options.responseBodyLimit as number | undefined) ?? 1000,
+		},
+		batchSize,
+		batched,
+		wrapperKey: batched ? ((context.getNodeParameter('batchWrapperKey', 0, '') as string).trim() || undefined) : undefined,
+		envelope: context.getNodeParameter('envelope', 0, false) as boolean,
+		stopOnFailure: context.getNodeParameter('onFailure', 0) === 'error',
+		concurrency: Number.isInteger(concurrency) && concurrency >= 1 ? concurrency : 1,
+		httpsOnly: (options.httpsOnly as boolean | undefined) ?? false,
+		reservedHeaders,
+	};
+}
+
+async function readSecrets(context: IExecuteFunctions, scheme: SchemeDefinition): Promise<SecretSet> {
+	let secrets: SecretSet;
+	try {
+		secrets = toSecretSet(await context.getCredentials<ICredentialDataDecryptedObject>(SIGNING_SECRET_CREDENTIAL));
+	} catch (error) {
+		return fail(
+			context,
+			'Signing is on, but the Webhook Signing Secret credential could not be read',
+			0,
+			`Choose a Webhook Signing Secret credential, or set Signing Scheme to None to send unsigned calls. (${(error as Error).message})`,
+		);
+	}
+	// Checked once here, so no attempt is ever sent unsigned or signed with garbage.
+	const keys = resolveKeys(secrets, scheme.secretEncoding);
+	if (!keys.ok) fail(context, `Webhook Signing Secret: ${keys.detail}`, 0, 'Fix the secret or its format in the credential.');
+	return secrets;
+}
+
+async function readHeaderAuthName(context: IExecuteFunctions): Promise<string> {
+	let name: unknown;
+	try {
+		name = (await context.getCredentials(HEADER_AUTH_CREDENTIAL)).name;
+	} catch (error) {
+		return fail(
+			context,
+			'Header Auth is on, but the Webhook Header Auth credential could not be read',
+			0,
+			`Choose a Webhook Header Auth credential, or set Authentication to None. (${(error as Error).message})`,
+		);
+	}
+	if (typeof name !== 'string' || name.trim() === '') fail(context, 'The Webhook Header Auth credential has no header name', 0);
+	return name.trim();
+}
+
+/** Every header a signed call carries besides the user's: none of them may be overridden. */
+function generatedHeaderNames(resolved: ResolvedScheme | undefined): string[] {
+	if (!resolved) return [DELIVERY_ID_HEADER];
+	const { scheme } = resolved;
+	const names = [resolved.signatureHeader ?? scheme.signatureHeader, scheme.idHeader ?? DELIVERY_ID_HEADER];
+	if (scheme.timestamp?.in === 'header') names.push(scheme.timestamp.header);
+	if (scheme.timestamp?.in === 'body' && scheme.timestamp.alsoHeader) names.push(scheme.timestamp.alsoHeader);
+	if (scheme.eventHeader) names.push(scheme.eventHeader);
+	return names;
+}
+
+function parseDelays(context: IExecuteFunctions, text: string): number[] {
+	const parts = text
+		.split(',')
+		.map((part) => part.trim())
+		.filter((part) => part !== '');
+	const delays = parts.map(Number);
+	if (delays.some((delay) => !Number.isFinite(delay))) {
+		fail(context, `Retry Delays must be numbers of seconds separated by commas, like "10, 100" (got "${text}")`, 0);
+	}
+	return delays;
+}
+
+/** Reads and checks one item's call; a NodeOperationError names the item and what to fix. */
+export function readItemRequest(
+	context: IExecuteFunctions,
+	item: INodeExecutionData,
+	itemIndex: number,
+	settings: SendSettings,
+): ItemRequest {
+	const url = readUrl(context, itemIndex, settings.httpsOnly);
+	const method = context.getNodeParameter('method', itemIndex) as IHttpRequestMethods;
+	const event = String(context.getNodeParameter('eventName', itemIndex, '') ?? '');
+
+	const headers: Record<string, string> = {};
+	if (context.getNodeParameter('sendHeaders', itemIndex, false)) {
+		const rows = context.getNodeParameter('headerParameters.parameters', itemIndex, []) as { name?: string; value?: unknown }[];
+		for (const row of rows) {
+			const name = String(row.name ?? '').trim();
+			const value = row.value === undefined || row.value === null ? '' : String(row.value);
+			if (name === '' && value === '') continue;
+			if (name === '') fail(context, 'A header has a value but no name', itemIndex);
+			const problem = describeHeaderProblem(name, value);
+			if (problem) fail(context, problem, itemIndex);
+			const owner = settings.reservedHeaders.get(name.toLowerCase());
+			if (owner) {
+				fail(
+					context,
+					`Header ${name} is set by ${owner}; it cannot also be set under Headers`,
+					itemIndex,
+					'Remove it from Header Parameters: a user value would replace the signature or its metadata.',
+				);
+			}
+			for (const existing of Object.keys(headers)) {
+				if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+			}
+			headers[name] = value;
+		}
+	}
+
+	let record: unknown = item.json;
+	if (context.getNodeParameter('payload', itemIndex) === 'custom') {
+		record = context.getNodeParameter('customPayload', itemIndex);
+		if (typeof record === 'string') {
+			try {
+				record = JSON.parse(record);
+			} catch (error) {
+				fail(context, `Custom JSON is not valid JSON: ${(error as Error).message}`, itemIndex);
+			}
+		}
+	}
+	const serialisationProblem = describeSerialisationProblem(record);
+	if (serialisationProblem) {
+		fail(context, `The payload cannot be sent as JSON: ${serialisationProblem}`, itemIndex);
+	}
+	return { url, method, headers, event, record };
+}
+
+function readUrl(context: IExecuteFunctions, itemIndex: number, httpsOnly: boolean): string {
+	const raw = context.getNodeParameter('url', itemIndex);
+	const text = typeof raw === 'string' ? raw.trim() : '';
+	if (text === '') fail(context, 'The URL is empty', itemIndex, 'Set the URL to send the webhook to.');
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		return fail(context, `The URL "${text}" is not a valid URL`, itemIndex, 'Write a full URL such as https://example.com/hooks.');
+	}
+	const allowed = httpsOnly ? ['https:'] : ['https:', 'http:'];
+	if (!allowed.includes(url.protocol)) {
+		fail(
+			context,
+			`The URL "${text}" must start with ${httpsOnly ? 'https://' : 'http:// or https://'}`,
+			itemIndex,
+			httpsOnly ? 'Only HTTPS URLs is on: signed data is never sent unencrypted.' : undefined,
+		);
+	}
+	// The text as written is what is sent (and, for Square or HubSpot, signed).
+	return text;
+}

@@ -1,0 +1,114 @@
+import {
+	NodeOperationError,
+	sleep,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type IN8nHttpFullResponse,
+} from 'n8n-workflow';
+
+import type { AttemptOutcome, HeaderBag } from '../../core';
+import { HEADER_AUTH_CREDENTIAL } from '../shared/signing';
+
+export interface OutgoingRequest {
+	readonly url: string;
+	readonly method: IHttpRequestMethods;
+	readonly headers: Record<string, string>;
+	/** The exact bytes that were signed. */
+	readonly body: Buffer;
+}
+
+export interface TransportSettings {
+	readonly timeoutMs: number;
+	readonly useHeaderAuth: boolean;
+	readonly responseBodyLimit: number;
+}
+
+/**
+ * One attempt through n8n's own HTTP helper (proxy settings, SSRF guard and
+ * all), as an outcome: never throws. Redirects are not followed, so a signed
+ * body never goes on to a host that was not chosen. Error texts are taken
+ * from the error's code and message only: the request config (our headers,
+ * with signatures and auth) is never copied out of an error.
+ */
+export async function sendAttempt(
+	context: IExecuteFunctions,
+	request: OutgoingRequest,
+	settings: TransportSettings,
+): Promise<AttemptOutcome> {
+	const options: IHttpRequestOptions = {
+		url: request.url,
+		method: request.method,
+		headers: request.headers,
+		body: request.body,
+		json: false,
+		encoding: 'arraybuffer',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+		timeout: settings.timeoutMs,
+		abortSignal: context.getExecutionCancelSignal(),
+	};
+	try {
+		const response = (
+			settings.useHeaderAuth
+				? await context.helpers.httpRequestWithAuthentication.call(context, HEADER_AUTH_CREDENTIAL, options)
+				: await context.helpers.httpRequest(options)
+		) as IN8nHttpFullResponse;
+		return {
+			kind: 'response',
+			status: response.statusCode,
+			headers: response.headers as HeaderBag,
+			body: truncate(decodeBody(response.body), settings.responseBodyLimit),
+		};
+	} catch (error) {
+		return describeFailure(error);
+	}
+}
+
+/** The cause an HTTP error carries: httpRequestWithAuthentication wraps axios errors in NodeApiError. */
+function describeFailure(error: unknown): AttemptOutcome {
+	const outer = error as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+	const source = typeof outer.code === 'string' ? outer : (outer.cause ?? outer);
+	const code = typeof source.code === 'string' ? source.code : 'REQUEST_FAILED';
+	const message = typeof source.message === 'string' ? source.message : String(error);
+	return { kind: 'error', code: code === 'ECONNABORTED' ? 'TIMEOUT' : code, message };
+}
+
+function decodeBody(body: unknown): string {
+	if (body === undefined || body === null) return '';
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	if (body instanceof ArrayBuffer) return Buffer.from(body).toString('utf8');
+	return typeof body === 'string' ? body : JSON.stringify(body);
+}
+
+function truncate(text: string, limit: number): string {
+	if (limit <= 0) return '';
+	return text.length > limit ? `${text.slice(0, limit)}…` : text;
+}
+
+/**
+ * Waits between attempts. n8n 2.x's sleep() rejects when the execution is
+ * cancelled; 1.x's ignores the signal, so the signal is also listened to
+ * here: a cancel ends the wait at once on either.
+ */
+export function cancellableSleep(context: IExecuteFunctions): (ms: number) => Promise<void> {
+	const signal = context.getExecutionCancelSignal();
+	return async (ms) =>
+		await new Promise<void>((resolve, reject) => {
+			const cancelled = () =>
+				reject(new NodeOperationError(context.getNode(), 'The execution was cancelled while waiting to retry'));
+			if (signal?.aborted) {
+				cancelled();
+				return;
+			}
+			signal?.addEventListener('abort', cancelled, { once: true });
+			sleep(ms, signal).then(
+				() => {
+					signal?.removeEventListener('abort', cancelled);
+					resolve();
+				},
+				() => cancelled(),
+			);
+		});
+}
