@@ -252,6 +252,7 @@ export const CONNECTGAIN: SchemeDefinition = {
 	signedContent: [body],
 	timestamp: { in: 'body', field: 'timestamp', format: 'iso8601', alsoHeader: 'X-Webhook-Timestamp' },
 	eventHeader: 'X-Webhook-Event',
+	envelope: true,
 };
 
 /**

@@ -79,6 +79,11 @@ export interface SchemeDefinition {
 	readonly idHeader?: string;
 	/** Header carrying the event name, where the provider sends one. */
 	readonly eventHeader?: string;
+	/**
+	 * The provider's body is always the {event, timestamp, data} envelope
+	 * (ConnectGain), so a sender using this scheme always wraps its payload.
+	 */
+	readonly envelope?: boolean;
 	/** Orders accepted on verify; the first is the one sign() produces. */
 	readonly keyOrders?: readonly KeyOrder[];
 	/** Replay window the provider documents for its signed timestamp, in seconds. */

@@ -85,7 +85,7 @@ export const sendWebhookProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to send {"event", "timestamp", "data"} as ConnectGain does, with the payload (or batch) in data',
+			'Whether to send {"event", "timestamp", "data"} as ConnectGain does, with the payload (or batch) in data. Always on with the ConnectGain scheme.',
 	},
 	{
 		displayName: 'Batching',

@@ -14,6 +14,7 @@ import {
 	sign,
 	splitIntoBatches,
 	type Batch,
+	type BodyWriter,
 	type DeliveryResult,
 } from '../../core';
 import { DELIVERY_ID_HEADER, readItemRequest, readSettings, type ItemRequest, type SendSettings } from './settings';
@@ -22,12 +23,18 @@ import { cancellableSleep, sendAttempt, type OutgoingRequest } from './transport
 /** The delivery record added to each output item, under this key. */
 export const DELIVERY_FIELD = 'webhookDelivery';
 
-type Prepared = { ok: true; request: ItemRequest } | { ok: false; error: NodeOperationError };
+type Sendable = { readonly index: number; readonly request: ItemRequest };
 
-interface BatchReport {
-	readonly batch: Batch<{ index: number; request: ItemRequest }>;
+/** One call to make: a batch (of one item, without batching) and its body. */
+interface Call {
+	readonly batch: Batch<Sendable>;
 	readonly batchIndex: number;
-	/** Undefined when the batch was never sent because the node stopped at an earlier failure. */
+	readonly writeBody: BodyWriter;
+}
+
+interface CallReport {
+	readonly call: Call;
+	/** Undefined when the call was never made because the node stopped at an earlier failure. */
 	readonly result?: DeliveryResult;
 }
 
@@ -35,43 +42,57 @@ interface BatchReport {
  * Send Webhook's execute(): every input item ends in exactly one output,
  * Delivered or Failed, with a delivery record; or, when the node is set to
  * stop on failure, the node fails naming the item.
+ *
+ * Everything that can be wrong with the input is found before the first call
+ * is made, so a bad item never leaves a workflow half-sent.
  */
 export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const settings = await readSettings(this);
 	const continueOnFail = this.continueOnFail();
-
 	const delivered: INodeExecutionData[] = [];
 	const failed: INodeExecutionData[] = [];
-	const sendable: { index: number; request: ItemRequest }[] = [];
+	const refuse = (error: NodeOperationError, indexes: readonly number[]) => {
+		if (!continueOnFail) throw error;
+		for (const index of indexes) failed.push(output(items[index], index, notSent(error.message)));
+	};
 
+	// 1. Each item's call, as its parameters evaluate.
+	const sendable: Sendable[] = [];
 	items.forEach((item, index) => {
-		const prepared = prepare(this, item, index, settings);
-		if (prepared.ok) {
-			sendable.push({ index, request: prepared.request });
-		} else if (continueOnFail) {
-			failed.push(output(item, index, notSent(prepared.error.message)));
-		} else {
-			throw prepared.error;
+		try {
+			sendable.push({ index, request: readItemRequest(this, item, index, settings) });
+		} catch (error) {
+			refuse(asNodeError(this, error, index), [index]);
 		}
 	});
 
-	const batches = splitIntoBatches(sendable, settings.batchSize, ({ request }) => destinationKey(request));
-	const sleep = cancellableSleep(this);
-	const signal = this.getExecutionCancelSignal();
-	let stopped = false;
-
-	const reports = await mapWithConcurrency(batches, settings.concurrency, async (batch, batchIndex): Promise<BatchReport> => {
-		if (stopped) return { batch, batchIndex };
-		if (signal?.aborted) throw new NodeOperationError(this.getNode(), 'The execution was cancelled');
-		const result = await deliverBatch(this, batch, settings, sleep);
-		if (!result.delivered && settings.stopOnFailure && !continueOnFail) stopped = true;
-		return { batch, batchIndex, result };
+	// 2. Cut into calls and write each body once.
+	const calls: Call[] = [];
+	splitIntoBatches(sendable, settings.batchSize, ({ request }) => destinationKey(request)).forEach((batch, batchIndex) => {
+		const writeBody = bodyWriter(batchValue(batch, settings), settings.signing?.resolved.scheme);
+		if (typeof writeBody === 'function') {
+			calls.push({ batch, batchIndex, writeBody });
+		} else {
+			const indexes = batch.entries.map((entry) => entry.item.index);
+			refuse(new NodeOperationError(this.getNode(), writeBody.error, { itemIndex: indexes[0] }), indexes);
+		}
 	});
 
-	for (const { batch, batchIndex, result } of reports) {
+	// 3. Deliver, retrying as the policy says.
+	const sleep = cancellableSleep(this);
+	let stopped = false;
+	const reports = await mapWithConcurrency(calls, settings.concurrency, async (call): Promise<CallReport> => {
+		if (stopped) return { call };
+		const result = await deliverCall(this, call, settings, sleep);
+		if (!result.delivered && settings.stopOnFailure && !continueOnFail) stopped = true;
+		return { call, result };
+	});
+
+	for (const { call, result } of reports) {
+		if (!result) continue;
+		const { batch, batchIndex } = call;
 		batch.entries.forEach(({ item: { index, request } }, position) => {
-			if (!result) return;
 			const record = deliveryRecord(request, result, { index: batchIndex, size: batch.entries.length, position });
 			(result.delivered ? delivered : failed).push(output(items[index], index, record));
 		});
@@ -79,23 +100,17 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 
 	if (settings.stopOnFailure && !continueOnFail) {
 		const first = reports.find((report) => report.result && !report.result.delivered);
-		if (first?.result) throw stopError(this, first, delivered.length);
+		if (first) throw stopError(this, first, delivered.length);
 	}
 
 	const byInputOrder = (a: INodeExecutionData, b: INodeExecutionData) => pairedIndex(a) - pairedIndex(b);
 	return [delivered.sort(byInputOrder), failed.sort(byInputOrder)];
 }
 
-function prepare(context: IExecuteFunctions, item: INodeExecutionData, index: number, settings: SendSettings): Prepared {
-	try {
-		return { ok: true, request: readItemRequest(context, item, index, settings) };
-	} catch (error) {
-		const nodeError =
-			error instanceof NodeOperationError
-				? error
-				: new NodeOperationError(context.getNode(), error as Error, { itemIndex: index });
-		return { ok: false, error: nodeError };
-	}
+function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeOperationError {
+	return error instanceof NodeOperationError
+		? error
+		: new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
 /** Items share a call only when everything that makes the call is the same. */
@@ -103,35 +118,34 @@ function destinationKey(request: ItemRequest): string {
 	return JSON.stringify([request.method, request.url, request.headers, request.event]);
 }
 
-async function deliverBatch(
+/** The JSON value a call sends: one record, or a batch of them, wrapped as set. */
+function batchValue(batch: Batch<Sendable>, settings: SendSettings): unknown {
+	return assembleBody(
+		batch.entries.map((entry) => entry.item.request.record),
+		{
+			batched: settings.batched,
+			wrapperKey: settings.wrapperKey,
+			envelope: settings.envelope ? { event: batch.entries[0].item.request.event } : undefined,
+		},
+		new Date(),
+	);
+}
+
+async function deliverCall(
 	context: IExecuteFunctions,
-	batch: Batch<{ index: number; request: ItemRequest }>,
+	{ batch, writeBody }: Call,
 	settings: SendSettings,
 	sleep: (ms: number) => Promise<void>,
 ): Promise<DeliveryResult> {
 	const first = batch.entries[0].item.request;
 	const { signing } = settings;
-	const scheme = signing?.resolved.scheme;
-	const value = assembleBody(
-		batch.entries.map((entry) => entry.item.request.record),
-		{
-			batched: settings.batched,
-			wrapperKey: settings.wrapperKey,
-			envelope: settings.envelope ? { event: first.event } : undefined,
-		},
-		new Date(),
-	);
-	const writeBody = bodyWriter(value, scheme);
-	if (typeof writeBody !== 'function') {
-		throw new NodeOperationError(context.getNode(), writeBody.error, { itemIndex: batch.entries[0].item.index });
-	}
-
 	return await deliver<OutgoingRequest>(
 		{
 			prepare: ({ timestamp, id }) => {
+				// The string signed is the string sent: serialised once per attempt.
 				const body = writeBody(timestamp);
 				const headers: Record<string, string> = { 'content-type': 'application/json', ...withoutContentType(first.headers) };
-				if (!scheme?.idHeader) headers[DELIVERY_ID_HEADER] = id;
+				if (!signing?.resolved.scheme.idHeader) headers[DELIVERY_ID_HEADER] = id;
 				if (signing) {
 					Object.assign(
 						headers,
@@ -220,12 +234,12 @@ function pairedIndex(item: INodeExecutionData): number {
 	return typeof paired === 'object' && paired !== null && !Array.isArray(paired) ? paired.item : 0;
 }
 
-function stopError(context: IExecuteFunctions, report: BatchReport, deliveredCount: number): NodeOperationError {
-	const firstEntry = report.batch.entries[0];
-	const result = report.result!;
+function stopError(context: IExecuteFunctions, report: CallReport, deliveredCount: number): NodeOperationError {
+	const firstEntry = report.call.batch.entries[0];
+	const outcome = report.result?.outcome ?? 'not sent';
 	return new NodeOperationError(
 		context.getNode(),
-		`Item ${firstEntry.item.index} could not be delivered to ${firstEntry.item.request.url}: ${result.outcome}`,
+		`Item ${firstEntry.item.index} could not be delivered to ${firstEntry.item.request.url}: ${outcome}`,
 		{
 			itemIndex: firstEntry.item.index,
 			description: `${deliveredCount} item(s) were delivered before the node stopped. Set On Final Failure to "Route to the Failed Output" to keep going and see every item's outcome.`,

@@ -98,7 +98,8 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 		batchSize,
 		batched,
 		wrapperKey: batched ? ((context.getNodeParameter('batchWrapperKey', 0, '') as string).trim() || undefined) : undefined,
-		envelope: context.getNodeParameter('envelope', 0, false) as boolean,
+		// ConnectGain's body is always the envelope: its signed timestamp lives there.
+		envelope: (context.getNodeParameter('envelope', 0, false) as boolean) || resolved?.scheme.envelope === true,
 		stopOnFailure: context.getNodeParameter('onFailure', 0) === 'error',
 		concurrency: Number.isInteger(concurrency) && concurrency >= 1 ? concurrency : 1,
 		httpsOnly: (options.httpsOnly as boolean | undefined) ?? false,

@@ -1,0 +1,60 @@
+/**
+ * Runs Send Webhook inside n8n-core's execution context with the parameters a
+ * workflow would hold, against real receivers on 127.0.0.1.
+ */
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
+import { runExecute } from '../helpers/n8n';
+
+export interface SendOptions {
+	readonly items?: INodeExecutionData[];
+	readonly secret?: string | { secret: string; secondarySecret?: string; format?: string };
+	readonly headerAuth?: { name: string; secretValue: string };
+	readonly continueOnFail?: boolean;
+	readonly abortSignal?: AbortSignal;
+}
+
+export interface SendResult {
+	readonly delivered: INodeExecutionData[];
+	readonly failed: INodeExecutionData[];
+}
+
+/** Retries in tests wait tens of milliseconds, not 10 s and 100 s, unless a test says otherwise. */
+export const FAST_RETRIES = { retryDelays: '0.05, 0.1' };
+
+export function items(count: number, make: (i: number) => IDataObject = (i) => ({ id: i, name: `record ${i}` })): INodeExecutionData[] {
+	return Array.from({ length: count }, (_, i) => ({ json: make(i) }));
+}
+
+export async function send(parameters: INodeParameters, options: SendOptions = {}): Promise<SendResult> {
+	const credentials: Record<string, IDataObject> = {};
+	if (options.secret !== undefined) {
+		credentials.webhookSigningSecretApi =
+			typeof options.secret === 'string'
+				? { secret: options.secret, secondarySecret: '', format: 'auto' }
+				: { secondarySecret: '', format: 'auto', ...options.secret };
+	}
+	if (options.headerAuth) credentials.webhookHeaderAuthApi = { ...options.headerAuth };
+	const { outputs } = await runExecute(new SendWebhook(), {
+		parameters,
+		credentials,
+		items: options.items ?? items(1),
+		continueOnFail: options.continueOnFail,
+		abortSignal: options.abortSignal,
+	});
+	return { delivered: outputs[0] ?? [], failed: outputs[1] ?? [] };
+}
+
+/** The delivery record the node adds to an output item. */
+export function record(item: INodeExecutionData): IDataObject & {
+	delivered: boolean;
+	id: string;
+	statusCode: number | null;
+	outcome: string;
+	attempts: Array<{ attempt: number; statusCode?: number; error?: string; retryInMs?: number; durationMs: number; startedAt: string }>;
+	batch: { index: number; size: number; position: number };
+	response: { statusCode: number; body: unknown } | null;
+} {
+	return item.json.webhookDelivery as never;
+}
