@@ -73,7 +73,8 @@ export async function deliver<Request>(
 		if (outcome.kind === 'response') lastResponse = { status: outcome.status, body: outcome.body };
 
 		const { verdict, why } = classifyOutcome(outcome, policy);
-		const wait = verdict === 'retry' ? delayBeforeAttempt(attempt + 1, outcome, policy, finished) : undefined;
+		const wait =
+			verdict === 'retry' ? delayBeforeAttempt(attempt + 1, outcome, policy, finished) : undefined;
 		attempts.push({
 			attempt,
 			startedAt: started.toISOString(),
@@ -84,21 +85,32 @@ export async function deliver<Request>(
 			...(wait === undefined ? {} : { retryInMs: wait }),
 		});
 
-		if (verdict === 'delivered') return { id, delivered: true, outcome: why, attempts, lastResponse };
+		if (verdict === 'delivered')
+			return { id, delivered: true, outcome: why, attempts, lastResponse };
 		if (wait === undefined) {
-			const ending = verdict === 'give-up' ? why : `${why}; no retries left after ${attempt} attempt${attempt === 1 ? '' : 's'}`;
+			const ending =
+				verdict === 'give-up'
+					? why
+					: `${why}; no retries left after ${attempt} attempt${attempt === 1 ? '' : 's'}`;
 			return { id, delivered: false, outcome: ending, attempts, lastResponse };
 		}
 		await io.sleep(wait);
 	}
 }
 
-async function sendSafely<Request>(io: DeliveryIo<Request>, request: Request): Promise<AttemptOutcome> {
+async function sendSafely<Request>(
+	io: DeliveryIo<Request>,
+	request: Request,
+): Promise<AttemptOutcome> {
 	try {
 		return await io.send(request);
 	} catch (error) {
 		// A send that throws broke its contract; the attempt still failed and is retried.
-		return { kind: 'error', code: 'send_failed', message: (error as Error).message ?? String(error) };
+		return {
+			kind: 'error',
+			code: 'send_failed',
+			message: (error as Error).message ?? String(error),
+		};
 	}
 }
 

@@ -23,8 +23,7 @@ export function encodeDigest(digest: Buffer, encoding: DigestEncoding): string {
 
 const DIGITS = /^\d{1,16}$/;
 // Date and time with an explicit zone: 2024-01-15T10:30:00Z, …00.123+02:00
-const ISO_8601 =
-	/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;
 
 /** Parses a timestamp as written on the wire; undefined if it is not in `format`. */
 export function parseTimestamp(text: string, format: TimestampFormat): Date | undefined {

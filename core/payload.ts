@@ -10,10 +10,15 @@ export interface BodyShape {
 }
 
 /** The JSON value of one call: the record(s), wrapped as the shape says. */
-export function assembleBody(records: readonly unknown[], shape: BodyShape, createdAt: Date): unknown {
+export function assembleBody(
+	records: readonly unknown[],
+	shape: BodyShape,
+	createdAt: Date,
+): unknown {
 	let value: unknown = shape.batched ? records : records[0];
 	if (shape.batched && shape.wrapperKey) value = { [shape.wrapperKey]: value };
-	if (shape.envelope) value = { event: shape.envelope.event, timestamp: createdAt.toISOString(), data: value };
+	if (shape.envelope)
+		value = { event: shape.envelope.event, timestamp: createdAt.toISOString(), data: value };
 	return value;
 }
 
@@ -35,7 +40,10 @@ export type BodyWriter = (attemptTime: Date) => string;
  * envelope timestamp): each attempt writes its own time there, and the text
  * it signs is the text it sends.
  */
-export function bodyWriter(value: unknown, scheme: SchemeDefinition | undefined): BodyWriter | { error: string } {
+export function bodyWriter(
+	value: unknown,
+	scheme: SchemeDefinition | undefined,
+): BodyWriter | { error: string } {
 	const source = scheme?.timestamp;
 	if (source?.in !== 'body') {
 		const text = JSON.stringify(value);
@@ -47,7 +55,8 @@ export function bodyWriter(value: unknown, scheme: SchemeDefinition | undefined)
 		};
 	}
 	const record = value as Record<string, unknown>;
-	return (attemptTime) => JSON.stringify({ ...record, [source.field]: bodyTimestamp(attemptTime, source.format) });
+	return (attemptTime) =>
+		JSON.stringify({ ...record, [source.field]: bodyTimestamp(attemptTime, source.format) });
 }
 
 function bodyTimestamp(at: Date, format: TimestampFormat): string | number {

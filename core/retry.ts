@@ -54,12 +54,18 @@ export function classifyOutcome(outcome: AttemptOutcome, policy: RetryPolicy): C
 	if (status >= 200 && status <= 299) return { verdict: 'delivered', why: `answered ${status}` };
 	if (status === 410) {
 		// Standard Webhooks: 410 Gone means the endpoint is gone for good.
-		return { verdict: 'give-up', why: 'answered 410 Gone: the receiver asked not to be called again' };
+		return {
+			verdict: 'give-up',
+			why: 'answered 410 Gone: the receiver asked not to be called again',
+		};
 	}
 	if (status === 408 || status === 429 || status >= 500) {
 		return { verdict: 'retry', why: `answered ${status}` };
 	}
-	const what = status >= 300 && status <= 399 ? `answered ${status} (redirects are not followed)` : `answered ${status}`;
+	const what =
+		status >= 300 && status <= 399
+			? `answered ${status} (redirects are not followed)`
+			: `answered ${status}`;
 	return policy.retryClientErrors
 		? { verdict: 'retry', why: what }
 		: { verdict: 'give-up', why: `${what}; 3xx/4xx answers are not retried` };

@@ -53,10 +53,14 @@ export function sign(
 		if (timestampSource.in === 'header') headers[timestampSource.header] = timestampText;
 	}
 	if (timestampSource?.in === 'body' && timestampSource.alsoHeader && options.timestamp) {
-		headers[timestampSource.alsoHeader] = formatTimestamp(options.timestamp, timestampSource.format);
+		headers[timestampSource.alsoHeader] = formatTimestamp(
+			options.timestamp,
+			timestampSource.format,
+		);
 	}
 	if (scheme.idHeader && options.id !== undefined) headers[scheme.idHeader] = options.id;
-	if (scheme.eventHeader && options.event !== undefined) headers[scheme.eventHeader] = options.event;
+	if (scheme.eventHeader && options.event !== undefined)
+		headers[scheme.eventHeader] = options.event;
 
 	const content = signedContent(scheme.signedContent, {
 		body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,

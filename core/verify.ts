@@ -53,7 +53,11 @@ export type VerifyResult =
 
 type Rejection = Extract<VerifyResult, { valid: false }>;
 
-function reject(reason: RejectionReason, detail: string, extra: Partial<Rejection> = {}): Rejection {
+function reject(
+	reason: RejectionReason,
+	detail: string,
+	extra: Partial<Rejection> = {},
+): Rejection {
 	return { valid: false, reason, detail, ...extra };
 }
 
@@ -92,7 +96,8 @@ function verifyOrReject(
 
 	const headerName = options.signatureHeader ?? scheme.signatureHeader;
 	const signatureHeader = readHeader(headers, headerName);
-	if (signatureHeader.found === 'none') return reject('missing_header', `Header ${headerName} is missing`);
+	if (signatureHeader.found === 'none')
+		return reject('missing_header', `Header ${headerName} is missing`);
 	if (signatureHeader.found === 'many') {
 		return reject('duplicate_header', `Header ${headerName} was sent more than once`);
 	}
@@ -114,9 +119,10 @@ function verifyOrReject(
 		if (idHeader.found === 'one') id = idHeader.value;
 	}
 
-	const tolerance = options.toleranceSeconds === undefined
-		? (scheme.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)
-		: (options.toleranceSeconds ?? 0);
+	const tolerance =
+		options.toleranceSeconds === undefined
+			? (scheme.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)
+			: (options.toleranceSeconds ?? 0);
 	const stamp = readTimestamp(scheme, headers, parsed.timestamp, body, tolerance > 0);
 	if (!stamp.ok) return reject(stamp.reason, stamp.detail, { id });
 
@@ -241,7 +247,10 @@ function parseSignatureHeader(
 			}
 			return signatures.length > 0
 				? { ok: true, signatures }
-				: { ok: false, problem: `holds no "${format.version},<${encoding}>" signature of the right length` };
+				: {
+						ok: false,
+						problem: `holds no "${format.version},<${encoding}>" signature of the right length`,
+					};
 		}
 		case 'key-value': {
 			const pairs = value.split(format.pairSeparator);
@@ -303,7 +312,11 @@ function readTimestamp(
 			where = `header ${source.header}`;
 			const found = readHeader(headers, source.header);
 			if (found.found === 'many') {
-				return { ok: false, reason: 'duplicate_header', detail: `Header ${source.header} was sent more than once` };
+				return {
+					ok: false,
+					reason: 'duplicate_header',
+					detail: `Header ${source.header} was sent more than once`,
+				};
 			}
 			if (found.found === 'one') text = found.value;
 			break;
@@ -321,7 +334,11 @@ function readTimestamp(
 			break;
 	}
 	if (text === undefined || text === '') {
-		return { ok: false, reason: 'timestamp_missing', detail: `The timestamp (${where}) is missing` };
+		return {
+			ok: false,
+			reason: 'timestamp_missing',
+			detail: `The timestamp (${where}) is missing`,
+		};
 	}
 	const date = parseTimestamp(text, source.format);
 	if (!date) {
@@ -342,7 +359,9 @@ function isTimestampSigned(scheme: SchemeDefinition, source: TimestampSource): b
 function readBodyField(body: Uint8Array, field: string): string | undefined {
 	let parsed: unknown;
 	try {
-		parsed = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+		parsed = JSON.parse(
+			Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'),
+		);
 	} catch {
 		return undefined; // not JSON: the field is simply absent
 	}

@@ -10,7 +10,10 @@ export class WebhookHeaderAuthApi implements ICredentialType {
 
 	displayName = 'Webhook Header Auth API';
 
-	icon: Icon = { light: 'file:../icons/signing-key.svg', dark: 'file:../icons/signing-key.dark.svg' };
+	icon: Icon = {
+		light: 'file:../icons/signing-key.svg',
+		dark: 'file:../icons/signing-key.dark.svg',
+	};
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-signed-webhooks#credentials';
 

@@ -11,7 +11,10 @@ export class WebhookSigningSecretApi implements ICredentialType {
 
 	displayName = 'Webhook Signing Secret API';
 
-	icon: Icon = { light: 'file:../icons/signing-key.svg', dark: 'file:../icons/signing-key.dark.svg' };
+	icon: Icon = {
+		light: 'file:../icons/signing-key.svg',
+		dark: 'file:../icons/signing-key.dark.svg',
+	};
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-signed-webhooks#credentials';
 
@@ -43,7 +46,8 @@ export class WebhookSigningSecretApi implements ICredentialType {
 				{
 					name: 'As the Signing Scheme Expects',
 					value: 'auto',
-					description: 'Standard Webhooks and Svix: whsec_ + base64; every other built-in scheme: text',
+					description:
+						'Standard Webhooks and Svix: whsec_ + base64; every other built-in scheme: text',
 				},
 				{ name: 'Text (UTF-8)', value: 'text' },
 				{ name: 'Hex', value: 'hex' },

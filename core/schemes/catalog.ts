@@ -21,7 +21,8 @@ export const STANDARD_WEBHOOKS: SchemeDefinition = {
 	timestamp: { in: 'header', header: 'webhook-timestamp', format: 'unix-seconds' },
 	idHeader: 'webhook-id',
 	toleranceSeconds: 300,
-	docsUrl: 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
+	docsUrl:
+		'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
 };
 
 export const SVIX: SchemeDefinition = {
@@ -42,7 +43,12 @@ export const STRIPE: SchemeDefinition = {
 	signatureHeader: 'Stripe-Signature',
 	algorithm: 'sha256',
 	digestEncoding: 'hex',
-	signatureFormat: { style: 'key-value', pairSeparator: ',', timestampKey: 't', signatureKey: 'v1' },
+	signatureFormat: {
+		style: 'key-value',
+		pairSeparator: ',',
+		timestampKey: 't',
+		signatureKey: 'v1',
+	},
 	secretEncoding: 'text',
 	signedContent: [timestamp, lit('.'), body],
 	timestamp: { in: 'signature-header', format: 'unix-seconds' },
@@ -142,7 +148,12 @@ export const PADDLE: SchemeDefinition = {
 	signatureHeader: 'Paddle-Signature',
 	algorithm: 'sha256',
 	digestEncoding: 'hex',
-	signatureFormat: { style: 'key-value', pairSeparator: ';', timestampKey: 'ts', signatureKey: 'h1' },
+	signatureFormat: {
+		style: 'key-value',
+		pairSeparator: ';',
+		timestampKey: 'ts',
+		signatureKey: 'h1',
+	},
 	secretEncoding: 'text',
 	signedContent: [timestamp, lit(':'), body],
 	timestamp: { in: 'signature-header', format: 'unix-seconds' },
@@ -159,7 +170,12 @@ export const CALENDLY: SchemeDefinition = {
 	signatureHeader: 'Calendly-Webhook-Signature',
 	algorithm: 'sha256',
 	digestEncoding: 'hex',
-	signatureFormat: { style: 'key-value', pairSeparator: ',', timestampKey: 't', signatureKey: 'v1' },
+	signatureFormat: {
+		style: 'key-value',
+		pairSeparator: ',',
+		timestampKey: 't',
+		signatureKey: 'v1',
+	},
 	secretEncoding: 'text',
 	signedContent: [timestamp, lit('.'), body],
 	timestamp: { in: 'signature-header', format: 'unix-seconds' },
@@ -250,7 +266,12 @@ export const CONNECTGAIN: SchemeDefinition = {
 	signatureFormat: { style: 'plain', prefix: '' },
 	secretEncoding: 'text',
 	signedContent: [body],
-	timestamp: { in: 'body', field: 'timestamp', format: 'iso8601', alsoHeader: 'X-Webhook-Timestamp' },
+	timestamp: {
+		in: 'body',
+		field: 'timestamp',
+		format: 'iso8601',
+		alsoHeader: 'X-Webhook-Timestamp',
+	},
 	eventHeader: 'X-Webhook-Event',
 	envelope: true,
 };
@@ -264,7 +285,7 @@ export const CONNECTGAIN: SchemeDefinition = {
 export const VINSIGHT: SchemeDefinition = {
 	id: 'vinsight',
 	name: 'Vinsight',
-	description: 'x-signature: <hex> HMAC-SHA256 as in Vinsight\'s published test vector',
+	description: "x-signature: <hex> HMAC-SHA256 as in Vinsight's published test vector",
 	signatureHeader: 'x-signature',
 	algorithm: 'sha256',
 	digestEncoding: 'hex',

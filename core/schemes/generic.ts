@@ -28,7 +28,9 @@ export interface GenericHmacSettings {
 	readonly toleranceSeconds?: number;
 }
 
-export type GenericSchemeResult = { ok: true; scheme: SchemeDefinition } | { ok: false; error: string };
+export type GenericSchemeResult =
+	| { ok: true; scheme: SchemeDefinition }
+	| { ok: false; error: string };
 
 const PLACEHOLDER = /\{(body|timestamp|id|method|url)\}/g;
 
@@ -62,7 +64,11 @@ export function parseSignedContent(template: string): { parts: SignedPart[] } | 
 export function buildGenericScheme(settings: GenericHmacSettings): GenericSchemeResult {
 	const signatureHeader = settings.signatureHeader.trim();
 	if (signatureHeader === '') return { ok: false, error: 'Set the signature header name' };
-	for (const name of [signatureHeader, settings.timestampHeader?.trim(), settings.idHeader?.trim()]) {
+	for (const name of [
+		signatureHeader,
+		settings.timestampHeader?.trim(),
+		settings.idHeader?.trim(),
+	]) {
 		const problem = name ? describeHeaderProblem(name, '') : undefined;
 		if (problem) return { ok: false, error: problem };
 	}
@@ -74,7 +80,10 @@ export function buildGenericScheme(settings: GenericHmacSettings): GenericScheme
 	const timestampHeader = settings.timestampHeader?.trim() || undefined;
 	const idHeader = settings.idHeader?.trim() || undefined;
 	if (uses('timestamp') && !timestampHeader) {
-		return { ok: false, error: 'The signed content uses {timestamp}: set the timestamp header name' };
+		return {
+			ok: false,
+			error: 'The signed content uses {timestamp}: set the timestamp header name',
+		};
 	}
 	if (uses('id') && !idHeader) {
 		return { ok: false, error: 'The signed content uses {id}: set the id header name' };
@@ -93,7 +102,11 @@ export function buildGenericScheme(settings: GenericHmacSettings): GenericScheme
 			secretEncoding: settings.secretEncoding,
 			signedContent: parsed.parts,
 			timestamp: timestampHeader
-				? { in: 'header', header: timestampHeader, format: settings.timestampFormat ?? 'unix-seconds' }
+				? {
+						in: 'header',
+						header: timestampHeader,
+						format: settings.timestampFormat ?? 'unix-seconds',
+					}
 				: undefined,
 			idHeader,
 			toleranceSeconds: settings.toleranceSeconds,

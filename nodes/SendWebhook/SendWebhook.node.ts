@@ -14,11 +14,16 @@ export class SendWebhook implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Send Webhook',
 		name: 'sendWebhook',
-		icon: { light: 'file:../../icons/send-webhook.svg', dark: 'file:../../icons/send-webhook.dark.svg' },
+		icon: {
+			light: 'file:../../icons/send-webhook.svg',
+			dark: 'file:../../icons/send-webhook.dark.svg',
+		},
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["method"] + " · " + ($parameter["signatureScheme"] === "none" ? "unsigned" : $parameter["signatureScheme"])}}',
-		description: 'Send items as JSON to a URL: signed, batched, retried, and every item reported as delivered or failed',
+		subtitle:
+			'={{$parameter["method"] + " · " + ($parameter["signatureScheme"] === "none" ? "unsigned" : $parameter["signatureScheme"])}}',
+		description:
+			'Send items as JSON to a URL: signed, batched, retried, and every item reported as delivered or failed',
 		defaults: { name: 'Send Webhook' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -58,7 +58,11 @@ export const sendWebhookProperties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{ name: "The Item's JSON", value: 'item' },
-			{ name: 'Custom JSON', value: 'custom', description: 'A JSON value written or computed per item' },
+			{
+				name: 'Custom JSON',
+				value: 'custom',
+				description: 'A JSON value written or computed per item',
+			},
 		],
 		default: 'item',
 	},
@@ -77,7 +81,7 @@ export const sendWebhookProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'contact.created',
 		description:
-			'Sent in the scheme\'s event header (X-Webhook-Event for ConnectGain, X-GitHub-Event, …) and in the envelope if it is on',
+			"Sent in the scheme's event header (X-Webhook-Event for ConnectGain, X-GitHub-Event, …) and in the envelope if it is on",
 	},
 	{
 		displayName: 'Wrap in Event Envelope',
@@ -118,7 +122,8 @@ export const sendWebhookProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'records',
 		displayOptions: { show: { batching: ['batch'] } },
-		description: 'Send {"records": [...]} (with this key) instead of a bare array; leave empty for the array itself',
+		description:
+			'Send {"records": [...]} (with this key) instead of a bare array; leave empty for the array itself',
 	},
 	{
 		displayName: 'Send Headers',
@@ -154,12 +159,14 @@ export const sendWebhookProperties: INodeProperties[] = [
 			{
 				name: 'Route to the Failed Output',
 				value: 'output',
-				description: 'Items that could not be delivered go to the second output, with what happened',
+				description:
+					'Items that could not be delivered go to the second output, with what happened',
 			},
 			{
 				name: 'Stop the Workflow',
 				value: 'error',
-				description: 'Fail the node at the first item that could not be delivered (unless Continue On Fail is set)',
+				description:
+					'Fail the node at the first item that could not be delivered (unless Continue On Fail is set)',
 			},
 		],
 		default: 'output',
@@ -192,7 +199,8 @@ export const sendWebhookProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 1000,
-				description: 'Characters of the receiver\'s answer kept in the delivery record; 0 keeps none',
+				description:
+					"Characters of the receiver's answer kept in the delivery record; 0 keeps none",
 			},
 			{
 				displayName: 'Retry 3xx and 4xx Answers',
@@ -208,7 +216,8 @@ export const sendWebhookProperties: INodeProperties[] = [
 				type: 'string',
 				default: '10, 100',
 				placeholder: '10, 100',
-				description: 'Waits before each retry, comma-separated; empty for no retries. Default: 3 attempts.',
+				description:
+					'Waits before each retry, comma-separated; empty for no retries. Default: 3 attempts.',
 			},
 			{
 				displayName: 'Retry-After Cap (Seconds)',
@@ -216,7 +225,7 @@ export const sendWebhookProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 300,
-				description: 'Longest wait a receiver\'s Retry-After header can ask for',
+				description: "Longest wait a receiver's Retry-After header can ask for",
 			},
 			{
 				displayName: 'Timeout',
@@ -224,7 +233,7 @@ export const sendWebhookProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 10000,
-				description: 'Milliseconds to wait for each attempt\'s answer before it counts as failed',
+				description: "Milliseconds to wait for each attempt's answer before it counts as failed",
 			},
 		],
 	},

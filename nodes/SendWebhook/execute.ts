@@ -17,7 +17,13 @@ import {
 	type BodyWriter,
 	type DeliveryResult,
 } from '../../core';
-import { DELIVERY_ID_HEADER, readItemRequest, readSettings, type ItemRequest, type SendSettings } from './settings';
+import {
+	DELIVERY_ID_HEADER,
+	readItemRequest,
+	readSettings,
+	type ItemRequest,
+	type SendSettings,
+} from './settings';
 import { cancellableSleep, sendAttempt, type OutgoingRequest } from './transport';
 
 /** The delivery record added to each output item, under this key. */
@@ -69,31 +75,44 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 
 	// 2. Cut into calls and write each body once.
 	const calls: Call[] = [];
-	splitIntoBatches(sendable, settings.batchSize, ({ request }) => destinationKey(request)).forEach((batch, batchIndex) => {
-		const writeBody = bodyWriter(batchValue(batch, settings), settings.signing?.resolved.scheme);
-		if (typeof writeBody === 'function') {
-			calls.push({ batch, batchIndex, writeBody });
-		} else {
-			const indexes = batch.entries.map((entry) => entry.item.index);
-			refuse(new NodeOperationError(this.getNode(), writeBody.error, { itemIndex: indexes[0] }), indexes);
-		}
-	});
+	splitIntoBatches(sendable, settings.batchSize, ({ request }) => destinationKey(request)).forEach(
+		(batch, batchIndex) => {
+			const writeBody = bodyWriter(batchValue(batch, settings), settings.signing?.resolved.scheme);
+			if (typeof writeBody === 'function') {
+				calls.push({ batch, batchIndex, writeBody });
+			} else {
+				const indexes = batch.entries.map((entry) => entry.item.index);
+				refuse(
+					new NodeOperationError(this.getNode(), writeBody.error, { itemIndex: indexes[0] }),
+					indexes,
+				);
+			}
+		},
+	);
 
 	// 3. Deliver, retrying as the policy says.
 	const sleep = cancellableSleep(this);
 	let stopped = false;
-	const reports = await mapWithConcurrency(calls, settings.concurrency, async (call): Promise<CallReport> => {
-		if (stopped) return { call };
-		const result = await deliverCall(this, call, settings, sleep);
-		if (!result.delivered && settings.stopOnFailure && !continueOnFail) stopped = true;
-		return { call, result };
-	});
+	const reports = await mapWithConcurrency(
+		calls,
+		settings.concurrency,
+		async (call): Promise<CallReport> => {
+			if (stopped) return { call };
+			const result = await deliverCall(this, call, settings, sleep);
+			if (!result.delivered && settings.stopOnFailure && !continueOnFail) stopped = true;
+			return { call, result };
+		},
+	);
 
 	for (const { call, result } of reports) {
 		if (!result) continue;
 		const { batch, batchIndex } = call;
 		batch.entries.forEach(({ item: { index, request } }, position) => {
-			const record = deliveryRecord(request, result, { index: batchIndex, size: batch.entries.length, position });
+			const record = deliveryRecord(request, result, {
+				index: batchIndex,
+				size: batch.entries.length,
+				position,
+			});
 			(result.delivered ? delivered : failed).push(output(items[index], index, record));
 		});
 	}
@@ -103,11 +122,16 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 		if (first) throw stopError(this, first, delivered.length);
 	}
 
-	const byInputOrder = (a: INodeExecutionData, b: INodeExecutionData) => pairedIndex(a) - pairedIndex(b);
+	const byInputOrder = (a: INodeExecutionData, b: INodeExecutionData) =>
+		pairedIndex(a) - pairedIndex(b);
 	return [delivered.sort(byInputOrder), failed.sort(byInputOrder)];
 }
 
-function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeOperationError {
+function asNodeError(
+	context: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeOperationError {
 	return error instanceof NodeOperationError
 		? error
 		: new NodeOperationError(context.getNode(), error as Error, { itemIndex });
@@ -144,7 +168,10 @@ async function deliverCall(
 			prepare: ({ timestamp, id }) => {
 				// The string signed is the string sent: serialised once per attempt.
 				const body = writeBody(timestamp);
-				const headers: Record<string, string> = { 'content-type': 'application/json', ...withoutContentType(first.headers) };
+				const headers: Record<string, string> = {
+					'content-type': 'application/json',
+					...withoutContentType(first.headers),
+				};
 				if (!signing?.resolved.scheme.idHeader) headers[DELIVERY_ID_HEADER] = id;
 				if (signing) {
 					Object.assign(
@@ -204,7 +231,10 @@ function deliveryRecord(
 		})),
 		batch,
 		response: result.lastResponse
-			? { statusCode: result.lastResponse.status, body: parseIfJson(result.lastResponse.body ?? '') }
+			? {
+					statusCode: result.lastResponse.status,
+					body: parseIfJson(result.lastResponse.body ?? ''),
+				}
 			: null,
 	};
 }
@@ -234,7 +264,11 @@ function pairedIndex(item: INodeExecutionData): number {
 	return typeof paired === 'object' && paired !== null && !Array.isArray(paired) ? paired.item : 0;
 }
 
-function stopError(context: IExecuteFunctions, report: CallReport, deliveredCount: number): NodeOperationError {
+function stopError(
+	context: IExecuteFunctions,
+	report: CallReport,
+	deliveredCount: number,
+): NodeOperationError {
 	const firstEntry = report.call.batch.entries[0];
 	const outcome = report.result?.outcome ?? 'not sent';
 	return new NodeOperationError(

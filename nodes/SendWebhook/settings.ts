@@ -54,14 +54,21 @@ export interface ItemRequest {
 	readonly record: unknown;
 }
 
-function fail(context: IExecuteFunctions, message: string, itemIndex: number, description?: string): never {
+function fail(
+	context: IExecuteFunctions,
+	message: string,
+	itemIndex: number,
+	description?: string,
+): never {
 	throw new NodeOperationError(context.getNode(), message, { itemIndex, description });
 }
 
 export async function readSettings(context: IExecuteFunctions): Promise<SendSettings> {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	const resolved = readScheme(context, 0);
-	const signing = resolved ? { resolved, secrets: await readSecrets(context, resolved.scheme) } : undefined;
+	const signing = resolved
+		? { resolved, secrets: await readSecrets(context, resolved.scheme) }
+		: undefined;
 
 	const policy: RetryPolicy = {
 		delaysSeconds: parseDelays(context, (options.retryDelays as string | undefined) ?? '10, 100'),
@@ -78,11 +85,13 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 
 	const useHeaderAuth = context.getNodeParameter('authentication', 0) === 'headerAuth';
 	const reservedHeaders = new Map<string, string>();
-	for (const name of generatedHeaderNames(resolved)) reservedHeaders.set(name.toLowerCase(), 'the signing scheme');
+	for (const name of generatedHeaderNames(resolved))
+		reservedHeaders.set(name.toLowerCase(), 'the signing scheme');
 	if (useHeaderAuth) {
 		const authHeader = await readHeaderAuthName(context);
 		const clash = reservedHeaders.get(authHeader.toLowerCase());
-		if (clash) fail(context, `The Header Auth credential's header ${authHeader} is also set by ${clash}`, 0);
+		if (clash)
+			fail(context, `The Header Auth credential's header ${authHeader} is also set by ${clash}`, 0);
 		reservedHeaders.set(authHeader.toLowerCase(), 'the Header Auth credential');
 	}
 
@@ -97,9 +106,13 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 		},
 		batchSize,
 		batched,
-		wrapperKey: batched ? ((context.getNodeParameter('batchWrapperKey', 0, '') as string).trim() || undefined) : undefined,
+		wrapperKey: batched
+			? (context.getNodeParameter('batchWrapperKey', 0, '') as string).trim() || undefined
+			: undefined,
 		// ConnectGain's body is always the envelope: its signed timestamp lives there.
-		envelope: (context.getNodeParameter('envelope', 0, false) as boolean) || resolved?.scheme.envelope === true,
+		envelope:
+			(context.getNodeParameter('envelope', 0, false) as boolean) ||
+			resolved?.scheme.envelope === true,
 		stopOnFailure: context.getNodeParameter('onFailure', 0) === 'error',
 		concurrency: Number.isInteger(concurrency) && concurrency >= 1 ? concurrency : 1,
 		httpsOnly: (options.httpsOnly as boolean | undefined) ?? false,
@@ -107,10 +120,15 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 	};
 }
 
-async function readSecrets(context: IExecuteFunctions, scheme: SchemeDefinition): Promise<SecretSet> {
+async function readSecrets(
+	context: IExecuteFunctions,
+	scheme: SchemeDefinition,
+): Promise<SecretSet> {
 	let secrets: SecretSet;
 	try {
-		secrets = toSecretSet(await context.getCredentials<ICredentialDataDecryptedObject>(SIGNING_SECRET_CREDENTIAL));
+		secrets = toSecretSet(
+			await context.getCredentials<ICredentialDataDecryptedObject>(SIGNING_SECRET_CREDENTIAL),
+		);
 	} catch (error) {
 		return fail(
 			context,
@@ -121,7 +139,13 @@ async function readSecrets(context: IExecuteFunctions, scheme: SchemeDefinition)
 	}
 	// Checked once here, so no attempt is ever sent unsigned or signed with garbage.
 	const keys = resolveKeys(secrets, scheme.secretEncoding);
-	if (!keys.ok) fail(context, `Webhook Signing Secret: ${keys.detail}`, 0, 'Fix the secret or its format in the credential.');
+	if (!keys.ok)
+		fail(
+			context,
+			`Webhook Signing Secret: ${keys.detail}`,
+			0,
+			'Fix the secret or its format in the credential.',
+		);
 	return secrets;
 }
 
@@ -137,7 +161,8 @@ async function readHeaderAuthName(context: IExecuteFunctions): Promise<string> {
 			`Choose a Webhook Header Auth credential, or set Authentication to None. (${(error as Error).message})`,
 		);
 	}
-	if (typeof name !== 'string' || name.trim() === '') fail(context, 'The Webhook Header Auth credential has no header name', 0);
+	if (typeof name !== 'string' || name.trim() === '')
+		fail(context, 'The Webhook Header Auth credential has no header name', 0);
 	return name.trim();
 }
 
@@ -145,9 +170,13 @@ async function readHeaderAuthName(context: IExecuteFunctions): Promise<string> {
 function generatedHeaderNames(resolved: ResolvedScheme | undefined): string[] {
 	if (!resolved) return [DELIVERY_ID_HEADER];
 	const { scheme } = resolved;
-	const names = [resolved.signatureHeader ?? scheme.signatureHeader, scheme.idHeader ?? DELIVERY_ID_HEADER];
+	const names = [
+		resolved.signatureHeader ?? scheme.signatureHeader,
+		scheme.idHeader ?? DELIVERY_ID_HEADER,
+	];
 	if (scheme.timestamp?.in === 'header') names.push(scheme.timestamp.header);
-	if (scheme.timestamp?.in === 'body' && scheme.timestamp.alsoHeader) names.push(scheme.timestamp.alsoHeader);
+	if (scheme.timestamp?.in === 'body' && scheme.timestamp.alsoHeader)
+		names.push(scheme.timestamp.alsoHeader);
 	if (scheme.eventHeader) names.push(scheme.eventHeader);
 	return names;
 }
@@ -159,7 +188,11 @@ function parseDelays(context: IExecuteFunctions, text: string): number[] {
 		.filter((part) => part !== '');
 	const delays = parts.map(Number);
 	if (delays.some((delay) => !Number.isFinite(delay))) {
-		fail(context, `Retry Delays must be numbers of seconds separated by commas, like "10, 100" (got "${text}")`, 0);
+		fail(
+			context,
+			`Retry Delays must be numbers of seconds separated by commas, like "10, 100" (got "${text}")`,
+			0,
+		);
 	}
 	return delays;
 }
@@ -177,7 +210,10 @@ export function readItemRequest(
 
 	const headers: Record<string, string> = {};
 	if (context.getNodeParameter('sendHeaders', itemIndex, false)) {
-		const rows = context.getNodeParameter('headerParameters.parameters', itemIndex, []) as { name?: string; value?: unknown }[];
+		const rows = context.getNodeParameter('headerParameters.parameters', itemIndex, []) as {
+			name?: string;
+			value?: unknown;
+		}[];
 		for (const row of rows) {
 			const name = String(row.name ?? '').trim();
 			const value = row.value === undefined || row.value === null ? '' : String(row.value);
@@ -222,12 +258,18 @@ export function readItemRequest(
 function readUrl(context: IExecuteFunctions, itemIndex: number, httpsOnly: boolean): string {
 	const raw = context.getNodeParameter('url', itemIndex);
 	const text = typeof raw === 'string' ? raw.trim() : '';
-	if (text === '') fail(context, 'The URL is empty', itemIndex, 'Set the URL to send the webhook to.');
+	if (text === '')
+		fail(context, 'The URL is empty', itemIndex, 'Set the URL to send the webhook to.');
 	let url: URL;
 	try {
 		url = new URL(text);
 	} catch {
-		return fail(context, `The URL "${text}" is not a valid URL`, itemIndex, 'Write a full URL such as https://example.com/hooks.');
+		return fail(
+			context,
+			`The URL "${text}" is not a valid URL`,
+			itemIndex,
+			'Write a full URL such as https://example.com/hooks.',
+		);
 	}
 	const allowed = httpsOnly ? ['https:'] : ['https:', 'http:'];
 	if (!allowed.includes(url.protocol)) {

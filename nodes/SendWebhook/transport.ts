@@ -52,7 +52,11 @@ export async function sendAttempt(
 	try {
 		const response = (
 			settings.useHeaderAuth
-				? await context.helpers.httpRequestWithAuthentication.call(context, HEADER_AUTH_CREDENTIAL, options)
+				? await context.helpers.httpRequestWithAuthentication.call(
+						context,
+						HEADER_AUTH_CREDENTIAL,
+						options,
+					)
 				: await context.helpers.httpRequest(options)
 		) as IN8nHttpFullResponse;
 		return {
@@ -68,7 +72,11 @@ export async function sendAttempt(
 
 /** The cause an HTTP error carries: httpRequestWithAuthentication wraps axios errors in NodeApiError. */
 function describeFailure(error: unknown): AttemptOutcome {
-	const outer = error as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+	const outer = error as {
+		code?: unknown;
+		message?: unknown;
+		cause?: { code?: unknown; message?: unknown };
+	};
 	const source = typeof outer.code === 'string' ? outer : (outer.cause ?? outer);
 	const code = typeof source.code === 'string' ? source.code : 'REQUEST_FAILED';
 	const message = typeof source.message === 'string' ? source.message : String(error);
@@ -97,7 +105,12 @@ export function cancellableSleep(context: IExecuteFunctions): (ms: number) => Pr
 	return async (ms) =>
 		await new Promise<void>((resolve, reject) => {
 			const cancelled = () =>
-				reject(new NodeOperationError(context.getNode(), 'The execution was cancelled while waiting to retry'));
+				reject(
+					new NodeOperationError(
+						context.getNode(),
+						'The execution was cancelled while waiting to retry',
+					),
+				);
 			if (signal?.aborted) {
 				cancelled();
 				return;

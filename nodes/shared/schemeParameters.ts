@@ -7,15 +7,22 @@ export const DEFAULT_SCHEME = 'standardWebhooks';
 
 /** The scheme options both nodes offer, alphabetical as n8n's editor lists them. */
 export const SCHEME_OPTIONS: INodePropertyOptions[] = [
-	...BUILT_IN_SCHEMES.map((scheme) => ({ name: scheme.name, value: scheme.id, description: scheme.description })),
+	...BUILT_IN_SCHEMES.map((scheme) => ({
+		name: scheme.name,
+		value: scheme.id,
+		description: scheme.description,
+	})),
 	{
 		name: 'Generic HMAC',
 		value: 'generic',
-		description: 'Any other HMAC format: choose header, algorithm, encoding, prefix and what is signed',
+		description:
+			'Any other HMAC format: choose header, algorithm, encoding, prefix and what is signed',
 	},
 ].sort((a, b) => a.name.localeCompare(b.name));
 
-const showFor = (...schemes: string[]) => ({ displayOptions: { show: { signatureScheme: schemes } } });
+const showFor = (...schemes: string[]) => ({
+	displayOptions: { show: { signatureScheme: schemes } },
+});
 
 /** Settings of the schemes that need some: Smarter Launch's header name, and Generic HMAC. */
 export const SCHEME_SETTINGS: INodeProperties[] = [
@@ -26,7 +33,7 @@ export const SCHEME_SETTINGS: INodeProperties[] = [
 		default: 'X-Signature',
 		required: true,
 		description:
-			'The header that carries the signature. Smarter Launch does not document its name: check a real delivery\'s headers.',
+			"The header that carries the signature. Smarter Launch does not document its name: check a real delivery's headers.",
 		...showFor('smarterLaunch', 'generic'),
 	},
 	{
@@ -67,7 +74,8 @@ export const SCHEME_SETTINGS: INodeProperties[] = [
 		type: 'string',
 		default: '{body}',
 		placeholder: '{timestamp}.{body}',
-		description: 'What is signed, as a template; any text outside the placeholders is signed as written',
+		description:
+			'What is signed, as a template; any text outside the placeholders is signed as written',
 		hint: 'Placeholders: {body} = the exact bytes sent, {timestamp}, {id} = the delivery ID, {method}, {url} = the request URL',
 		...showFor('generic'),
 	},
@@ -98,7 +106,8 @@ export const SCHEME_SETTINGS: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'X-Webhook-ID',
-		description: 'Header carrying the delivery ID; needed when the signed content uses the ID placeholder',
+		description:
+			'Header carrying the delivery ID; needed when the signed content uses the ID placeholder',
 		...showFor('generic'),
 	},
 ];

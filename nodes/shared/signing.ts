@@ -40,7 +40,8 @@ export interface ResolvedScheme {
 export function readScheme(context: NodeContext, itemIndex = 0): ResolvedScheme | undefined {
 	const schemeId = context.getNodeParameter('signatureScheme', itemIndex) as string;
 	if (schemeId === 'none') return undefined;
-	const headerParameter = (): string => (context.getNodeParameter('signatureHeader', itemIndex, '') as string).trim();
+	const headerParameter = (): string =>
+		(context.getNodeParameter('signatureHeader', itemIndex, '') as string).trim();
 
 	if (schemeId === 'generic') {
 		const built = buildGenericScheme({
@@ -50,11 +51,17 @@ export function readScheme(context: NodeContext, itemIndex = 0): ResolvedScheme 
 			prefix: context.getNodeParameter('genericPrefix', itemIndex, '') as string,
 			signedContent: context.getNodeParameter('genericSignedContent', itemIndex) as string,
 			timestampHeader: context.getNodeParameter('genericTimestampHeader', itemIndex, '') as string,
-			timestampFormat: context.getNodeParameter('genericTimestampFormat', itemIndex) as TimestampFormat,
+			timestampFormat: context.getNodeParameter(
+				'genericTimestampFormat',
+				itemIndex,
+			) as TimestampFormat,
 			idHeader: context.getNodeParameter('genericIdHeader', itemIndex, '') as string,
 			secretEncoding: 'text',
 		});
-		if (!built.ok) throw new NodeOperationError(context.getNode(), `Generic HMAC: ${built.error}`, { itemIndex });
+		if (!built.ok)
+			throw new NodeOperationError(context.getNode(), `Generic HMAC: ${built.error}`, {
+				itemIndex,
+			});
 		return { scheme: built.scheme };
 	}
 
@@ -62,7 +69,8 @@ export function readScheme(context: NodeContext, itemIndex = 0): ResolvedScheme 
 	if (!scheme) {
 		throw new NodeOperationError(context.getNode(), `Unknown signing scheme "${schemeId}"`, {
 			itemIndex,
-			description: 'Pick a scheme from the list; this workflow may come from a newer version of the package.',
+			description:
+				'Pick a scheme from the list; this workflow may come from a newer version of the package.',
 		});
 	}
 	if (schemeId !== 'smarterLaunch') return { scheme };
@@ -80,7 +88,10 @@ export function toSecretSet(data: ICredentialDataDecryptedObject | undefined): S
 	return {
 		primary: typeof data?.secret === 'string' ? data.secret : undefined,
 		secondary: typeof data?.secondarySecret === 'string' ? data.secondarySecret : undefined,
-		encoding: typeof encoding === 'string' && ENCODINGS.includes(encoding) ? (encoding as SecretEncoding) : undefined,
+		encoding:
+			typeof encoding === 'string' && ENCODINGS.includes(encoding)
+				? (encoding as SecretEncoding)
+				: undefined,
 	};
 }
 
@@ -102,7 +113,8 @@ export async function testSigningSecret(
 	if (problem) return { status: 'Error', message: problem };
 	return {
 		status: 'OK',
-		message: 'The secret is well-formed. Whether it matches the other side shows on the first signed call.',
+		message:
+			'The secret is well-formed. Whether it matches the other side shows on the first signed call.',
 	};
 }
 

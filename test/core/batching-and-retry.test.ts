@@ -11,7 +11,10 @@ import {
 } from '../../core';
 
 describe('splitIntoBatches', () => {
-	const items = Array.from({ length: 450 }, (_, i) => ({ i, url: i % 3 === 0 ? 'contacts' : 'companies' }));
+	const items = Array.from({ length: 450 }, (_, i) => ({
+		i,
+		url: i % 3 === 0 ? 'contacts' : 'companies',
+	}));
 
 	it('cuts one destination into batches of the given size, order kept', () => {
 		const batches = splitIntoBatches(items, 200, () => 'one');
@@ -39,13 +42,18 @@ describe('splitIntoBatches', () => {
 	});
 
 	it('batch size 1 is one request per item', () => {
-		expect(splitIntoBatches(items.slice(0, 5), 1, () => 'x').map((b) => b.entries.length)).toEqual([1, 1, 1, 1, 1]);
+		expect(splitIntoBatches(items.slice(0, 5), 1, () => 'x').map((b) => b.entries.length)).toEqual([
+			1, 1, 1, 1, 1,
+		]);
 	});
 
-	it.each([0, -1, 1.5, MAX_BATCH_SIZE + 1, Number.NaN])('refuses size %p, naming the limit', (size) => {
-		expect(describeBatchSizeProblem(size)).toMatch(/from 1 to 200/);
-		expect(() => splitIntoBatches(items, size, () => 'x')).toThrow(/from 1 to 200/);
-	});
+	it.each([0, -1, 1.5, MAX_BATCH_SIZE + 1, Number.NaN])(
+		'refuses size %p, naming the limit',
+		(size) => {
+			expect(describeBatchSizeProblem(size)).toMatch(/from 1 to 200/);
+			expect(() => splitIntoBatches(items, size, () => 'x')).toThrow(/from 1 to 200/);
+		},
+	);
 
 	it('an empty input is no batches', () => {
 		expect(splitIntoBatches([], 10, () => 'x')).toEqual([]);
@@ -83,18 +91,28 @@ describe('classifyOutcome', () => {
 		[429, 'retry'],
 		[502, 'retry'],
 	])('%i → %s when 3xx/4xx retries are off', (status, verdict) => {
-		expect(classifyOutcome(response(status), { ...DEFAULT_RETRY_POLICY, retryClientErrors: false }).verdict).toBe(verdict);
+		expect(
+			classifyOutcome(response(status), { ...DEFAULT_RETRY_POLICY, retryClientErrors: false })
+				.verdict,
+		).toBe(verdict);
 	});
 
 	it('network errors and timeouts are retried', () => {
-		expect(classifyOutcome({ kind: 'error', code: 'ECONNRESET', message: 'socket hang up' }, DEFAULT_RETRY_POLICY)).toEqual({
+		expect(
+			classifyOutcome(
+				{ kind: 'error', code: 'ECONNRESET', message: 'socket hang up' },
+				DEFAULT_RETRY_POLICY,
+			),
+		).toEqual({
 			verdict: 'retry',
 			why: 'ECONNRESET: socket hang up',
 		});
 	});
 
 	it('a redirect says it was not followed', () => {
-		expect(classifyOutcome(response(302), DEFAULT_RETRY_POLICY).why).toMatch(/redirects are not followed/);
+		expect(classifyOutcome(response(302), DEFAULT_RETRY_POLICY).why).toMatch(
+			/redirects are not followed/,
+		);
 	});
 });
 
@@ -117,14 +135,24 @@ describe('Retry-After and the schedule', () => {
 	});
 
 	it('honours a longer Retry-After up to the cap, and is not hurried by a shorter one', () => {
-		expect(delayBeforeAttempt(2, response(503, { 'retry-after': '30' }), DEFAULT_RETRY_POLICY, now)).toBe(30_000);
-		expect(delayBeforeAttempt(2, response(429, { 'retry-after': '86400' }), DEFAULT_RETRY_POLICY, now)).toBe(300_000);
-		expect(delayBeforeAttempt(3, response(503, { 'retry-after': '1' }), DEFAULT_RETRY_POLICY, now)).toBe(100_000);
+		expect(
+			delayBeforeAttempt(2, response(503, { 'retry-after': '30' }), DEFAULT_RETRY_POLICY, now),
+		).toBe(30_000);
+		expect(
+			delayBeforeAttempt(2, response(429, { 'retry-after': '86400' }), DEFAULT_RETRY_POLICY, now),
+		).toBe(300_000);
+		expect(
+			delayBeforeAttempt(3, response(503, { 'retry-after': '1' }), DEFAULT_RETRY_POLICY, now),
+		).toBe(100_000);
 	});
 
 	it('validates a custom schedule', () => {
 		expect(describeRetryPolicyProblem(DEFAULT_RETRY_POLICY)).toBeUndefined();
-		expect(describeRetryPolicyProblem({ ...DEFAULT_RETRY_POLICY, delaysSeconds: [-1] })).toMatch(/0 to 3600/);
-		expect(describeRetryPolicyProblem({ ...DEFAULT_RETRY_POLICY, delaysSeconds: Array(11).fill(1) })).toMatch(/At most 10/);
+		expect(describeRetryPolicyProblem({ ...DEFAULT_RETRY_POLICY, delaysSeconds: [-1] })).toMatch(
+			/0 to 3600/,
+		);
+		expect(
+			describeRetryPolicyProblem({ ...DEFAULT_RETRY_POLICY, delaysSeconds: Array(11).fill(1) }),
+		).toMatch(/At most 10/);
 	});
 });

@@ -1,5 +1,10 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets -- test code: it runs in Node, never inside n8n, and its secrets are test values */
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+	createServer,
+	request as httpRequest,
+	type IncomingHttpHeaders,
+	type Server,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import {
@@ -52,7 +57,12 @@ describe('deliver (virtual clock)', () => {
 	it('fails twice, waits 10 s then 100 s, and is delivered on the third attempt', async () => {
 		const { io, prepared, slept } = virtualIo([status(500), status(503), status(200)]);
 		const result = await deliver(io, DEFAULT_RETRY_POLICY, 'msg_1');
-		expect(result).toMatchObject({ id: 'msg_1', delivered: true, outcome: 'answered 200', lastResponse: { status: 200 } });
+		expect(result).toMatchObject({
+			id: 'msg_1',
+			delivered: true,
+			outcome: 'answered 200',
+			lastResponse: { status: 200 },
+		});
 		expect(slept).toEqual([10_000, 100_000]);
 		expect(result.attempts.map((a) => [a.attempt, a.status, a.retryInMs])).toEqual([
 			[1, 500, 10_000],
@@ -84,7 +94,11 @@ describe('deliver (virtual clock)', () => {
 	});
 
 	it('honours Retry-After on 503 and 429, capped', async () => {
-		const { io, slept } = virtualIo([status(503, { 'retry-after': '45' }), status(429, { 'retry-after': '99999' }), status(202)]);
+		const { io, slept } = virtualIo([
+			status(503, { 'retry-after': '45' }),
+			status(429, { 'retry-after': '99999' }),
+			status(202),
+		]);
 		const result = await deliver(io, DEFAULT_RETRY_POLICY, 'msg_4');
 		expect(result.delivered).toBe(true);
 		expect(slept).toEqual([45_000, 300_000]);
@@ -108,7 +122,11 @@ describe('deliver (virtual clock)', () => {
 	it('with 3xx/4xx retries off, a 301 or 400 fails at once', async () => {
 		for (const code of [301, 400]) {
 			const { io } = virtualIo([status(code)]);
-			const result = await deliver(io, { ...DEFAULT_RETRY_POLICY, retryClientErrors: false }, 'msg_6');
+			const result = await deliver(
+				io,
+				{ ...DEFAULT_RETRY_POLICY, retryClientErrors: false },
+				'msg_6',
+			);
 			expect(result).toMatchObject({ delivered: false, attempts: [{ status: code }] });
 		}
 	});
@@ -137,7 +155,9 @@ describe('deliver (real loopback server, real waits)', () => {
 				const body = Buffer.concat(chunks);
 				received.push({ at: Date.now(), headers: req.headers, body });
 				// The receiver checks every attempt's signature independently.
-				const check = verify(STANDARD_WEBHOOKS, { primary: secret }, body, req.headersDistinct, { now: new Date() });
+				const check = verify(STANDARD_WEBHOOKS, { primary: secret }, body, req.headersDistinct, {
+					now: new Date(),
+				});
 				res.statusCode = !check.valid ? 401 : received.length < 3 ? 503 : 200;
 				res.end(check.valid ? 'ok' : check.reason);
 			});
@@ -149,14 +169,25 @@ describe('deliver (real loopback server, real waits)', () => {
 
 	function post(body: string, headers: Record<string, string>): Promise<AttemptOutcome> {
 		return new Promise((resolve) => {
-			const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' } }, (res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (chunk: Buffer) => chunks.push(chunk));
-				res.on('end', () =>
-					resolve({ kind: 'response', status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
-				);
-			});
-			req.on('error', (error: NodeJS.ErrnoException) => resolve({ kind: 'error', code: error.code ?? 'ERROR', message: error.message }));
+			const req = httpRequest(
+				url,
+				{ method: 'POST', headers: { ...headers, 'content-type': 'application/json' } },
+				(res) => {
+					const chunks: Buffer[] = [];
+					res.on('data', (chunk: Buffer) => chunks.push(chunk));
+					res.on('end', () =>
+						resolve({
+							kind: 'response',
+							status: res.statusCode ?? 0,
+							headers: res.headers,
+							body: Buffer.concat(chunks).toString(),
+						}),
+					);
+				},
+			);
+			req.on('error', (error: NodeJS.ErrnoException) =>
+				resolve({ kind: 'error', code: error.code ?? 'ERROR', message: error.message }),
+			);
 			req.end(body);
 		});
 	}
@@ -166,7 +197,8 @@ describe('deliver (real loopback server, real waits)', () => {
 		const id = newDeliveryId();
 		const result = await deliver(
 			{
-				prepare: ({ timestamp, id: deliveryId }) => sign(STANDARD_WEBHOOKS, { primary: secret }, body, { timestamp, id: deliveryId }),
+				prepare: ({ timestamp, id: deliveryId }) =>
+					sign(STANDARD_WEBHOOKS, { primary: secret }, body, { timestamp, id: deliveryId }),
 				send: (headers) => post(body, headers),
 				sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 				now: () => new Date(),

@@ -17,7 +17,9 @@ import { GITHUB, GOODFIT, STANDARD_WEBHOOKS, STRIPE, SVIX, sign, verify } from '
 const payloads = [
 	'{"type":"invoice.paid","data":{"amount":4200}}',
 	'{\n  "pretty": "printed",\n  "unicode": "Grüße ✓ \u2028"\n}',
-	JSON.stringify({ records: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `record ${i}` })) }),
+	JSON.stringify({
+		records: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `record ${i}` })),
+	}),
 ];
 
 function tamper(text: string): string {
@@ -45,11 +47,15 @@ describe.each([
 			[`${prefix}-timestamp`]: String(Math.floor(now.getTime() / 1000)),
 			[`${prefix}-signature`]: signature,
 		};
-		expect(verify(scheme, { primary: secret }, Buffer.from(payload), theirs, { now })).toMatchObject({ valid: true });
+		expect(
+			verify(scheme, { primary: secret }, Buffer.from(payload), theirs, { now }),
+		).toMatchObject({ valid: true });
 		// Same digest, byte for byte.
-		expect(sign(scheme, { primary: secret }, payload, { id: 'msg_theirs', timestamp: now })[`${prefix}-signature`]).toBe(
-			signature,
-		);
+		expect(
+			sign(scheme, { primary: secret }, payload, { id: 'msg_theirs', timestamp: now })[
+				`${prefix}-signature`
+			],
+		).toBe(signature);
 	});
 
 	it('both refuse a changed byte', () => {
@@ -57,13 +63,19 @@ describe.each([
 		const payload = payloads[0];
 		const ours = sign(scheme, { primary: secret }, payload, { id: 'msg_cross', timestamp: now });
 		expect(() => library.verify(tamper(payload), ours)).toThrow();
-		expect(verify(scheme, { primary: secret }, Buffer.from(tamper(payload), 'latin1'), ours, { now }).valid).toBe(false);
+		expect(
+			verify(scheme, { primary: secret }, Buffer.from(tamper(payload), 'latin1'), ours, { now })
+				.valid,
+		).toBe(false);
 	});
 
 	it('accepts our rotation header (one signature per secret)', () => {
 		const other = `whsec_${randomBytes(32).toString('base64')}`;
 		const now = new Date();
-		const headers = sign(scheme, { primary: other, secondary: secret }, payloads[0], { id: 'msg_rot', timestamp: now });
+		const headers = sign(scheme, { primary: other, secondary: secret }, payloads[0], {
+			id: 'msg_rot',
+			timestamp: now,
+		});
 		expect(headers[`${prefix}-signature`].split(' ')).toHaveLength(2);
 		expect(() => library.verify(payloads[0], headers)).not.toThrow();
 	});
@@ -78,8 +90,20 @@ describe('stripe', () => {
 		const ours = sign(STRIPE, { primary: secret }, payload, { timestamp: now })['Stripe-Signature'];
 		expect(() => stripe.webhooks.constructEvent(payload, ours, secret)).not.toThrow();
 
-		const theirs = stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: Math.floor(now.getTime() / 1000) });
-		expect(verify(STRIPE, { primary: secret }, Buffer.from(payload), { 'stripe-signature': theirs }, { now })).toMatchObject({
+		const theirs = stripe.webhooks.generateTestHeaderString({
+			payload,
+			secret,
+			timestamp: Math.floor(now.getTime() / 1000),
+		});
+		expect(
+			verify(
+				STRIPE,
+				{ primary: secret },
+				Buffer.from(payload),
+				{ 'stripe-signature': theirs },
+				{ now },
+			),
+		).toMatchObject({
 			valid: true,
 		});
 		expect(ours).toBe(theirs);
@@ -90,16 +114,26 @@ describe('stripe', () => {
 		const payload = payloads[0];
 		const ours = sign(STRIPE, { primary: secret }, payload, { timestamp: now })['Stripe-Signature'];
 		expect(() => stripe.webhooks.constructEvent(tamper(payload), ours, secret)).toThrow();
-		const stale = sign(STRIPE, { primary: secret }, payload, { timestamp: new Date(now.getTime() - 400_000) })['Stripe-Signature'];
+		const stale = sign(STRIPE, { primary: secret }, payload, {
+			timestamp: new Date(now.getTime() - 400_000),
+		})['Stripe-Signature'];
 		expect(() => stripe.webhooks.constructEvent(payload, stale, secret)).toThrow(/tolerance/i);
-		expect(verify(STRIPE, { primary: secret }, Buffer.from(payload), { 'stripe-signature': stale }, { now }).reason).toBe(
-			'timestamp_too_old',
-		);
+		expect(
+			verify(
+				STRIPE,
+				{ primary: secret },
+				Buffer.from(payload),
+				{ 'stripe-signature': stale },
+				{ now },
+			).reason,
+		).toBe('timestamp_too_old');
 	});
 
 	it('accepts our rotation header', () => {
 		const now = new Date();
-		const header = sign(STRIPE, { primary: 'whsec_old', secondary: secret }, payloads[0], { timestamp: now })['Stripe-Signature'];
+		const header = sign(STRIPE, { primary: 'whsec_old', secondary: secret }, payloads[0], {
+			timestamp: now,
+		})['Stripe-Signature'];
 		expect(header.match(/v1=/g)).toHaveLength(2);
 		expect(() => stripe.webhooks.constructEvent(payloads[0], header, secret)).not.toThrow();
 	});
@@ -111,7 +145,9 @@ describe('@octokit/webhooks-methods (GitHub; GoodFit uses the same format)', () 
 		| { op: 'verify'; secret: string; payload: string; signature: string };
 	function octokit(ops: Op[]): (string | boolean)[] {
 		const script = join(__dirname, '..', 'helpers', 'octokit-webhooks-methods.mjs');
-		return JSON.parse(execFileSync(process.execPath, [script], { input: JSON.stringify(ops) }).toString());
+		return JSON.parse(
+			execFileSync(process.execPath, [script], { input: JSON.stringify(ops) }).toString(),
+		);
 	}
 
 	it('agrees with us on every payload, both ways, and on tampering', () => {
@@ -128,12 +164,18 @@ describe('@octokit/webhooks-methods (GitHub; GoodFit uses the same format)', () 
 			const [theirSignature, acceptsOurs, acceptsTampered] = results.slice(i * 3, i * 3 + 3);
 			expect(acceptsOurs).toBe(true);
 			expect(acceptsTampered).toBe(false);
-			expect(sign(GITHUB, { primary: secret }, payload)['X-Hub-Signature-256']).toBe(theirSignature);
+			expect(sign(GITHUB, { primary: secret }, payload)['X-Hub-Signature-256']).toBe(
+				theirSignature,
+			);
 			expect(
-				verify(GITHUB, { primary: secret }, Buffer.from(payload), { 'x-hub-signature-256': theirSignature as string }).valid,
+				verify(GITHUB, { primary: secret }, Buffer.from(payload), {
+					'x-hub-signature-256': theirSignature as string,
+				}).valid,
 			).toBe(true);
 			// GoodFit's header carries the very same value.
-			expect(sign(GOODFIT, { primary: secret }, payload)['x-goodfit-hmac-sha256']).toBe(theirSignature);
+			expect(sign(GOODFIT, { primary: secret }, payload)['x-goodfit-hmac-sha256']).toBe(
+				theirSignature,
+			);
 		});
 	});
 });

@@ -1,5 +1,11 @@
 import { sign, verify, type SchemeDefinition } from '../../core';
-import { ALL_SCHEMES, bodyFor, randomSecret, REQUEST_LINE, signsTimestamp } from '../helpers/schemes';
+import {
+	ALL_SCHEMES,
+	bodyFor,
+	randomSecret,
+	REQUEST_LINE,
+	signsTimestamp,
+} from '../helpers/schemes';
 
 const ROUNDS = 25;
 const at = new Date('2026-11-22T12:00:00.000Z');
@@ -14,90 +20,118 @@ function signed(scheme: SchemeDefinition, secret: string, body: Buffer, secondar
 	return headers;
 }
 
-function check(scheme: SchemeDefinition, secrets: { primary?: string; secondary?: string }, body: Buffer, headers: Record<string, string>, now = at) {
-	return verify(scheme, secrets, body, headers, { ...REQUEST_LINE, now: new Date(now.getTime() + 1000) });
+function check(
+	scheme: SchemeDefinition,
+	secrets: { primary?: string; secondary?: string },
+	body: Buffer,
+	headers: Record<string, string>,
+	now = at,
+) {
+	return verify(scheme, secrets, body, headers, {
+		...REQUEST_LINE,
+		now: new Date(now.getTime() + 1000),
+	});
 }
 
-describe.each(ALL_SCHEMES.map((scheme) => ({ label: `${scheme.name}: ${scheme.description}`, scheme })))(
-	'$label',
-	({ scheme }) => {
-		it(`round-trips ${ROUNDS} random secrets and bodies`, () => {
-			for (let round = 0; round < ROUNDS; round++) {
-				const secret = randomSecret(scheme.secretEncoding);
-				const body = bodyFor(scheme, at);
-				const result = check(scheme, { primary: secret }, body, signed(scheme, secret, body));
-				expect(result).toMatchObject({ valid: true, matchedSecret: 'primary' });
-			}
-		});
+describe.each(
+	ALL_SCHEMES.map((scheme) => ({ label: `${scheme.name}: ${scheme.description}`, scheme })),
+)('$label', ({ scheme }) => {
+	it(`round-trips ${ROUNDS} random secrets and bodies`, () => {
+		for (let round = 0; round < ROUNDS; round++) {
+			const secret = randomSecret(scheme.secretEncoding);
+			const body = bodyFor(scheme, at);
+			const result = check(scheme, { primary: secret }, body, signed(scheme, secret, body));
+			expect(result).toMatchObject({ valid: true, matchedSecret: 'primary' });
+		}
+	});
 
-		it('rejects any single changed body byte', () => {
+	it('rejects any single changed body byte', () => {
+		const secret = randomSecret(scheme.secretEncoding);
+		const body = bodyFor(scheme, at);
+		const headers = signed(scheme, secret, body);
+		for (let round = 0; round < ROUNDS; round++) {
+			const tampered = Buffer.from(body);
+			const position = Math.floor(Math.random() * tampered.length);
+			tampered[position] ^= 1 + Math.floor(Math.random() * 255);
+			const result = check(scheme, { primary: secret }, tampered, headers);
+			expect(result.valid).toBe(false);
+			// Flipping a byte of a body-carried timestamp may make it unreadable
+			// rather than different; everything else is a plain mismatch.
+			expect(['signature_mismatch', 'timestamp_malformed', 'timestamp_missing']).toContain(
+				result.reason,
+			);
+		}
+	});
+
+	it('rejects a different secret', () => {
+		const body = bodyFor(scheme, at);
+		const headers = signed(scheme, randomSecret(scheme.secretEncoding), body);
+		const result = check(scheme, { primary: randomSecret(scheme.secretEncoding) }, body, headers);
+		expect(result).toMatchObject({ valid: false, reason: 'signature_mismatch' });
+	});
+
+	it('accepts the secondary secret during a rotation', () => {
+		const oldSecret = randomSecret(scheme.secretEncoding);
+		const newSecret = randomSecret(scheme.secretEncoding);
+		const body = bodyFor(scheme, at);
+		// The sender still signs with the old secret only; the receiver holds both.
+		const result = check(
+			scheme,
+			{ primary: newSecret, secondary: oldSecret },
+			body,
+			signed(scheme, oldSecret, body),
+		);
+		expect(result).toMatchObject({ valid: true, matchedSecret: 'secondary' });
+	});
+
+	if (scheme.signatureFormat.style !== 'plain') {
+		it('carries one signature per secret, so either side of a rotation accepts it', () => {
+			const [first, second] = [
+				randomSecret(scheme.secretEncoding),
+				randomSecret(scheme.secretEncoding),
+			];
+			const body = bodyFor(scheme, at);
+			const headers = signed(scheme, first, body, second);
+			expect(check(scheme, { primary: first }, body, headers)).toMatchObject({ valid: true });
+			expect(check(scheme, { primary: second }, body, headers)).toMatchObject({ valid: true });
+		});
+	}
+
+	if (signsTimestamp(scheme)) {
+		it('rejects a signed timestamp outside the window, in both directions', () => {
 			const secret = randomSecret(scheme.secretEncoding);
 			const body = bodyFor(scheme, at);
 			const headers = signed(scheme, secret, body);
-			for (let round = 0; round < ROUNDS; round++) {
-				const tampered = Buffer.from(body);
-				const position = Math.floor(Math.random() * tampered.length);
-				tampered[position] ^= 1 + Math.floor(Math.random() * 255);
-				const result = check(scheme, { primary: secret }, tampered, headers);
-				expect(result.valid).toBe(false);
-				// Flipping a byte of a body-carried timestamp may make it unreadable
-				// rather than different; everything else is a plain mismatch.
-				expect(['signature_mismatch', 'timestamp_malformed', 'timestamp_missing']).toContain(result.reason);
-			}
-		});
-
-		it('rejects a different secret', () => {
-			const body = bodyFor(scheme, at);
-			const headers = signed(scheme, randomSecret(scheme.secretEncoding), body);
-			const result = check(scheme, { primary: randomSecret(scheme.secretEncoding) }, body, headers);
-			expect(result).toMatchObject({ valid: false, reason: 'signature_mismatch' });
-		});
-
-		it('accepts the secondary secret during a rotation', () => {
-			const oldSecret = randomSecret(scheme.secretEncoding);
-			const newSecret = randomSecret(scheme.secretEncoding);
-			const body = bodyFor(scheme, at);
-			// The sender still signs with the old secret only; the receiver holds both.
-			const result = check(scheme, { primary: newSecret, secondary: oldSecret }, body, signed(scheme, oldSecret, body));
-			expect(result).toMatchObject({ valid: true, matchedSecret: 'secondary' });
-		});
-
-		if (scheme.signatureFormat.style !== 'plain') {
-			it('carries one signature per secret, so either side of a rotation accepts it', () => {
-				const [first, second] = [randomSecret(scheme.secretEncoding), randomSecret(scheme.secretEncoding)];
-				const body = bodyFor(scheme, at);
-				const headers = signed(scheme, first, body, second);
-				expect(check(scheme, { primary: first }, body, headers)).toMatchObject({ valid: true });
-				expect(check(scheme, { primary: second }, body, headers)).toMatchObject({ valid: true });
+			const window = scheme.toleranceSeconds ?? 300;
+			const late = new Date(at.getTime() + (window + 5) * 1000);
+			const early = new Date(at.getTime() - (window + 5) * 1000);
+			expect(
+				verify(scheme, { primary: secret }, body, headers, { ...REQUEST_LINE, now: late }),
+			).toMatchObject({
+				valid: false,
+				reason: 'timestamp_too_old',
 			});
-		}
-
-		if (signsTimestamp(scheme)) {
-			it('rejects a signed timestamp outside the window, in both directions', () => {
-				const secret = randomSecret(scheme.secretEncoding);
-				const body = bodyFor(scheme, at);
-				const headers = signed(scheme, secret, body);
-				const window = scheme.toleranceSeconds ?? 300;
-				const late = new Date(at.getTime() + (window + 5) * 1000);
-				const early = new Date(at.getTime() - (window + 5) * 1000);
-				expect(verify(scheme, { primary: secret }, body, headers, { ...REQUEST_LINE, now: late })).toMatchObject({
-					valid: false,
-					reason: 'timestamp_too_old',
-				});
-				expect(verify(scheme, { primary: secret }, body, headers, { ...REQUEST_LINE, now: early })).toMatchObject({
-					valid: false,
-					reason: 'timestamp_too_new',
-				});
-				// Just inside the window on both sides.
-				for (const edge of [window - 1, -(window - 1)]) {
-					const now = new Date(at.getTime() + edge * 1000);
-					expect(verify(scheme, { primary: secret }, body, headers, { ...REQUEST_LINE, now }).valid).toBe(true);
-				}
-				// Tolerance off: a stale but authentic call passes.
+			expect(
+				verify(scheme, { primary: secret }, body, headers, { ...REQUEST_LINE, now: early }),
+			).toMatchObject({
+				valid: false,
+				reason: 'timestamp_too_new',
+			});
+			// Just inside the window on both sides.
+			for (const edge of [window - 1, -(window - 1)]) {
+				const now = new Date(at.getTime() + edge * 1000);
 				expect(
-					verify(scheme, { primary: secret }, body, headers, { ...REQUEST_LINE, now: late, toleranceSeconds: null }).valid,
+					verify(scheme, { primary: secret }, body, headers, { ...REQUEST_LINE, now }).valid,
 				).toBe(true);
-			});
-		}
-	},
-);
+			}
+			// Tolerance off: a stale but authentic call passes.
+			expect(
+				verify(scheme, { primary: secret }, body, headers, {
+					...REQUEST_LINE,
+					now: late,
+					toleranceSeconds: null,
+				}).valid,
+			).toBe(true);
+		});
+	}
+});

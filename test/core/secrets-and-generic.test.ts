@@ -44,20 +44,30 @@ describe('secrets', () => {
 		expect(describeSecretProblem(undefined, 'text', 'secondary')).toBeUndefined();
 		expect(describeSecretProblem(' s3cret-value', 'text')).toMatch(/whitespace/);
 		expect(describeSecretProblem('s3cret-value\n', 'text')).toMatch(/whitespace/);
-		expect(describeSecretProblem('s3cret-value', 'hex', 'secondary')).toBe('The secondary secret is not valid hex');
-		expect(describeSecretProblem('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec')).toBeUndefined();
+		expect(describeSecretProblem('s3cret-value', 'hex', 'secondary')).toBe(
+			'The secondary secret is not valid hex',
+		);
+		expect(
+			describeSecretProblem('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec'),
+		).toBeUndefined();
 		for (const message of [describeSecretProblem('s3cret-value', 'base64')]) {
 			expect(message).not.toContain('s3cret');
 		}
 	});
 
 	it('sign refuses to run without a secret, naming what is missing', () => {
-		expect(() => sign(GITHUB, {}, 'x')).toThrow(new SigningError('No signing secret is configured'));
-		expect(() => sign(STANDARD_WEBHOOKS, { primary: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, 'x', { id: 'msg_1' })).toThrow(
-			/need a timestamp/,
+		expect(() => sign(GITHUB, {}, 'x')).toThrow(
+			new SigningError('No signing secret is configured'),
 		);
 		expect(() =>
-			sign(STANDARD_WEBHOOKS, { primary: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, 'x', { timestamp: new Date() }),
+			sign(STANDARD_WEBHOOKS, { primary: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, 'x', {
+				id: 'msg_1',
+			}),
+		).toThrow(/need a timestamp/);
+		expect(() =>
+			sign(STANDARD_WEBHOOKS, { primary: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, 'x', {
+				timestamp: new Date(),
+			}),
 		).toThrow(/need the id/);
 	});
 });
@@ -104,7 +114,11 @@ describe('Generic HMAC settings', () => {
 	};
 
 	it('builds the parts of a template, literals kept exactly', () => {
-		const built = buildGenericScheme({ ...base, signedContent: 'v0:{timestamp}:{body}', timestampHeader: 'X-Ts' });
+		const built = buildGenericScheme({
+			...base,
+			signedContent: 'v0:{timestamp}:{body}',
+			timestampHeader: 'X-Ts',
+		});
 		expect(built.ok && built.scheme.signedContent).toEqual([
 			{ kind: 'literal', text: 'v0:' },
 			{ kind: 'timestamp' },

@@ -15,32 +15,48 @@ describe('GoodFit', () => {
 	// The docs' Express sample: sha256= + hex HMAC of req.rawBody, compared with
 	// timingSafeEqual after a length check.
 	function goodfitReceiverAccepts(rawBody: Buffer, headerValue: string | undefined): boolean {
-		const digest = Buffer.from('sha256=' + createHmac('sha256', secret).update(rawBody).digest('hex'), 'utf8');
+		const digest = Buffer.from(
+			'sha256=' + createHmac('sha256', secret).update(rawBody).digest('hex'),
+			'utf8',
+		);
 		const providerSig = Buffer.from(headerValue || '', 'utf8');
 		return providerSig.length === digest.length && timingSafeEqual(digest, providerSig);
 	}
 
-	const batch = JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ domain: `company${i}.example`, score: i / 2 })));
+	const batch = JSON.stringify(
+		Array.from({ length: 200 }, (_, i) => ({ domain: `company${i}.example`, score: i / 2 })),
+	);
 
 	it('our x-goodfit-hmac-sha256 header passes the documented receiver, for a batch of 200', () => {
 		const headers = sign(GOODFIT, { primary: secret }, batch);
 		expect(Object.keys(headers)).toEqual(['x-goodfit-hmac-sha256']);
 		expect(headers['x-goodfit-hmac-sha256']).toMatch(/^sha256=[0-9a-f]{64}$/);
 		expect(goodfitReceiverAccepts(Buffer.from(batch), headers['x-goodfit-hmac-sha256'])).toBe(true);
-		expect(goodfitReceiverAccepts(Buffer.from(batch.replace('company1.', 'company9.')), headers['x-goodfit-hmac-sha256'])).toBe(
-			false,
-		);
+		expect(
+			goodfitReceiverAccepts(
+				Buffer.from(batch.replace('company1.', 'company9.')),
+				headers['x-goodfit-hmac-sha256'],
+			),
+		).toBe(false);
 	});
 
 	it('a GoodFit-signed call verifies, and an unsigned one does not', () => {
 		const value = 'sha256=' + createHmac('sha256', secret).update(batch).digest('hex');
-		expect(verify(GOODFIT, { primary: secret }, Buffer.from(batch), { 'x-goodfit-hmac-sha256': value }).valid).toBe(true);
-		expect(verify(GOODFIT, { primary: secret }, Buffer.from(batch), {}).reason).toBe('missing_header');
+		expect(
+			verify(GOODFIT, { primary: secret }, Buffer.from(batch), { 'x-goodfit-hmac-sha256': value })
+				.valid,
+		).toBe(true);
+		expect(verify(GOODFIT, { primary: secret }, Buffer.from(batch), {}).reason).toBe(
+			'missing_header',
+		);
 	});
 });
 
 describe('Smarter Launch', () => {
-	const payload = { event: 'proposal.accepted', proposal: { id: 981, total: 12500.5, client: 'Zoë & Co' } };
+	const payload = {
+		event: 'proposal.accepted',
+		proposal: { id: 981, total: 12500.5, client: 'Zoë & Co' },
+	};
 
 	it('our signature equals the documented Node computation over JSON.stringify(payload)', () => {
 		const documented = createHmac('sha256', secret).update(JSON.stringify(payload)).digest('hex');
@@ -54,9 +70,15 @@ describe('Smarter Launch', () => {
 		const body = Buffer.from(JSON.stringify(payload));
 		const signature = createHmac('sha256', secret).update(body).digest('hex');
 		expect(
-			verify(SMARTER_LAUNCH, { primary: secret }, body, { 'x-smarterlaunch-signature': signature }, {
-				signatureHeader: 'X-SmarterLaunch-Signature',
-			}).valid,
+			verify(
+				SMARTER_LAUNCH,
+				{ primary: secret },
+				body,
+				{ 'x-smarterlaunch-signature': signature },
+				{
+					signatureHeader: 'X-SmarterLaunch-Signature',
+				},
+			).valid,
 		).toBe(true);
 	});
 
@@ -64,11 +86,15 @@ describe('Smarter Launch', () => {
 		// Python's json.dumps (the docs' Python sample) writes ", " and ": ", so
 		// its digest differs from JSON.stringify's; only the bytes received count.
 		const compact = Buffer.from(JSON.stringify(payload));
-		const pythonStyle = Buffer.from(JSON.stringify(payload).replace(/,"/g, ', "').replace(/":/g, '": '));
+		const pythonStyle = Buffer.from(
+			JSON.stringify(payload).replace(/,"/g, ', "').replace(/":/g, '": '),
+		);
 		const signature = createHmac('sha256', secret).update(compact).digest('hex');
 		const headers = { 'x-signature': signature };
 		expect(verify(SMARTER_LAUNCH, { primary: secret }, compact, headers).valid).toBe(true);
-		expect(verify(SMARTER_LAUNCH, { primary: secret }, pythonStyle, headers).reason).toBe('signature_mismatch');
+		expect(verify(SMARTER_LAUNCH, { primary: secret }, pythonStyle, headers).reason).toBe(
+			'signature_mismatch',
+		);
 	});
 });
 
@@ -80,7 +106,10 @@ describe('ConnectGain', () => {
 	});
 
 	it('sends X-Webhook-Event, an ISO X-Webhook-Timestamp and a hex X-Webhook-Signature', () => {
-		const headers = sign(CONNECTGAIN, { primary: secret }, envelope, { event: 'contact.created', timestamp: now });
+		const headers = sign(CONNECTGAIN, { primary: secret }, envelope, {
+			event: 'contact.created',
+			timestamp: now,
+		});
 		expect(headers).toEqual({
 			'X-Webhook-Event': 'contact.created',
 			'X-Webhook-Timestamp': '2026-11-22T10:30:00.000Z',
@@ -89,12 +118,17 @@ describe('ConnectGain', () => {
 		// The docs' Express sample re-serialises req.body; with our compact body
 		// that is the same string, so it accepts us too.
 		const reserialised = JSON.stringify(JSON.parse(envelope));
-		expect(createHmac('sha256', secret).update(reserialised).digest('hex')).toBe(headers['X-Webhook-Signature']);
+		expect(createHmac('sha256', secret).update(reserialised).digest('hex')).toBe(
+			headers['X-Webhook-Signature'],
+		);
 	});
 
 	it('uses the signed envelope timestamp for the window, never the unsigned header', () => {
 		const signature = createHmac('sha256', secret).update(envelope).digest('hex');
-		const headers = { 'x-webhook-signature': signature, 'x-webhook-timestamp': '1999-01-01T00:00:00Z' };
+		const headers = {
+			'x-webhook-signature': signature,
+			'x-webhook-timestamp': '1999-01-01T00:00:00Z',
+		};
 		const fresh = verify(CONNECTGAIN, { primary: secret }, Buffer.from(envelope), headers, { now });
 		expect(fresh).toMatchObject({ valid: true, timestamp: new Date('2026-11-22T10:30:00Z') });
 		const replayedLater = verify(CONNECTGAIN, { primary: secret }, Buffer.from(envelope), headers, {
@@ -109,22 +143,33 @@ describe('Vinsight', () => {
 	const expected = '33ed67a6f675f2dc414c8933657c50c105a6b816108e7a4fed763dc917b9ba06';
 
 	it('reproduces the published test vector exactly', () => {
-		expect(sign(VINSIGHT, { primary: published.secret }, published.body)).toEqual({ 'x-signature': expected });
-		const result = verify(VINSIGHT, { primary: published.secret }, Buffer.from(published.body), { 'x-signature': expected });
+		expect(sign(VINSIGHT, { primary: published.secret }, published.body)).toEqual({
+			'x-signature': expected,
+		});
+		const result = verify(VINSIGHT, { primary: published.secret }, Buffer.from(published.body), {
+			'x-signature': expected,
+		});
 		expect(result).toMatchObject({ valid: true, keyOrder: 'content-as-key' });
 	});
 
 	it('also accepts the order the prose documents (key = secret), and says which matched', () => {
 		const documented = createHmac('sha256', published.secret).update(published.body).digest('hex');
 		expect(documented).not.toBe(expected);
-		const result = verify(VINSIGHT, { primary: published.secret }, Buffer.from(published.body), { 'x-signature': documented });
+		const result = verify(VINSIGHT, { primary: published.secret }, Buffer.from(published.body), {
+			'x-signature': documented,
+		});
 		expect(result).toMatchObject({ valid: true, keyOrder: 'secret-as-key' });
 	});
 
 	it('rejects either order under another secret', () => {
-		const result = verify(VINSIGHT, { primary: '00000000000000000000000000000000' }, Buffer.from(published.body), {
-			'x-signature': expected,
-		});
+		const result = verify(
+			VINSIGHT,
+			{ primary: '00000000000000000000000000000000' },
+			Buffer.from(published.body),
+			{
+				'x-signature': expected,
+			},
+		);
 		expect(result.reason).toBe('signature_mismatch');
 	});
 });

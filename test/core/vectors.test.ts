@@ -68,7 +68,9 @@ function schemeFor(name: string): SchemeDefinition {
 
 /** The vector's signature header value(s) our scheme produces (others are metadata). */
 function headerOf(scheme: SchemeDefinition, expected: Record<string, string>): string | undefined {
-	const key = Object.keys(expected).find((name) => name.toLowerCase() === scheme.signatureHeader.toLowerCase());
+	const key = Object.keys(expected).find(
+		(name) => name.toLowerCase() === scheme.signatureHeader.toLowerCase(),
+	);
 	return key === undefined ? undefined : expected[key];
 }
 
@@ -82,20 +84,34 @@ const cases = reference.flatMap((entry) =>
 	entry.scheme in COVERED
 		? entry.vectors
 				.filter((vector) => isOurs(entry.scheme, vector))
-				.map((vector, index) => ({ name: `${entry.scheme} #${index + 1} (${vector.provenance})`, entry, vector }))
+				.map((vector, index) => ({
+					name: `${entry.scheme} #${index + 1} (${vector.provenance})`,
+					entry,
+					vector,
+				}))
 		: [],
 );
 
 describe('known-answer vectors', () => {
 	it('covers every HMAC scheme with vectors in the reference file', () => {
-		const withVectors = reference.filter((entry) => entry.vectors.length > 0).map((entry) => entry.scheme);
+		const withVectors = reference
+			.filter((entry) => entry.vectors.length > 0)
+			.map((entry) => entry.scheme);
 		const unaccounted = withVectors.filter((name) => !(name in COVERED) && !(name in NOT_COVERED));
 		expect(unaccounted).toEqual([]);
 		expect(cases.length).toBeGreaterThanOrEqual(14);
 	});
 
 	it('is the same file as ../shared/reference (when that folder is present)', () => {
-		const shared = join(__dirname, '..', '..', '..', 'shared', 'reference', 'signature-vectors.json');
+		const shared = join(
+			__dirname,
+			'..',
+			'..',
+			'..',
+			'shared',
+			'reference',
+			'signature-vectors.json',
+		);
 		if (!existsSync(shared)) return; // a clone outside the team's workspace has only the copy
 		expect(readFileSync(fixturePath)).toEqual(readFileSync(shared));
 	});
@@ -115,7 +131,8 @@ describe('known-answer vectors', () => {
 
 		it('verifies', () => {
 			const headers = { ...vector.expected_header_values };
-			if (vector.id && scheme.idHeader && !(scheme.idHeader in headers)) headers[scheme.idHeader] = vector.id;
+			if (vector.id && scheme.idHeader && !(scheme.idHeader in headers))
+				headers[scheme.idHeader] = vector.id;
 			const result = verify(scheme, { primary: vector.secret }, body, headers, {
 				...context,
 				now: timestamp ? new Date(timestamp.getTime() + 1000) : new Date(),

@@ -18,7 +18,7 @@ import {
 } from '../../core';
 import { generic } from '../helpers/schemes';
 
-const secret = 'It\'s a Secret to Everybody';
+const secret = "It's a Secret to Everybody";
 const body = Buffer.from('{"hello":"world"}');
 const now = new Date('2026-11-22T12:00:00Z');
 const hexDigest = createHmac('sha256', secret).update(body).digest('hex');
@@ -58,40 +58,71 @@ describe('verify() reasons', () => {
 			url: 'https://example.test/h',
 			timestamp: now,
 		});
-		expectReason(verify(HUBSPOT_V3, { primary: secret }, body, headers, { now }), 'missing_request_context');
+		expectReason(
+			verify(HUBSPOT_V3, { primary: secret }, body, headers, { now }),
+			'missing_request_context',
+		);
 	});
 
 	it('missing_header', () => {
 		expectReason(verify(GITHUB, { primary: secret }, body, {}, { now }), 'missing_header');
-		expectReason(verify(GITHUB, { primary: secret }, body, { 'x-hub-signature-256': undefined }, { now }), 'missing_header');
+		expectReason(
+			verify(GITHUB, { primary: secret }, body, { 'x-hub-signature-256': undefined }, { now }),
+			'missing_header',
+		);
 		// Standard Webhooks signs the id: without webhook-id nothing can be checked.
-		const headers = sign(STANDARD_WEBHOOKS, { primary: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, body, {
-			id: 'msg_1',
-			timestamp: now,
-		});
+		const headers = sign(
+			STANDARD_WEBHOOKS,
+			{ primary: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+			body,
+			{
+				id: 'msg_1',
+				timestamp: now,
+			},
+		);
 		delete headers['webhook-id'];
 		expectReason(
-			verify(STANDARD_WEBHOOKS, { primary: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, body, headers, { now }),
+			verify(
+				STANDARD_WEBHOOKS,
+				{ primary: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+				body,
+				headers,
+				{ now },
+			),
 			'missing_header',
 		);
 	});
 
 	it('duplicate_header: as an array (headersDistinct) and as two keys in different case', () => {
 		const value = `sha256=${hexDigest}`;
-		expectReason(verify(GITHUB, { primary: secret }, body, { 'x-hub-signature-256': [value, value] }), 'duplicate_header');
 		expectReason(
-			verify(GITHUB, { primary: secret }, body, { 'X-Hub-Signature-256': value, 'x-hub-signature-256': value }),
+			verify(GITHUB, { primary: secret }, body, { 'x-hub-signature-256': [value, value] }),
+			'duplicate_header',
+		);
+		expectReason(
+			verify(GITHUB, { primary: secret }, body, {
+				'X-Hub-Signature-256': value,
+				'x-hub-signature-256': value,
+			}),
 			'duplicate_header',
 		);
 		const slack = sign(SLACK, { primary: secret }, body, { timestamp: now });
 		expectReason(
-			verify(SLACK, { primary: secret }, body, { ...slack, 'x-slack-request-timestamp': ['1', '2'] }, { now }),
+			verify(
+				SLACK,
+				{ primary: secret },
+				body,
+				{ ...slack, 'x-slack-request-timestamp': ['1', '2'] },
+				{ now },
+			),
 			'duplicate_header',
 		);
 	});
 
 	it('a single-entry array is one header', () => {
-		const result = verify(GITHUB, { primary: secret }, body, { 'x-hub-signature-256': [`sha256=${hexDigest}`] });
+		const result = verify(GITHUB, { primary: secret }, body, {
+			'x-hub-signature-256': [`sha256=${hexDigest}`],
+		});
 		expect(result.valid).toBe(true);
 	});
 
@@ -106,7 +137,10 @@ describe('verify() reasons', () => {
 		['base64 where hex belongs', `sha256=${Buffer.from(hexDigest, 'hex').toString('base64')}`],
 		['two values joined by Node', `sha256=${hexDigest}, sha256=${hexDigest}`],
 	])('malformed_header: %s', (_, value) => {
-		expectReason(verify(GITHUB, { primary: secret }, body, { 'x-hub-signature-256': value }), 'malformed_header');
+		expectReason(
+			verify(GITHUB, { primary: secret }, body, { 'x-hub-signature-256': value }),
+			'malformed_header',
+		);
 	});
 
 	it.each([
@@ -114,71 +148,136 @@ describe('verify() reasons', () => {
 		['base64 of the wrong length', Buffer.alloc(20).toString('base64')],
 		['hex where base64 belongs', createHmac('sha256', secret).update(body).digest('hex')],
 	])('malformed_header (base64 scheme): %s', (_, value) => {
-		expectReason(verify(SHOPIFY, { primary: secret }, body, { 'x-shopify-hmac-sha256': value }), 'malformed_header');
+		expectReason(
+			verify(SHOPIFY, { primary: secret }, body, { 'x-shopify-hmac-sha256': value }),
+			'malformed_header',
+		);
 	});
 
 	it('malformed_header: a Standard Webhooks header with no v1 entry, or too many', () => {
 		const key = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-		const headers = sign(STANDARD_WEBHOOKS, { primary: key }, body, { id: 'msg_1', timestamp: now });
+		const headers = sign(STANDARD_WEBHOOKS, { primary: key }, body, {
+			id: 'msg_1',
+			timestamp: now,
+		});
 		const [, digest] = headers['webhook-signature'].split(',');
 		expectReason(
-			verify(STANDARD_WEBHOOKS, { primary: key }, body, { ...headers, 'webhook-signature': `v1a,${digest} v2,${digest}` }, { now }),
+			verify(
+				STANDARD_WEBHOOKS,
+				{ primary: key },
+				body,
+				{ ...headers, 'webhook-signature': `v1a,${digest} v2,${digest}` },
+				{ now },
+			),
 			'malformed_header',
 		);
-		const many = Array.from({ length: MAX_SIGNATURES_PER_HEADER + 1 }, () => `v1,${digest}`).join(' ');
+		const many = Array.from({ length: MAX_SIGNATURES_PER_HEADER + 1 }, () => `v1,${digest}`).join(
+			' ',
+		);
 		expectReason(
-			verify(STANDARD_WEBHOOKS, { primary: key }, body, { ...headers, 'webhook-signature': many }, { now }),
+			verify(
+				STANDARD_WEBHOOKS,
+				{ primary: key },
+				body,
+				{ ...headers, 'webhook-signature': many },
+				{ now },
+			),
 			'malformed_header',
 		);
 		// Unknown versions next to a good v1 are skipped, not fatal.
 		const mixed = `v1a,${digest} v1,${digest}`;
-		expect(verify(STANDARD_WEBHOOKS, { primary: key }, body, { ...headers, 'webhook-signature': mixed }, { now }).valid).toBe(true);
+		expect(
+			verify(
+				STANDARD_WEBHOOKS,
+				{ primary: key },
+				body,
+				{ ...headers, 'webhook-signature': mixed },
+				{ now },
+			).valid,
+		).toBe(true);
 	});
 
 	it('Stripe: a v0 signature never stands in for v1 (no downgrade)', () => {
 		const headers = sign(STRIPE, { primary: secret }, body, { timestamp: now });
 		const v1 = headers['Stripe-Signature'].split(',')[1].slice(3);
 		const downgraded = `t=${Math.floor(now.getTime() / 1000)},v0=${v1}`;
-		expectReason(verify(STRIPE, { primary: secret }, body, { 'stripe-signature': downgraded }, { now }), 'malformed_header');
+		expectReason(
+			verify(STRIPE, { primary: secret }, body, { 'stripe-signature': downgraded }, { now }),
+			'malformed_header',
+		);
 		const twoTimestamps = `t=1,t=2,v1=${v1}`;
-		expectReason(verify(STRIPE, { primary: secret }, body, { 'stripe-signature': twoTimestamps }, { now }), 'malformed_header');
+		expectReason(
+			verify(STRIPE, { primary: secret }, body, { 'stripe-signature': twoTimestamps }, { now }),
+			'malformed_header',
+		);
 	});
 
 	it('timestamp_missing and timestamp_malformed', () => {
 		const slack = sign(SLACK, { primary: secret }, body, { timestamp: now });
 		const withoutTimestamp = { ...slack };
 		delete withoutTimestamp['X-Slack-Request-Timestamp'];
-		expectReason(verify(SLACK, { primary: secret }, body, withoutTimestamp, { now }), 'timestamp_missing');
+		expectReason(
+			verify(SLACK, { primary: secret }, body, withoutTimestamp, { now }),
+			'timestamp_missing',
+		);
 		for (const bad of ['', '1.5', '-1', '12e3', ' 1764000000', 'yesterday']) {
-			const result = verify(SLACK, { primary: secret }, body, { ...slack, 'X-Slack-Request-Timestamp': bad }, { now });
+			const result = verify(
+				SLACK,
+				{ primary: secret },
+				body,
+				{ ...slack, 'X-Slack-Request-Timestamp': bad },
+				{ now },
+			);
 			expectReason(result, bad === '' ? 'timestamp_missing' : 'timestamp_malformed');
 		}
 		// Stripe: the t= part is missing from the signature header.
 		const stripe = sign(STRIPE, { primary: secret }, body, { timestamp: now })['Stripe-Signature'];
 		expectReason(
-			verify(STRIPE, { primary: secret }, body, { 'stripe-signature': stripe.replace(/^t=\d+,/, '') }, { now }),
+			verify(
+				STRIPE,
+				{ primary: secret },
+				body,
+				{ 'stripe-signature': stripe.replace(/^t=\d+,/, '') },
+				{ now },
+			),
 			'timestamp_missing',
 		);
 		// Linear: the signed body lacks webhookTimestamp.
 		const linearBody = Buffer.from('{"action":"create"}');
 		const linear = sign(LINEAR, { primary: secret }, linearBody);
-		expectReason(verify(LINEAR, { primary: secret }, linearBody, linear, { now }), 'timestamp_missing');
+		expectReason(
+			verify(LINEAR, { primary: secret }, linearBody, linear, { now }),
+			'timestamp_missing',
+		);
 		// …which is fine when the window is off.
-		expect(verify(LINEAR, { primary: secret }, linearBody, linear, { now, toleranceSeconds: null }).valid).toBe(true);
+		expect(
+			verify(LINEAR, { primary: secret }, linearBody, linear, { now, toleranceSeconds: null })
+				.valid,
+		).toBe(true);
 	});
 
 	it('timestamp_too_old and timestamp_too_new, with the seconds in the detail', () => {
 		const headers = sign(SLACK, { primary: secret }, body, { timestamp: now });
-		const old = verify(SLACK, { primary: secret }, body, headers, { now: new Date(now.getTime() + 301_000) });
+		const old = verify(SLACK, { primary: secret }, body, headers, {
+			now: new Date(now.getTime() + 301_000),
+		});
 		expectReason(old, 'timestamp_too_old');
 		expect(old.detail).toBe('The signed timestamp is 301 s old; at most 300 s is accepted');
-		const future = verify(SLACK, { primary: secret }, body, headers, { now: new Date(now.getTime() - 3600_000) });
+		const future = verify(SLACK, { primary: secret }, body, headers, {
+			now: new Date(now.getTime() - 3600_000),
+		});
 		expectReason(future, 'timestamp_too_new');
 		// Exactly at the edge is still inside.
-		expect(verify(SLACK, { primary: secret }, body, headers, { now: new Date(now.getTime() + 300_000) }).valid).toBe(true);
+		expect(
+			verify(SLACK, { primary: secret }, body, headers, { now: new Date(now.getTime() + 300_000) })
+				.valid,
+		).toBe(true);
 		// A custom window.
 		expectReason(
-			verify(SLACK, { primary: secret }, body, headers, { now: new Date(now.getTime() + 11_000), toleranceSeconds: 10 }),
+			verify(SLACK, { primary: secret }, body, headers, {
+				now: new Date(now.getTime() + 11_000),
+				toleranceSeconds: 10,
+			}),
 			'timestamp_too_old',
 		);
 	});
@@ -186,14 +285,18 @@ describe('verify() reasons', () => {
 	it('a forged call with a stale timestamp is reported as a mismatch, not as stale', () => {
 		const headers = sign(SLACK, { primary: 'another secret' }, body, { timestamp: now });
 		expectReason(
-			verify(SLACK, { primary: secret }, body, headers, { now: new Date(now.getTime() + 3600_000) }),
+			verify(SLACK, { primary: secret }, body, headers, {
+				now: new Date(now.getTime() + 3600_000),
+			}),
 			'signature_mismatch',
 		);
 	});
 
 	it('signature_mismatch', () => {
 		expectReason(
-			verify(GITHUB, { primary: secret }, Buffer.from('{"hello":"World"}'), { 'x-hub-signature-256': `sha256=${hexDigest}` }),
+			verify(GITHUB, { primary: secret }, Buffer.from('{"hello":"World"}'), {
+				'x-hub-signature-256': `sha256=${hexDigest}`,
+			}),
 			'signature_mismatch',
 		);
 	});
@@ -205,21 +308,31 @@ describe('verify() reasons', () => {
 	});
 
 	it('matches header names in any case, and hex digests in upper case', () => {
-		expect(verify(GITHUB, { primary: secret }, body, { 'X-HUB-SIGNATURE-256': `sha256=${hexDigest}` }).valid).toBe(true);
-		expect(verify(GITHUB, { primary: secret }, body, { 'x-hub-signature-256': `SHA256=${hexDigest.toUpperCase()}` }).valid).toBe(
-			true,
-		);
+		expect(
+			verify(GITHUB, { primary: secret }, body, { 'X-HUB-SIGNATURE-256': `sha256=${hexDigest}` })
+				.valid,
+		).toBe(true);
+		expect(
+			verify(GITHUB, { primary: secret }, body, {
+				'x-hub-signature-256': `SHA256=${hexDigest.toUpperCase()}`,
+			}).valid,
+		).toBe(true);
 	});
 
 	it('reports the id, and reports it on rejections too', () => {
 		const key = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-		const headers = sign(STANDARD_WEBHOOKS, { primary: key }, body, { id: 'msg_42', timestamp: now });
+		const headers = sign(STANDARD_WEBHOOKS, { primary: key }, body, {
+			id: 'msg_42',
+			timestamp: now,
+		});
 		expect(verify(STANDARD_WEBHOOKS, { primary: key }, body, headers, { now })).toMatchObject({
 			valid: true,
 			id: 'msg_42',
 			timestamp: new Date(Math.floor(now.getTime() / 1000) * 1000),
 		});
-		expect(verify(STANDARD_WEBHOOKS, { primary: key }, Buffer.from('x'), headers, { now })).toMatchObject({
+		expect(
+			verify(STANDARD_WEBHOOKS, { primary: key }, Buffer.from('x'), headers, { now }),
+		).toMatchObject({
 			valid: false,
 			id: 'msg_42',
 		});
@@ -229,7 +342,13 @@ describe('verify() reasons', () => {
 		const scheme = generic({ timestampHeader: 'X-Timestamp', signedContent: '{body}' });
 		const headers = sign(scheme, { primary: secret }, body, { timestamp: now });
 		// Rewriting the unsigned timestamp changes nothing: it is not read.
-		const result = verify(scheme, { primary: secret }, body, { ...headers, 'X-Timestamp': '1' }, { now });
+		const result = verify(
+			scheme,
+			{ primary: secret },
+			body,
+			{ ...headers, 'X-Timestamp': '1' },
+			{ now },
+		);
 		expect(result).toMatchObject({ valid: true });
 		expect(result.timestamp).toBeUndefined();
 	});

@@ -23,7 +23,10 @@ describe('README', () => {
 		const current = readme.slice(start + START.length, end).trim();
 		const wanted = schemeTable();
 		if (current !== wanted && process.env.UPDATE_README === '1') {
-			writeFileSync(readmePath, `${readme.slice(0, start + START.length)}\n${wanted}\n${readme.slice(end)}`);
+			writeFileSync(
+				readmePath,
+				`${readme.slice(0, start + START.length)}\n${wanted}\n${readme.slice(end)}`,
+			);
 			return;
 		}
 		expect(current).toBe(wanted);

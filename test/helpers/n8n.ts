@@ -119,10 +119,17 @@ const WORKFLOW_ID = 'harness-workflow';
 const BASE_URL = 'http://127.0.0.1:5678';
 
 /** Runs nodeType.execute() in n8n-core's ExecuteContext; rejects with whatever the node throws. */
-export async function runExecute(nodeType: INodeType, options: ExecuteOptions): Promise<ExecuteResult> {
+export async function runExecute(
+	nodeType: INodeType,
+	options: ExecuteOptions,
+): Promise<ExecuteResult> {
 	ensureServices();
 	if (!nodeType.execute) throw new UnexpectedError(`${nodeType.description.name} has no execute()`);
-	const node = buildNode(nodeType, options, options.continueOnFail ? { onError: 'continueRegularOutput' } : {});
+	const node = buildNode(
+		nodeType,
+		options,
+		options.continueOnFail ? { onError: 'continueRegularOutput' } : {},
+	);
 	const workflow = buildWorkflow(nodeType, node);
 	const additionalData = buildAdditionalData(options);
 
@@ -131,7 +138,9 @@ export async function runExecute(nodeType: INodeType, options: ExecuteOptions): 
 	const items = options.items ?? [{ json: {} }];
 	const inputData: ITaskDataConnections = { main: [items] };
 	const executeData: IExecuteData = { node, data: inputData, source: null };
-	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack: [executeData] } });
+	const runExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [executeData] },
+	});
 	const closeFunctions: CloseFunction[] = [];
 	const context = new ExecuteContext(
 		workflow,
@@ -149,7 +158,9 @@ export async function runExecute(nodeType: INodeType, options: ExecuteOptions): 
 	try {
 		const output = await nodeType.execute.call(context);
 		if (output !== null && !Array.isArray(output)) {
-			throw new UnexpectedError('execute() returned an engine request, which the harness does not run');
+			throw new UnexpectedError(
+				'execute() returned an engine request, which the harness does not run',
+			);
 		}
 		return { outputs: (output ?? []) as INodeExecutionData[][], hints: context.hints };
 	} finally {
@@ -159,7 +170,10 @@ export async function runExecute(nodeType: INodeType, options: ExecuteOptions): 
 }
 
 /** Runs nodeType.webhook() in n8n-core's WebhookContext, as n8n's WebhookService does for an incoming call. */
-export async function runWebhook(nodeType: INodeType, options: WebhookOptions): Promise<WebhookResult> {
+export async function runWebhook(
+	nodeType: INodeType,
+	options: WebhookOptions,
+): Promise<WebhookResult> {
 	ensureServices();
 	if (!nodeType.webhook) throw new UnexpectedError(`${nodeType.description.name} has no webhook()`);
 	const node = buildNode(nodeType, options, { webhookId: 'harness-webhook-id' });
@@ -169,7 +183,8 @@ export async function runWebhook(nodeType: INodeType, options: WebhookOptions): 
 	const { response, recorded } = buildResponse();
 	// express's types are not installed, so these two fields are typed loosely by n8n-workflow.
 	additionalData.httpRequest = request as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
-	additionalData.httpResponse = response as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
+	additionalData.httpResponse =
+		response as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
 
 	const mode = options.mode ?? 'webhook';
 	const webhookName = options.webhookName ?? 'default';
@@ -205,8 +220,12 @@ export async function runCredentialTest(
 ): Promise<INodeCredentialTestResult> {
 	ensureServices();
 	const test = nodeType.methods?.credentialTest?.[testName];
-	if (!test) throw new UnexpectedError(`${nodeType.description.name} has no credential test "${testName}"`);
-	const additionalData = buildAdditionalData({ credentials: { [credentialType]: data }, credentialTypes });
+	if (!test)
+		throw new UnexpectedError(`${nodeType.description.name} has no credential test "${testName}"`);
+	const additionalData = buildAdditionalData({
+		credentials: { [credentialType]: data },
+		credentialTypes,
+	});
 	const helper = additionalData.credentialsHelper as HarnessCredentialsHelper;
 	const credential: ICredentialsDecrypted = {
 		id: '1',
@@ -252,7 +271,9 @@ function buildWorkflow(nodeType: INodeType, node: INode): Workflow {
 	const nodeTypes: INodeTypes = {
 		getByName: lookup,
 		getByNameAndVersion: (name, version) => NodeHelpers.getVersionedNodeType(lookup(name), version),
-		getKnownTypes: () => ({ [node.type]: { className: nodeType.constructor.name, sourcePath: '' } }),
+		getKnownTypes: () => ({
+			[node.type]: { className: nodeType.constructor.name, sourcePath: '' },
+		}),
 	};
 	return new Workflow({
 		id: WORKFLOW_ID,

@@ -8,6 +8,9 @@ const results = [];
 for (const op of JSON.parse(input)) {
 	if (op.op === 'sign') results.push(await sign(op.secret, op.payload));
 	else if (op.op === 'verify') results.push(await verify(op.secret, op.payload, op.signature));
-	else results.push(await verifyWithFallback(op.secret, op.payload, op.signature, op.additionalSecrets));
+	else
+		results.push(
+			await verifyWithFallback(op.secret, op.payload, op.signature, op.additionalSecrets),
+		);
 }
 process.stdout.write(JSON.stringify(results));

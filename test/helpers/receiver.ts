@@ -5,7 +5,12 @@
  * node under test talks to it over a real socket, so retries, timeouts and
  * redirects are n8n's HTTP stack meeting a real server, not a mock.
  */
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import {
+	createServer,
+	type IncomingHttpHeaders,
+	type Server,
+	type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface ReceivedCall {
@@ -43,7 +48,11 @@ export interface Receiver {
 	close(): Promise<void>;
 }
 
-export const ok: Script = () => ({ status: 200, body: '{"ok":true}', headers: { 'content-type': 'application/json' } });
+export const ok: Script = () => ({
+	status: 200,
+	body: '{"ok":true}',
+	headers: { 'content-type': 'application/json' },
+});
 
 /** Answers the n-th call with answers[n-1], then the last answer forever. */
 export function sequence(...answers: Answer[]): Script {
@@ -113,6 +122,7 @@ function respond(answer: Answer, res: ServerResponse): void {
 /** A header's single value, failing the test when it is absent or repeated. */
 export function header(call: ReceivedCall, name: string): string {
 	const value = call.headers[name.toLowerCase()];
-	if (typeof value !== 'string') throw new Error(`call ${call.n} has no single ${name} header (${JSON.stringify(value)})`);
+	if (typeof value !== 'string')
+		throw new Error(`call ${call.n} has no single ${name} header (${JSON.stringify(value)})`);
 	return value;
 }

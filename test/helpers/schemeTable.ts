@@ -2,7 +2,12 @@
  * The README's scheme table, written from the catalog itself, so the
  * documentation cannot drift from what the code signs and verifies.
  */
-import { BUILT_IN_SCHEMES, type SchemeDefinition, type SecretEncoding, type SignedPart } from '../../core';
+import {
+	BUILT_IN_SCHEMES,
+	type SchemeDefinition,
+	type SecretEncoding,
+	type SignedPart,
+} from '../../core';
 
 const SECRET_READING: Record<SecretEncoding, string> = {
 	text: 'text (UTF-8 bytes)',
@@ -43,7 +48,8 @@ function otherHeaders(scheme: SchemeDefinition): string {
 	const names: string[] = [];
 	const source = scheme.timestamp;
 	if (source?.in === 'header') names.push(`\`${source.header}\` (${source.format})`);
-	if (source?.in === 'body' && source.alsoHeader) names.push(`\`${source.alsoHeader}\` (unsigned copy)`);
+	if (source?.in === 'body' && source.alsoHeader)
+		names.push(`\`${source.alsoHeader}\` (unsigned copy)`);
 	if (scheme.idHeader) names.push(`\`${scheme.idHeader}\``);
 	if (scheme.eventHeader) names.push(`\`${scheme.eventHeader}\``);
 	return names.join(', ') || '—';

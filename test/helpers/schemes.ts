@@ -26,9 +26,12 @@ export function randomSecret(encoding: SecretEncoding): string {
 /** Random bytes, sometimes JSON-looking, sometimes not UTF-8 at all. */
 export function randomBody(): Buffer {
 	const kind = randomInt(3);
-	if (kind === 0) return Buffer.from(JSON.stringify({ id: randomInt(1e9), note: 'café ✓ \u2028', n: 1.0 }));
+	if (kind === 0)
+		return Buffer.from(JSON.stringify({ id: randomInt(1e9), note: 'café ✓ \u2028', n: 1.0 }));
 	if (kind === 1) return randomBytes(randomInt(1, 2048));
-	return Buffer.from(`{"records":[${Array.from({ length: randomInt(1, 20) }, (_, i) => `{"i":${i}}`).join(',')}]}`);
+	return Buffer.from(
+		`{"records":[${Array.from({ length: randomInt(1, 20) }, (_, i) => `{"i":${i}}`).join(',')}]}`,
+	);
 }
 
 export function generic(settings: Partial<GenericHmacSettings>): SchemeDefinition {
@@ -69,14 +72,21 @@ export const ALL_SCHEMES: readonly SchemeDefinition[] = [...BUILT_IN_SCHEMES, ..
 export function signsTimestamp(scheme: SchemeDefinition): boolean {
 	const source = scheme.timestamp;
 	if (!source) return false;
-	return scheme.signedContent.some((part) => part.kind === (source.in === 'body' ? 'body' : 'timestamp'));
+	return scheme.signedContent.some(
+		(part) => part.kind === (source.in === 'body' ? 'body' : 'timestamp'),
+	);
 }
 
 /** The body a scheme needs: schemes that carry their timestamp in the JSON body get it there. */
 export function bodyFor(scheme: SchemeDefinition, at: Date, base: Buffer = randomBody()): Buffer {
 	const source = scheme.timestamp;
 	if (source?.in !== 'body') return base;
-	const value = source.format === 'unix-ms' ? at.getTime() : source.format === 'iso8601' ? at.toISOString() : Math.floor(at.getTime() / 1000);
+	const value =
+		source.format === 'unix-ms'
+			? at.getTime()
+			: source.format === 'iso8601'
+				? at.toISOString()
+				: Math.floor(at.getTime() / 1000);
 	return Buffer.from(JSON.stringify({ [source.field]: value, data: base.toString('base64') }));
 }
 

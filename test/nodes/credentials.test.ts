@@ -18,11 +18,27 @@ describe('Webhook Signing Secret', () => {
 		[{ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', format: 'whsec' }, 'OK', /well-formed/],
 		[{ secret: 'a1b2c3', secondarySecret: 'd4e5f6', format: 'hex' }, 'OK', /well-formed/],
 		[{ secret: '' }, 'Error', /^The secret is empty$/],
-		[{ secret: 'pasted-with-a-newline\n' }, 'Error', /primary secret starts or ends with whitespace/],
-		[{ secret: 'ok', secondarySecret: ' padded' }, 'Error', /secondary secret starts or ends with whitespace/],
-		[{ secret: 'whsec_not*base64', format: 'whsec' }, 'Error', /primary secret is not valid Standard Webhooks/],
+		[
+			{ secret: 'pasted-with-a-newline\n' },
+			'Error',
+			/primary secret starts or ends with whitespace/,
+		],
+		[
+			{ secret: 'ok', secondarySecret: ' padded' },
+			'Error',
+			/secondary secret starts or ends with whitespace/,
+		],
+		[
+			{ secret: 'whsec_not*base64', format: 'whsec' },
+			'Error',
+			/primary secret is not valid Standard Webhooks/,
+		],
 		[{ secret: 'abc', format: 'hex' }, 'Error', /primary secret is not valid hex/],
-		[{ secret: 'YWJj', secondarySecret: 'no!', format: 'base64' }, 'Error', /secondary secret is not valid base64/],
+		[
+			{ secret: 'YWJj', secondarySecret: 'no!', format: 'base64' },
+			'Error',
+			/secondary secret is not valid base64/,
+		],
 	])('%j → %s', async (data, status, message) => {
 		const result = await signingSecret(data);
 		expect(result.status).toBe(status);
@@ -40,7 +56,11 @@ describe('Webhook Header Auth', () => {
 		[{ name: 'X-Api-Key', secretValue: '' }, 'Error', /value is empty/],
 		[{ name: '', secretValue: 'v' }, 'Error', /name is empty/],
 		[{ name: 'Bad Name', secretValue: 'v' }, 'Error', /not a valid HTTP header name/],
-		[{ name: 'X-Api-Key', secretValue: 'v\r\nX-Injected: 1' }, 'Error', /line break or control character/],
+		[
+			{ name: 'X-Api-Key', secretValue: 'v\r\nX-Injected: 1' },
+			'Error',
+			/line break or control character/,
+		],
 	])('%j → %s', async (data, status, message) => {
 		const result = await headerAuth(data);
 		expect(result.status).toBe(status);

@@ -34,7 +34,10 @@ interface Received {
 	body: Buffer;
 }
 
-type Reply = (request: Received, respond: (status: number, body?: string, headers?: Record<string, string>) => void) => void;
+type Reply = (
+	request: Received,
+	respond: (status: number, body?: string, headers?: Record<string, string>) => void,
+) => void;
 
 interface Loopback {
 	url: string;
@@ -42,7 +45,8 @@ interface Loopback {
 	reply: Reply;
 }
 
-const okReply: Reply = (_request, respond) => respond(200, '{"ok":true}', { 'content-type': 'application/json' });
+const okReply: Reply = (_request, respond) =>
+	respond(200, '{"ok":true}', { 'content-type': 'application/json' });
 const loopback: Loopback = { url: '', received: [], reply: okReply };
 let server: Server;
 
@@ -51,7 +55,12 @@ beforeAll(async () => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
-			const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
+			const request = {
+				method: req.method ?? '',
+				url: req.url ?? '',
+				headers: req.headers,
+				body: Buffer.concat(chunks),
+			};
 			loopback.received.push(request);
 			loopback.reply(request, (status, body, headers) => {
 				res.writeHead(status, headers);
@@ -86,7 +95,11 @@ const probeDescription: INodeTypeDescription = {
 	outputs: [NodeConnectionTypes.Main],
 	credentials: [
 		{ name: 'webhookSigningSecretApi', required: true },
-		{ name: 'webhookHeaderAuthApi', required: true, displayOptions: { show: { useHeaderAuth: [true] } } },
+		{
+			name: 'webhookHeaderAuthApi',
+			required: true,
+			displayOptions: { show: { useHeaderAuth: [true] } },
+		},
 	],
 	properties: [
 		{ displayName: 'URL', name: 'url', type: 'string', default: '' },
@@ -101,7 +114,8 @@ class HarnessProbe implements INodeType {
 	description = probeDescription;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		if (this.getNodeParameter('fail', 0) as boolean) throw new NodeOperationError(this.getNode(), 'Told to fail');
+		if (this.getNodeParameter('fail', 0) as boolean)
+			throw new NodeOperationError(this.getNode(), 'Told to fail');
 		const credential = await this.getCredentials('webhookSigningSecretApi');
 		const out: INodeExecutionData[] = [];
 		for (let i = 0; i < this.getInputData().length; i++) {
@@ -116,7 +130,11 @@ class HarnessProbe implements INodeType {
 			};
 			const response = (
 				(this.getNodeParameter('useHeaderAuth', i) as boolean)
-					? await this.helpers.httpRequestWithAuthentication.call(this, 'webhookHeaderAuthApi', options)
+					? await this.helpers.httpRequestWithAuthentication.call(
+							this,
+							'webhookHeaderAuthApi',
+							options,
+						)
 					: await this.helpers.httpRequest(options)
 			) as IN8nHttpFullResponse;
 			out.push({
@@ -135,22 +153,43 @@ class HarnessProbe implements INodeType {
 	}
 }
 
-const secretCredential = { webhookSigningSecretApi: { secret: 's3cr3t', secondarySecret: '', format: 'auto' } };
+const secretCredential = {
+	webhookSigningSecretApi: { secret: 's3cr3t', secondarySecret: '', format: 'auto' },
+};
 
 describe('runExecute: n8n-core ExecuteContext', () => {
 	it('resolves expressions per item, reads the credential, and makes real requests', async () => {
 		const { outputs } = await runExecute(new HarnessProbe(), {
-			parameters: { url: `=${loopback.url}/hook/{{ $json.a }}`, label: '=item {{ $json.a * 10 }} of {{ $input.all().length }}' },
+			parameters: {
+				url: `=${loopback.url}/hook/{{ $json.a }}`,
+				label: '=item {{ $json.a * 10 }} of {{ $input.all().length }}',
+			},
 			credentials: secretCredential,
 			items: [{ json: { a: 1 } }, { json: { a: 2 } }],
 		});
 
 		expect(outputs).toHaveLength(1);
 		expect(outputs[0].map((item) => item.json)).toEqual([
-			{ label: 'item 10 of 2', secretLength: 6, format: 'auto', status: 200, responseBody: { ok: true }, continueOnFail: false },
-			{ label: 'item 20 of 2', secretLength: 6, format: 'auto', status: 200, responseBody: { ok: true }, continueOnFail: false },
+			{
+				label: 'item 10 of 2',
+				secretLength: 6,
+				format: 'auto',
+				status: 200,
+				responseBody: { ok: true },
+				continueOnFail: false,
+			},
+			{
+				label: 'item 20 of 2',
+				secretLength: 6,
+				format: 'auto',
+				status: 200,
+				responseBody: { ok: true },
+				continueOnFail: false,
+			},
 		]);
-		expect(loopback.received.map(({ method, url, body }) => ({ method, url, body: body.toString() }))).toEqual([
+		expect(
+			loopback.received.map(({ method, url, body }) => ({ method, url, body: body.toString() })),
+		).toEqual([
 			{ method: 'POST', url: '/hook/1', body: '{"label":"item 10 of 2"}' },
 			{ method: 'POST', url: '/hook/2', body: '{"label":"item 20 of 2"}' },
 		]);
@@ -166,21 +205,28 @@ describe('runExecute: n8n-core ExecuteContext', () => {
 			parameters: { url: `${loopback.url}/plain` },
 			credentials: { webhookSigningSecretApi: { secret: 'abc' } },
 		});
-		expect(outputs[0][0].json).toMatchObject({ label: 'default label', secretLength: 3, format: 'auto' });
+		expect(outputs[0][0].json).toMatchObject({
+			label: 'default label',
+			secretLength: 3,
+			format: 'auto',
+		});
 	});
 
 	it('applies the header-auth credential through httpRequestWithAuthentication', async () => {
 		await runExecute(new HarnessProbe(), {
 			parameters: { url: `${loopback.url}/auth`, useHeaderAuth: true },
-			credentials: { ...secretCredential, webhookHeaderAuthApi: { name: 'X-Api-Key', secretValue: 'key-123' } },
+			credentials: {
+				...secretCredential,
+				webhookHeaderAuthApi: { name: 'X-Api-Key', secretValue: 'key-123' },
+			},
 		});
 		expect(loopback.received[0].headers['x-api-key']).toBe('key-123');
 	});
 
 	it("enforces the node's credential declarations as n8n does", async () => {
-		await expect(runExecute(new HarnessProbe(), { parameters: { url: `${loopback.url}/x` } })).rejects.toThrow(
-			'Node does not have any credentials set',
-		);
+		await expect(
+			runExecute(new HarnessProbe(), { parameters: { url: `${loopback.url}/x` } }),
+		).rejects.toThrow('Node does not have any credentials set');
 
 		// Declared, but hidden by its displayOptions while useHeaderAuth is off.
 		class ReadsHeaderAuth extends HarnessProbe {
@@ -190,9 +236,9 @@ describe('runExecute: n8n-core ExecuteContext', () => {
 			}
 		}
 		const credentials = { webhookHeaderAuthApi: { name: 'a', secretValue: 'b' } };
-		await expect(runExecute(new ReadsHeaderAuth(), { parameters: {}, credentials })).rejects.toThrow(
-			'Credentials not found',
-		);
+		await expect(
+			runExecute(new ReadsHeaderAuth(), { parameters: {}, credentials }),
+		).rejects.toThrow('Credentials not found');
 		await expect(
 			runExecute(new ReadsHeaderAuth(), { parameters: { useHeaderAuth: true }, credentials }),
 		).resolves.toEqual({ outputs: [[]], hints: [] });
@@ -207,7 +253,11 @@ describe('runExecute: n8n-core ExecuteContext', () => {
 				return [[{ json: { continueOnFail: this.continueOnFail() } }]];
 			}
 		}
-		const on = await runExecute(new SignalProbe(), { parameters: {}, continueOnFail: true, abortSignal: controller.signal });
+		const on = await runExecute(new SignalProbe(), {
+			parameters: {},
+			continueOnFail: true,
+			abortSignal: controller.signal,
+		});
 		expect(on.outputs[0][0].json.continueOnFail).toBe(true);
 		expect(seen).toBe(controller.signal);
 		const off = await runExecute(new SignalProbe(), { parameters: {} });
@@ -216,7 +266,10 @@ describe('runExecute: n8n-core ExecuteContext', () => {
 	});
 
 	it('rejects with the error the node throws', async () => {
-		const run = runExecute(new HarnessProbe(), { parameters: { fail: true }, credentials: secretCredential });
+		const run = runExecute(new HarnessProbe(), {
+			parameters: { fail: true },
+			credentials: secretCredential,
+		});
 		await expect(run).rejects.toBeInstanceOf(NodeOperationError);
 		await expect(run).rejects.toThrow('Told to fail');
 	});
@@ -237,7 +290,9 @@ class HarnessHook implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'webhookSigningSecretApi', required: true }],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'hook' }],
-		properties: [{ displayName: 'Reject Status', name: 'rejectStatus', type: 'number', default: 401 }],
+		properties: [
+			{ displayName: 'Reject Status', name: 'rejectStatus', type: 'number', default: 401 },
+		],
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -255,7 +310,17 @@ class HarnessHook implements INodeType {
 		}
 		return {
 			workflowData: [
-				[{ json: { raw, readBefore, contentType: req.contentType ?? null, body: this.getBodyData(), query: this.getQueryData() as never } }],
+				[
+					{
+						json: {
+							raw,
+							readBefore,
+							contentType: req.contentType ?? null,
+							body: this.getBodyData(),
+							query: this.getQueryData() as never,
+						},
+					},
+				],
 			],
 		};
 	}
@@ -266,10 +331,19 @@ describe('runWebhook: n8n-core WebhookContext', () => {
 		const { webhookResponse, response } = await runWebhook(new HarnessHook(), {
 			parameters: { rejectStatus: 403 },
 			credentials: secretCredential,
-			request: { headers: { 'Content-Type': 'application/json', 'X-Token': 'wrong' }, rawBody: Buffer.from('{}'), body: {} },
+			request: {
+				headers: { 'Content-Type': 'application/json', 'X-Token': 'wrong' },
+				rawBody: Buffer.from('{}'),
+				body: {},
+			},
 		});
 		expect(webhookResponse).toEqual({ noWebhookResponse: true });
-		expect(response).toEqual({ statusCode: 403, headers: { 'x-reason': 'token' }, body: 'Unauthorized', ended: true });
+		expect(response).toEqual({
+			statusCode: 403,
+			headers: { 'x-reason': 'token' },
+			body: 'Unauthorized',
+			ended: true,
+		});
 	});
 
 	it('returns workflow data, with the body n8n already read', async () => {
@@ -316,10 +390,14 @@ describe('runCredentialTest: n8n-core CredentialTestContext', () => {
 	it("runs the Send Webhook node's credential tests", async () => {
 		const node = new SendWebhook();
 		await expect(
-			runCredentialTest(node, 'webhookSigningSecretTest', 'webhookSigningSecretApi', { secret: 's3cr3t' }),
+			runCredentialTest(node, 'webhookSigningSecretTest', 'webhookSigningSecretApi', {
+				secret: 's3cr3t',
+			}),
 		).resolves.toMatchObject({ status: 'OK' });
 		await expect(
-			runCredentialTest(node, 'webhookSigningSecretTest', 'webhookSigningSecretApi', { secret: '' }),
+			runCredentialTest(node, 'webhookSigningSecretTest', 'webhookSigningSecretApi', {
+				secret: '',
+			}),
 		).resolves.toMatchObject({ status: 'Error' });
 	});
 });
@@ -351,10 +429,19 @@ describe('n8n-core 2.41 HTTP helpers, as nodes/SendWebhook/transport.ts uses the
 		let outcome: Outcome = {};
 		class Once extends HarnessProbe {
 			async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-				const full: IHttpRequestOptions = { url: `${loopback.url}${path}`, method: 'POST', returnFullResponse: true, ...options };
+				const full: IHttpRequestOptions = {
+					url: `${loopback.url}${path}`,
+					method: 'POST',
+					returnFullResponse: true,
+					...options,
+				};
 				try {
 					const response = run.withAuthentication
-						? await this.helpers.httpRequestWithAuthentication.call(this, 'webhookHeaderAuthApi', full)
+						? await this.helpers.httpRequestWithAuthentication.call(
+								this,
+								'webhookHeaderAuthApi',
+								full,
+							)
 						: await this.helpers.httpRequest(full);
 					outcome = { response: response as IN8nHttpFullResponse };
 				} catch (error) {
@@ -378,7 +465,8 @@ describe('n8n-core 2.41 HTTP helpers, as nodes/SendWebhook/transport.ts uses the
 			if (url === '/404') respond(404, 'nope', { 'content-type': 'text/plain' });
 			else if (url === '/500') respond(500, 'boom', { 'content-type': 'text/plain' });
 			else if (url === '/302') respond(302, '', { location: `${loopback.url}/target` });
-			else if (url === '/hang') return; // never answers; afterAll closes the socket
+			else if (url === '/hang')
+				return; // never answers; afterAll closes the socket
 			else respond(200, 'héllo', { 'content-type': 'text/plain; charset=utf-8', 'x-a': '1' });
 		};
 	});
@@ -418,7 +506,10 @@ describe('n8n-core 2.41 HTTP helpers, as nodes/SendWebhook/transport.ts uses the
 	});
 
 	it('disableFollowRedirect: the 3xx itself is the outcome, and its Location is never requested', async () => {
-		const kept = await request('/302', { disableFollowRedirect: true, ignoreHttpStatusErrors: true });
+		const kept = await request('/302', {
+			disableFollowRedirect: true,
+			ignoreHttpStatusErrors: true,
+		});
 		expect(kept.response?.statusCode).toBe(302);
 		expect(kept.response?.headers.location).toBe(`${loopback.url}/target`);
 		// Without ignoreHttpStatusErrors a 3xx is an error like any other status >= 300.
@@ -449,7 +540,11 @@ describe('n8n-core 2.41 HTTP helpers, as nodes/SendWebhook/transport.ts uses the
 		expect(cancelled.error?.name).toBe('CanceledError');
 		expect(cancelled.error?.code).toBe('ERR_CANCELED');
 
-		const notCancelled = await request('/hang', { timeout: 300 }, { executionSignal: abortAfter(50) });
+		const notCancelled = await request(
+			'/hang',
+			{ timeout: 300 },
+			{ executionSignal: abortAfter(50) },
+		);
 		expect(notCancelled.error?.code).toBe('ECONNABORTED');
 	});
 
@@ -461,7 +556,10 @@ describe('n8n-core 2.41 HTTP helpers, as nodes/SendWebhook/transport.ts uses the
 			expect(timedOut).toBeInstanceOf(NodeApiError);
 			expect(timedOut?.code).toBeUndefined();
 			expect(timedOut?.httpCode).toBe('ECONNABORTED');
-			expect(timedOut?.cause).toMatchObject({ code: 'ECONNABORTED', message: 'timeout of 100ms exceeded' });
+			expect(timedOut?.cause).toMatchObject({
+				code: 'ECONNABORTED',
+				message: 'timeout of 100ms exceeded',
+			});
 			expect(timedOut?.message).toBe('The connection was aborted, perhaps the server is offline');
 
 			const notFound = (await request('/404', {}, auth)).error;
@@ -475,11 +573,14 @@ describe('n8n-core 2.41 HTTP helpers, as nodes/SendWebhook/transport.ts uses the
 		});
 
 		it("replaces the options' abortSignal with the execution's cancel signal", async () => {
-			const cancelled = (await request('/hang', { timeout: 2000 }, { ...auth, executionSignal: abortAfter(50) })).error;
+			const cancelled = (
+				await request('/hang', { timeout: 2000 }, { ...auth, executionSignal: abortAfter(50) })
+			).error;
 			expect(cancelled?.cause?.code).toBe('ERR_CANCELED');
 
 			// Without an execution signal, a signal in the options is dropped: the timeout ends it instead.
-			const ignored = (await request('/hang', { timeout: 300, abortSignal: abortAfter(50) }, auth)).error;
+			const ignored = (await request('/hang', { timeout: 300, abortSignal: abortAfter(50) }, auth))
+				.error;
 			expect(ignored?.cause?.code).toBe('ECONNABORTED');
 		});
 	});

@@ -21,8 +21,15 @@ describe('one call per item, Standard Webhooks (the default scheme)', () => {
 	const secret = `whsec_${randomBytes(32).toString('base64')}`;
 
 	it('sends each item as JSON, signed so the standardwebhooks library accepts it', async () => {
-		const input = items(3, (i) => ({ id: i, note: i === 1 ? 'Grüße ✓ \u2028' : 'plain', amount: 1.5 }));
-		const { delivered, failed } = await send({ url: `${receiver.url}/hooks/in` }, { items: input, secret });
+		const input = items(3, (i) => ({
+			id: i,
+			note: i === 1 ? 'Grüße ✓ \u2028' : 'plain',
+			amount: 1.5,
+		}));
+		const { delivered, failed } = await send(
+			{ url: `${receiver.url}/hooks/in` },
+			{ items: input, secret },
+		);
 
 		expect(failed).toEqual([]);
 		expect(receiver.calls).toHaveLength(3);
@@ -32,7 +39,9 @@ describe('one call per item, Standard Webhooks (the default scheme)', () => {
 			expect(call.url).toBe('/hooks/in');
 			expect(header(call, 'content-type')).toBe('application/json');
 			expect(call.body.toString('utf8')).toBe(JSON.stringify(input[i].json));
-			expect(() => library.verify(call.body.toString('utf8'), call.headers as Record<string, string>)).not.toThrow();
+			expect(() =>
+				library.verify(call.body.toString('utf8'), call.headers as Record<string, string>),
+			).not.toThrow();
 		});
 
 		expect(delivered).toHaveLength(3);
@@ -63,7 +72,12 @@ describe('one call per item, Standard Webhooks (the default scheme)', () => {
 		tampered[2] ^= 0x01;
 		const headers = call.headers as Record<string, string>;
 		expect(() => new StandardWebhook(secret).verify(tampered.toString('utf8'), headers)).toThrow();
-		expect(() => new StandardWebhook(`whsec_${randomBytes(32).toString('base64')}`).verify(call.body.toString(), headers)).toThrow();
+		expect(() =>
+			new StandardWebhook(`whsec_${randomBytes(32).toString('base64')}`).verify(
+				call.body.toString(),
+				headers,
+			),
+		).toThrow();
 	});
 
 	it('with a secondary secret, one signature per secret, each accepted on its own', async () => {
@@ -72,7 +86,12 @@ describe('one call per item, Standard Webhooks (the default scheme)', () => {
 		const [call] = receiver.calls;
 		expect(header(call, 'webhook-signature').split(' ')).toHaveLength(2);
 		for (const key of [secret, next]) {
-			expect(() => new StandardWebhook(key).verify(call.body.toString(), call.headers as Record<string, string>)).not.toThrow();
+			expect(() =>
+				new StandardWebhook(key).verify(
+					call.body.toString(),
+					call.headers as Record<string, string>,
+				),
+			).not.toThrow();
 		}
 	});
 });
@@ -82,13 +101,18 @@ describe('batches (GoodFit: up to 200 records per call, companies and contacts t
 
 	/** The receiver from GoodFit's docs: sha256= + hex HMAC of the raw body, timingSafeEqual. */
 	function goodfitAccepts(rawBody: Buffer, signature: string | undefined): boolean {
-		const digest = Buffer.from('sha256=' + createHmac('sha256', secret).update(rawBody).digest('hex'), 'utf8');
+		const digest = Buffer.from(
+			'sha256=' + createHmac('sha256', secret).update(rawBody).digest('hex'),
+			'utf8',
+		);
 		const providerSig = Buffer.from(signature || '', 'utf8');
 		return providerSig.length === digest.length && timingSafeEqual(digest, providerSig);
 	}
 
 	it('cuts 450 records into batches of at most 200 per URL, in order, each call signed', async () => {
-		const input = items(450, (i) => (i % 3 === 2 ? { kind: 'contact', id: i } : { kind: 'company', id: i }));
+		const input = items(450, (i) =>
+			i % 3 === 2 ? { kind: 'contact', id: i } : { kind: 'company', id: i },
+		);
 		const { delivered, failed } = await send(
 			{
 				url: `={{ "${receiver.url}/" + ($json.kind === "company" ? "companies" : "contacts") }}`,
@@ -100,7 +124,10 @@ describe('batches (GoodFit: up to 200 records per call, companies and contacts t
 		);
 
 		expect(failed).toEqual([]);
-		const shape = receiver.calls.map((call) => [call.url, (JSON.parse(call.body.toString()) as unknown[]).length]);
+		const shape = receiver.calls.map((call) => [
+			call.url,
+			(JSON.parse(call.body.toString()) as unknown[]).length,
+		]);
 		// Calls go out in the order of their first item: item 2 is the first contact.
 		expect(shape).toEqual([
 			['/companies', 200],
@@ -110,9 +137,15 @@ describe('batches (GoodFit: up to 200 records per call, companies and contacts t
 		for (const call of receiver.calls) {
 			expect(goodfitAccepts(call.body, header(call, 'x-goodfit-hmac-sha256'))).toBe(true);
 		}
-		const sentIds = receiver.calls.flatMap((call) => (JSON.parse(call.body.toString()) as Array<{ id: number }>).map((r) => r.id));
-		const companies = input.filter((item) => item.json.kind === 'company').map((item) => item.json.id);
-		const contacts = input.filter((item) => item.json.kind === 'contact').map((item) => item.json.id);
+		const sentIds = receiver.calls.flatMap((call) =>
+			(JSON.parse(call.body.toString()) as Array<{ id: number }>).map((r) => r.id),
+		);
+		const companies = input
+			.filter((item) => item.json.kind === 'company')
+			.map((item) => item.json.id);
+		const contacts = input
+			.filter((item) => item.json.kind === 'contact')
+			.map((item) => item.json.id);
 		expect(sentIds).toEqual([...companies.slice(0, 200), ...contacts, ...companies.slice(200)]);
 
 		// Every item comes out once, in input order, saying which call carried it.
@@ -124,16 +157,35 @@ describe('batches (GoodFit: up to 200 records per call, companies and contacts t
 	});
 
 	it('wraps a batch under a key when asked', async () => {
-		await send({ url: receiver.url, batching: 'batch', batchSize: 2, batchWrapperKey: 'records', signatureScheme: 'none' }, { items: items(3) });
+		await send(
+			{
+				url: receiver.url,
+				batching: 'batch',
+				batchSize: 2,
+				batchWrapperKey: 'records',
+				signatureScheme: 'none',
+			},
+			{ items: items(3) },
+		);
 		expect(receiver.calls.map((call) => JSON.parse(call.body.toString()))).toEqual([
-			{ records: [{ id: 0, name: 'record 0' }, { id: 1, name: 'record 1' }] },
+			{
+				records: [
+					{ id: 0, name: 'record 0' },
+					{ id: 1, name: 'record 1' },
+				],
+			},
 			{ records: [{ id: 2, name: 'record 2' }] },
 		]);
 	});
 
 	it('sends a Custom JSON payload, evaluated per item', async () => {
 		await send(
-			{ url: receiver.url, signatureScheme: 'none', payload: 'custom', customPayload: '={{ { "ref": $json.id, "upper": $json.name.toUpperCase() } }}' },
+			{
+				url: receiver.url,
+				signatureScheme: 'none',
+				payload: 'custom',
+				customPayload: '={{ { "ref": $json.id, "upper": $json.name.toUpperCase() } }}',
+			},
 			{ items: items(2) },
 		);
 		expect(receiver.calls.map((call) => call.body.toString())).toEqual([
@@ -151,7 +203,9 @@ describe('headers', () => {
 				signatureScheme: 'github',
 				authentication: 'headerAuth',
 				sendHeaders: true,
-				headerParameters: { parameters: [{ name: 'X-Tenant', value: '={{ "tenant-" + $json.id }}' }] },
+				headerParameters: {
+					parameters: [{ name: 'X-Tenant', value: '={{ "tenant-" + $json.id }}' }],
+				},
 			},
 			{ secret: 'gh-secret', headerAuth: { name: 'Authorization', secretValue: 'Bearer tok_123' } },
 		);
@@ -168,7 +222,9 @@ describe('headers', () => {
 			url: receiver.url,
 			signatureScheme: 'none',
 			sendHeaders: true,
-			headerParameters: { parameters: [{ name: 'Content-Type', value: 'application/vnd.acme+json' }] },
+			headerParameters: {
+				parameters: [{ name: 'Content-Type', value: 'application/vnd.acme+json' }],
+			},
 		});
 		expect(header(receiver.calls[0], 'content-type')).toBe('application/vnd.acme+json');
 	});
@@ -177,7 +233,10 @@ describe('headers', () => {
 describe('concurrency', () => {
 	it('with several requests in flight, outputs still come out in input order', async () => {
 		receiver.answer((call) => ({ status: 200, delayMs: call.n % 2 === 0 ? 5 : 60 }));
-		const { delivered } = await send({ url: receiver.url, signatureScheme: 'none', options: { concurrency: 4 } }, { items: items(8) });
+		const { delivered } = await send(
+			{ url: receiver.url, signatureScheme: 'none', options: { concurrency: 4 } },
+			{ items: items(8) },
+		);
 		expect(delivered.map((item) => item.json.id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
 		expect(receiver.calls).toHaveLength(8);
 	});
@@ -185,7 +244,9 @@ describe('concurrency', () => {
 	it('by default, one call at a time, in order', async () => {
 		receiver.answer((call) => ({ status: 200, delayMs: 20 - call.n }));
 		await send({ url: receiver.url, signatureScheme: 'none' }, { items: items(5) });
-		expect(receiver.calls.map((call) => JSON.parse(call.body.toString()).id)).toEqual([0, 1, 2, 3, 4]);
+		expect(receiver.calls.map((call) => JSON.parse(call.body.toString()).id)).toEqual([
+			0, 1, 2, 3, 4,
+		]);
 		receiver.answer(ok);
 	});
 });
@@ -203,9 +264,15 @@ describe('method and response', () => {
 				? { status: 200, body: '{"received":3}' }
 				: { status: 202, body: 'accepted, thank you very much' },
 		);
-		const { delivered } = await send({ url: receiver.url, signatureScheme: 'none', options: { responseBodyLimit: 20 } }, { items: items(2) });
+		const { delivered } = await send(
+			{ url: receiver.url, signatureScheme: 'none', options: { responseBodyLimit: 20 } },
+			{ items: items(2) },
+		);
 		expect(record(delivered[0]).response).toEqual({ statusCode: 200, body: { received: 3 } });
-		expect(record(delivered[1]).response).toEqual({ statusCode: 202, body: 'accepted, thank you …' });
+		expect(record(delivered[1]).response).toEqual({
+			statusCode: 202,
+			body: 'accepted, thank you …',
+		});
 	});
 
 	it('refuses a Header Auth credential whose header the signing scheme sets', async () => {
@@ -214,7 +281,9 @@ describe('method and response', () => {
 				{ url: receiver.url, signatureScheme: 'goodfit', authentication: 'headerAuth' },
 				{ secret: 's', headerAuth: { name: 'X-GoodFit-Hmac-Sha256', secretValue: 'v' } },
 			),
-		).rejects.toThrow("The Header Auth credential's header X-GoodFit-Hmac-Sha256 is also set by the signing scheme");
+		).rejects.toThrow(
+			"The Header Auth credential's header X-GoodFit-Hmac-Sha256 is also set by the signing scheme",
+		);
 		expect(receiver.calls).toHaveLength(0);
 	});
 });

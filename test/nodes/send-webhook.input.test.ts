@@ -17,7 +17,10 @@ afterEach(async () => {
 	await receiver.close();
 });
 
-async function refusal(parameters: INodeParameters, options: SendOptions = {}): Promise<NodeOperationError> {
+async function refusal(
+	parameters: INodeParameters,
+	options: SendOptions = {},
+): Promise<NodeOperationError> {
 	const error = await send(parameters, options).then(
 		() => undefined,
 		(thrown: unknown) => thrown,
@@ -30,17 +33,69 @@ describe('bad input is refused before anything is sent', () => {
 	const cases: Array<[string, INodeParameters, RegExp, number]> = [
 		['an empty URL', { url: '' }, /The URL is empty/, 0],
 		['a URL that is not one', { url: 'not a url' }, /"not a url" is not a valid URL/, 0],
-		['a non-http(s) URL', { url: 'ftp://127.0.0.1/x' }, /must start with http:\/\/ or https:\/\//, 0],
-		['http when only HTTPS is allowed', { url: 'http://127.0.0.1/x', options: { httpsOnly: true } }, /must start with https:\/\//, 0],
-		['a batch size over 200', { batching: 'batch', batchSize: 201 }, /from 1 to 200 \(got 201\)/, 0],
+		[
+			'a non-http(s) URL',
+			{ url: 'ftp://127.0.0.1/x' },
+			/must start with http:\/\/ or https:\/\//,
+			0,
+		],
+		[
+			'http when only HTTPS is allowed',
+			{ url: 'http://127.0.0.1/x', options: { httpsOnly: true } },
+			/must start with https:\/\//,
+			0,
+		],
+		[
+			'a batch size over 200',
+			{ batching: 'batch', batchSize: 201 },
+			/from 1 to 200 \(got 201\)/,
+			0,
+		],
 		['a batch size of 0', { batching: 'batch', batchSize: 0 }, /from 1 to 200 \(got 0\)/, 0],
-		['Custom JSON that is not JSON', { payload: 'custom', customPayload: '{"a": ' }, /Custom JSON is not valid JSON/, 0],
-		['a header name with a space', { sendHeaders: true, headerParameters: { parameters: [{ name: 'X Bad', value: 'v' }] } }, /not a valid HTTP header name/, 0],
-		['a header value with a line break', { sendHeaders: true, headerParameters: { parameters: [{ name: 'X-Ok', value: 'a\r\nInjected: 1' }] } }, /line break or control character/, 0],
-		['a header that would replace the signature', { signatureScheme: 'github', sendHeaders: true, headerParameters: { parameters: [{ name: 'x-hub-signature-256', value: 'sha256=00' }] } }, /X-Hub-Signature-256 is set by the signing scheme/i, 0],
-		['retry delays that are not numbers', { options: { retryDelays: '10, soon' } }, /Retry Delays must be numbers/, 0],
+		[
+			'Custom JSON that is not JSON',
+			{ payload: 'custom', customPayload: '{"a": ' },
+			/Custom JSON is not valid JSON/,
+			0,
+		],
+		[
+			'a header name with a space',
+			{ sendHeaders: true, headerParameters: { parameters: [{ name: 'X Bad', value: 'v' }] } },
+			/not a valid HTTP header name/,
+			0,
+		],
+		[
+			'a header value with a line break',
+			{
+				sendHeaders: true,
+				headerParameters: { parameters: [{ name: 'X-Ok', value: 'a\r\nInjected: 1' }] },
+			},
+			/line break or control character/,
+			0,
+		],
+		[
+			'a header that would replace the signature',
+			{
+				signatureScheme: 'github',
+				sendHeaders: true,
+				headerParameters: { parameters: [{ name: 'x-hub-signature-256', value: 'sha256=00' }] },
+			},
+			/X-Hub-Signature-256 is set by the signing scheme/i,
+			0,
+		],
+		[
+			'retry delays that are not numbers',
+			{ options: { retryDelays: '10, soon' } },
+			/Retry Delays must be numbers/,
+			0,
+		],
 		['an unknown scheme', { signatureScheme: 'acme' }, /Unknown signing scheme "acme"/, 0],
-		['a Generic HMAC template without {body}', { signatureScheme: 'generic', signatureHeader: 'X-Sig', genericSignedContent: '{timestamp}' }, /must contain \{body\} exactly once/, 0],
+		[
+			'a Generic HMAC template without {body}',
+			{ signatureScheme: 'generic', signatureHeader: 'X-Sig', genericSignedContent: '{timestamp}' },
+			/must contain \{body\} exactly once/,
+			0,
+		],
 	];
 
 	it.each(cases)('%s', async (_name, parameters, message, itemIndex) => {
@@ -70,12 +125,20 @@ describe('bad input is refused before anything is sent', () => {
 	});
 
 	it('a secret that does not decode in its format is refused, naming the slot, not the value', async () => {
-		const error = await refusal({ url: receiver.url, signatureScheme: 'standardWebhooks' }, { secret: 'whsec_not*base64' });
-		expect(error.message).toBe('Webhook Signing Secret: The primary secret is not valid Standard Webhooks (whsec_ + base64)');
+		const error = await refusal(
+			{ url: receiver.url, signatureScheme: 'standardWebhooks' },
+			{ secret: 'whsec_not*base64' },
+		);
+		expect(error.message).toBe(
+			'Webhook Signing Secret: The primary secret is not valid Standard Webhooks (whsec_ + base64)',
+		);
 	});
 
 	it('Linear carries its timestamp in a JSON object: a bare batch array is refused', async () => {
-		const error = await refusal({ url: receiver.url, signatureScheme: 'linear', batching: 'batch', batchSize: 10 }, { items: items(3), secret: 's' });
+		const error = await refusal(
+			{ url: receiver.url, signatureScheme: 'linear', batching: 'batch', batchSize: 10 },
+			{ items: items(3), secret: 's' },
+		);
 		expect(error.message).toMatch(/"webhookTimestamp" field of a JSON object body/);
 		expect(receiver.calls).toHaveLength(0);
 	});
@@ -90,7 +153,11 @@ describe('Continue On Fail', () => {
 		expect(delivered.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
 		expect(failed).toHaveLength(1);
 		expect(failed[0].pairedItem).toEqual({ item: 1 });
-		expect(record(failed[0])).toMatchObject({ delivered: false, outcome: expect.stringMatching(/^not sent: .*must start with/), attempts: [] });
+		expect(record(failed[0])).toMatchObject({
+			delivered: false,
+			outcome: expect.stringMatching(/^not sent: .*must start with/),
+			attempts: [],
+		});
 		expect(receiver.calls).toHaveLength(2);
 	});
 });
@@ -98,8 +165,13 @@ describe('Continue On Fail', () => {
 describe('On Final Failure: Stop the Workflow', () => {
 	it('fails the node naming the first item that could not be delivered', async () => {
 		receiver.answer((call) => ({ status: JSON.parse(call.body.toString()).id === 1 ? 500 : 200 }));
-		const error = await refusal({ url: receiver.url, signatureScheme: 'none', onFailure: 'error', options: FAST_RETRIES }, { items: items(3) });
-		expect(error.message).toBe(`Item 1 could not be delivered to ${receiver.url}: answered 500; no retries left after 3 attempts`);
+		const error = await refusal(
+			{ url: receiver.url, signatureScheme: 'none', onFailure: 'error', options: FAST_RETRIES },
+			{ items: items(3) },
+		);
+		expect(error.message).toBe(
+			`Item 1 could not be delivered to ${receiver.url}: answered 500; no retries left after 3 attempts`,
+		);
 		expect(error.context.itemIndex).toBe(1);
 		expect(error.description).toMatch(/^1 item\(s\) were delivered before the node stopped/);
 		// Item 2 was never sent: the node stopped at item 1.
@@ -122,30 +194,59 @@ describe('secrets never leave', () => {
 	const token = 'Bearer tok-never-shown-0123456789';
 
 	it('not in the outputs, whether delivered or failed, nor the signatures sent', async () => {
-		receiver.answer((call) => ({ status: call.n === 1 ? 200 : 401, body: '{"error":"unauthorized"}' }));
+		receiver.answer((call) => ({
+			status: call.n === 1 ? 200 : 401,
+			body: '{"error":"unauthorized"}',
+		}));
 		const result = await send(
-			{ url: receiver.url, signatureScheme: 'stripe', authentication: 'headerAuth', options: { retryDelays: '' } },
-			{ items: items(2), secret: { secret, secondarySecret: 'second-secret-9876543210' }, headerAuth: { name: 'Authorization', secretValue: token } },
+			{
+				url: receiver.url,
+				signatureScheme: 'stripe',
+				authentication: 'headerAuth',
+				options: { retryDelays: '' },
+			},
+			{
+				items: items(2),
+				secret: { secret, secondarySecret: 'second-secret-9876543210' },
+				headerAuth: { name: 'Authorization', secretValue: token },
+			},
 		);
 		expect(result.delivered).toHaveLength(1);
 		expect(result.failed).toHaveLength(1);
 		const everything = JSON.stringify(result);
 		const signatures = receiver.calls.map((call) => header(call, 'stripe-signature'));
-		for (const forbidden of [secret, 'second-secret-9876543210', token, 'tok-never-shown', ...signatures]) {
+		for (const forbidden of [
+			secret,
+			'second-secret-9876543210',
+			token,
+			'tok-never-shown',
+			...signatures,
+		]) {
 			expect(everything).not.toContain(forbidden);
 		}
 		for (const signature of signatures) {
-			for (const part of signature.split(',').filter((p) => p.startsWith('v1='))) expect(everything).not.toContain(part.slice(3));
+			for (const part of signature.split(',').filter((p) => p.startsWith('v1=')))
+				expect(everything).not.toContain(part.slice(3));
 		}
 	});
 
 	it('not in the error when the node stops', async () => {
 		receiver.answer(() => ({ status: 401 }));
 		const error = await refusal(
-			{ url: receiver.url, signatureScheme: 'github', authentication: 'headerAuth', onFailure: 'error', options: { retryDelays: '' } },
+			{
+				url: receiver.url,
+				signatureScheme: 'github',
+				authentication: 'headerAuth',
+				onFailure: 'error',
+				options: { retryDelays: '' },
+			},
 			{ secret, headerAuth: { name: 'X-Api-Key', secretValue: token } },
 		);
-		const text = JSON.stringify({ message: error.message, description: error.description, context: error.context });
+		const text = JSON.stringify({
+			message: error.message,
+			description: error.description,
+			context: error.context,
+		});
 		expect(text).not.toContain(secret);
 		expect(text).not.toContain('tok-never-shown');
 		expect(text).not.toContain(header(receiver.calls[0], 'x-hub-signature-256').slice(7));

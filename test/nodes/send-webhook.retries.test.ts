@@ -38,8 +38,13 @@ function signatureOk(call: (typeof receiver.calls)[number]): boolean {
 
 describe('retries', () => {
 	it('500, 500, then 200: three attempts after the scheduled waits, re-signed, one delivery id', async () => {
-		receiver.answer(sequence({ status: 500 }, { status: 500, body: 'still down' }, { status: 200 }));
-		const { delivered, failed } = await send({ url: receiver.url, ...genericMs, options: { retryDelays: '0.2, 0.4' } }, { secret });
+		receiver.answer(
+			sequence({ status: 500 }, { status: 500, body: 'still down' }, { status: 200 }),
+		);
+		const { delivered, failed } = await send(
+			{ url: receiver.url, ...genericMs, options: { retryDelays: '0.2, 0.4' } },
+			{ secret },
+		);
 
 		expect(failed).toEqual([]);
 		const calls = receiver.calls;
@@ -65,7 +70,11 @@ describe('retries', () => {
 
 	it('gives up after the last attempt and routes the item to Failed, with what happened', async () => {
 		receiver.answer(() => ({ status: 502, body: '{"error":"bad gateway"}' }));
-		const { delivered, failed } = await send({ url: receiver.url, signatureScheme: 'none', options: FAST_RETRIES });
+		const { delivered, failed } = await send({
+			url: receiver.url,
+			signatureScheme: 'none',
+			options: FAST_RETRIES,
+		});
 		expect(delivered).toEqual([]);
 		expect(receiver.calls).toHaveLength(3);
 		expect(failed).toHaveLength(1);
@@ -82,7 +91,11 @@ describe('retries', () => {
 		receiver.answer(
 			sequence({ status: 503, headers: { 'retry-after': '1' } }, { status: 429 }, { status: 204 }),
 		);
-		const { delivered } = await send({ url: receiver.url, signatureScheme: 'none', options: FAST_RETRIES });
+		const { delivered } = await send({
+			url: receiver.url,
+			signatureScheme: 'none',
+			options: FAST_RETRIES,
+		});
 		expect(delivered).toHaveLength(1);
 		const [first, second, third] = receiver.calls;
 		expect(second.at - first.at).toBeGreaterThanOrEqual(1000);
@@ -104,7 +117,11 @@ describe('retries', () => {
 
 	it('410 Gone stops at once', async () => {
 		receiver.answer(() => ({ status: 410 }));
-		const { failed } = await send({ url: receiver.url, signatureScheme: 'none', options: FAST_RETRIES });
+		const { failed } = await send({
+			url: receiver.url,
+			signatureScheme: 'none',
+			options: FAST_RETRIES,
+		});
 		expect(receiver.calls).toHaveLength(1);
 		expect(record(failed[0]).outcome).toMatch(/410 Gone/);
 	});
@@ -130,17 +147,28 @@ describe('network faults', () => {
 	it('a redirect is not followed: the signed body never reaches the Location', async () => {
 		receiver.answer(() => ({ status: 301, headers: { location: `${other.url}/elsewhere` } }));
 		const { failed } = await send(
-			{ url: receiver.url, signatureScheme: 'github', options: { ...FAST_RETRIES, retryClientErrors: false } },
+			{
+				url: receiver.url,
+				signatureScheme: 'github',
+				options: { ...FAST_RETRIES, retryClientErrors: false },
+			},
 			{ secret },
 		);
 		expect(receiver.calls).toHaveLength(1);
 		expect(other.calls).toHaveLength(0);
-		expect(record(failed[0])).toMatchObject({ statusCode: 301, outcome: expect.stringMatching(/redirects are not followed/) });
+		expect(record(failed[0])).toMatchObject({
+			statusCode: 301,
+			outcome: expect.stringMatching(/redirects are not followed/),
+		});
 	});
 
 	it('a receiver that hangs past the timeout fails that attempt, and the retry is delivered', async () => {
 		receiver.answer(sequence('hang', { status: 200 }));
-		const { delivered } = await send({ url: receiver.url, signatureScheme: 'none', options: { ...FAST_RETRIES, timeout: 300 } });
+		const { delivered } = await send({
+			url: receiver.url,
+			signatureScheme: 'none',
+			options: { ...FAST_RETRIES, timeout: 300 },
+		});
 		expect(receiver.calls).toHaveLength(2);
 		const [first, second] = record(delivered[0]).attempts;
 		expect(first.statusCode).toBeUndefined();
@@ -151,7 +179,11 @@ describe('network faults', () => {
 
 	it('a connection reset is retried', async () => {
 		receiver.answer(sequence('reset', 'reset', { status: 200 }));
-		const { delivered } = await send({ url: receiver.url, signatureScheme: 'none', options: FAST_RETRIES });
+		const { delivered } = await send({
+			url: receiver.url,
+			signatureScheme: 'none',
+			options: FAST_RETRIES,
+		});
 		expect(receiver.calls).toHaveLength(3);
 		const attempts = record(delivered[0]).attempts;
 		expect(attempts[0].error).toMatch(/ECONNRESET|socket hang up/);
@@ -162,7 +194,11 @@ describe('network faults', () => {
 		const closed = await startReceiver();
 		const url = closed.url;
 		await closed.close();
-		const { failed } = await send({ url, signatureScheme: 'none', options: { retryDelays: '0.01' } });
+		const { failed } = await send({
+			url,
+			signatureScheme: 'none',
+			options: { retryDelays: '0.01' },
+		});
 		expect(record(failed[0]).attempts.map((a) => a.error)).toEqual([
 			expect.stringMatching(/^ECONNREFUSED: /),
 			expect.stringMatching(/^ECONNREFUSED: /),
@@ -171,7 +207,11 @@ describe('network faults', () => {
 
 	it('a slow answer within the timeout is delivered', async () => {
 		receiver.answer(() => ({ status: 200, delayMs: 400 }));
-		const { delivered } = await send({ url: receiver.url, signatureScheme: 'none', options: { timeout: 5000 } });
+		const { delivered } = await send({
+			url: receiver.url,
+			signatureScheme: 'none',
+			options: { timeout: 5000 },
+		});
 		expect(record(delivered[0]).attempts[0].durationMs).toBeGreaterThanOrEqual(390);
 	});
 });
@@ -192,7 +232,9 @@ describe('every item ends in exactly one output', () => {
 		);
 		expect(delivered.map((item) => item.json.id)).toEqual([0, 2, 4]);
 		expect(failed.map((item) => item.json.id)).toEqual([1, 3, 5]);
-		expect([...delivered, ...failed].map((item) => (item.pairedItem as { item: number }).item).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+		expect(
+			[...delivered, ...failed].map((item) => (item.pairedItem as { item: number }).item).sort(),
+		).toEqual([0, 1, 2, 3, 4, 5]);
 		// 2 calls to each URL (batches of 2 and 1); the broken one tried 3 times each.
 		expect(receiver.calls).toHaveLength(2);
 		expect(other.calls).toHaveLength(6);
@@ -204,7 +246,10 @@ describe('cancelling the execution', () => {
 		receiver.answer(() => ({ status: 500 }));
 		const controller = new AbortController();
 		const started = Date.now();
-		const run = send({ url: receiver.url, signatureScheme: 'none' }, { abortSignal: controller.signal });
+		const run = send(
+			{ url: receiver.url, signatureScheme: 'none' },
+			{ abortSignal: controller.signal },
+		);
 		while (receiver.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		controller.abort();
@@ -216,14 +261,16 @@ describe('cancelling the execution', () => {
 	});
 });
 
-describe('the default schedule (Smarter Launch\'s): 10 s, then 100 s, then no more', () => {
+describe("the default schedule (Smarter Launch's): 10 s, then 100 s, then no more", () => {
 	afterEach(() => {
 		jest.useRealTimers();
 	});
 
 	it('waits exactly 10 s and 100 s of (fake) time between three attempts', async () => {
 		// Only timers and the clock are faked; sockets and I/O callbacks stay real.
-		jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+		jest.useFakeTimers({
+			doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance'],
+		});
 		receiver.answer(() => ({ status: 500 }));
 		let settled = false;
 		const run = send({ url: receiver.url, signatureScheme: 'none' }).finally(() => {
@@ -242,6 +289,10 @@ describe('the default schedule (Smarter Launch\'s): 10 s, then 100 s, then no mo
 		expect(second.at - first.at).toBeLessThanOrEqual(10_000 + 2 * step);
 		expect(third.at - second.at).toBeGreaterThanOrEqual(100_000);
 		expect(third.at - second.at).toBeLessThanOrEqual(100_000 + 2 * step);
-		expect(record(failed[0]).attempts.map((a) => a.retryInMs)).toEqual([10_000, 100_000, undefined]);
+		expect(record(failed[0]).attempts.map((a) => a.retryInMs)).toEqual([
+			10_000,
+			100_000,
+			undefined,
+		]);
 	});
 });

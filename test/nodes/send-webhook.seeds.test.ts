@@ -16,12 +16,18 @@ afterEach(async () => {
 	await receiver.close();
 });
 
-it('GoodFit: x-goodfit-hmac-sha256 = sha256=<hex> of the raw body, as the docs\' Express sample checks', async () => {
+it("GoodFit: x-goodfit-hmac-sha256 = sha256=<hex> of the raw body, as the docs' Express sample checks", async () => {
 	const secret = 'gf_5b0c1e';
-	await send({ url: receiver.url, signatureScheme: 'goodfit', batching: 'batch', batchSize: 200 }, { items: items(5), secret });
+	await send(
+		{ url: receiver.url, signatureScheme: 'goodfit', batching: 'batch', batchSize: 200 },
+		{ items: items(5), secret },
+	);
 	const [call] = receiver.calls;
 	// Verbatim logic of the docs' sample (signatureAlgorithm + '=' + hex digest, timingSafeEqual).
-	const digest = Buffer.from('sha256' + '=' + createHmac('sha256', secret).update(call.body).digest('hex'), 'utf8');
+	const digest = Buffer.from(
+		'sha256' + '=' + createHmac('sha256', secret).update(call.body).digest('hex'),
+		'utf8',
+	);
 	const providerSig = Buffer.from(header(call, 'x-goodfit-hmac-sha256'), 'utf8');
 	expect(providerSig.length === digest.length && timingSafeEqual(digest, providerSig)).toBe(true);
 	expect(JSON.parse(call.body.toString())).toHaveLength(5);
@@ -29,9 +35,16 @@ it('GoodFit: x-goodfit-hmac-sha256 = sha256=<hex> of the raw body, as the docs\'
 
 it('Smarter Launch: hex HMAC-SHA256 of JSON.stringify(payload), in the header the user names', async () => {
 	const secret = 'your-secret-key';
-	const payload = { event: 'proposal.accepted', proposal: { id: 981, total: 12500.5, client: 'Zoë & Co' } };
+	const payload = {
+		event: 'proposal.accepted',
+		proposal: { id: 981, total: 12500.5, client: 'Zoë & Co' },
+	};
 	await send(
-		{ url: receiver.url, signatureScheme: 'smarterLaunch', signatureHeader: 'X-SmarterLaunch-Signature' },
+		{
+			url: receiver.url,
+			signatureScheme: 'smarterLaunch',
+			signatureHeader: 'X-SmarterLaunch-Signature',
+		},
 		{ items: [{ json: payload }], secret },
 	);
 	const [call] = receiver.calls;
@@ -64,10 +77,26 @@ describe('ConnectGain', () => {
 		const before = Date.now();
 		await send(
 			{ url: receiver.url, signatureScheme: 'connectgain', eventName: 'contact.created' },
-			{ items: [{ json: { id: 'uuid-here', first_name: 'John', last_name: 'Doe', organization_id: 'org-uuid' } }], secret },
+			{
+				items: [
+					{
+						json: {
+							id: 'uuid-here',
+							first_name: 'John',
+							last_name: 'Doe',
+							organization_id: 'org-uuid',
+						},
+					},
+				],
+				secret,
+			},
 		);
 		const [call] = receiver.calls;
-		const body = JSON.parse(call.body.toString()) as { event: string; timestamp: string; data: unknown };
+		const body = JSON.parse(call.body.toString()) as {
+			event: string;
+			timestamp: string;
+			data: unknown;
+		};
 		expect(Object.keys(body)).toEqual(['event', 'timestamp', 'data']);
 		expect(body).toEqual({
 			event: 'contact.created',
@@ -83,7 +112,13 @@ describe('ConnectGain', () => {
 
 	it('a batch goes in data as an array, still one envelope per call', async () => {
 		await send(
-			{ url: receiver.url, signatureScheme: 'connectgain', eventName: 'deal.updated', batching: 'batch', batchSize: 50 },
+			{
+				url: receiver.url,
+				signatureScheme: 'connectgain',
+				eventName: 'deal.updated',
+				batching: 'batch',
+				batchSize: 50,
+			},
 			{ items: items(3), secret },
 		);
 		const body = JSON.parse(receiver.calls[0].body.toString()) as { data: unknown[] };
@@ -106,11 +141,16 @@ describe('Vinsight', () => {
 	}
 
 	it('the receiver passes the published test vector', () => {
-		expect(vinsightReceiverSignature(published.secret, Buffer.from(published.body))).toBe(publishedSignature);
+		expect(vinsightReceiverSignature(published.secret, Buffer.from(published.body))).toBe(
+			publishedSignature,
+		);
 	});
 
 	it('sends x-signature exactly as in the published vector for the published body', async () => {
-		await send({ url: receiver.url, signatureScheme: 'vinsight' }, { items: [{ json: { test: 'json' } }], secret: published.secret });
+		await send(
+			{ url: receiver.url, signatureScheme: 'vinsight' },
+			{ items: [{ json: { test: 'json' } }], secret: published.secret },
+		);
 		const [call] = receiver.calls;
 		expect(call.body.toString()).toBe(published.body);
 		expect(header(call, 'x-signature')).toBe(publishedSignature);

@@ -23,11 +23,17 @@ export interface SendResult {
 /** Retries in tests wait tens of milliseconds, not 10 s and 100 s, unless a test says otherwise. */
 export const FAST_RETRIES = { retryDelays: '0.05, 0.1' };
 
-export function items(count: number, make: (i: number) => IDataObject = (i) => ({ id: i, name: `record ${i}` })): INodeExecutionData[] {
+export function items(
+	count: number,
+	make: (i: number) => IDataObject = (i) => ({ id: i, name: `record ${i}` }),
+): INodeExecutionData[] {
 	return Array.from({ length: count }, (_, i) => ({ json: make(i) }));
 }
 
-export async function send(parameters: INodeParameters, options: SendOptions = {}): Promise<SendResult> {
+export async function send(
+	parameters: INodeParameters,
+	options: SendOptions = {},
+): Promise<SendResult> {
 	const credentials: Record<string, IDataObject> = {};
 	if (options.secret !== undefined) {
 		credentials.webhookSigningSecretApi =
@@ -52,7 +58,14 @@ export function record(item: INodeExecutionData): IDataObject & {
 	id: string;
 	statusCode: number | null;
 	outcome: string;
-	attempts: Array<{ attempt: number; statusCode?: number; error?: string; retryInMs?: number; durationMs: number; startedAt: string }>;
+	attempts: Array<{
+		attempt: number;
+		statusCode?: number;
+		error?: string;
+		retryInMs?: number;
+		durationMs: number;
+		startedAt: string;
+	}>;
 	batch: { index: number; size: number; position: number };
 	response: { statusCode: number; body: unknown } | null;
 } {

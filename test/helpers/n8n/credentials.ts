@@ -60,7 +60,8 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 	private type(name: string): ICredentialType {
 		const type = this.types.get(name);
-		if (!type) throw new UnexpectedError(`Unknown credential type "${name}": pass it in credentialTypes`);
+		if (!type)
+			throw new UnexpectedError(`Unknown credential type "${name}": pass it in credentialTypes`);
 		return type;
 	}
 
@@ -79,7 +80,8 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		const type = this.type(name);
 		if (type.extends === undefined) return type.properties;
 		const combined: INodeProperties[] = [];
-		for (const parent of type.extends) NodeHelpers.mergeNodeProperties(combined, this.getCredentialsProperties(parent));
+		for (const parent of type.extends)
+			NodeHelpers.mergeNodeProperties(combined, this.getCredentialsProperties(parent));
 		NodeHelpers.mergeNodeProperties(combined, type.properties);
 		return combined;
 	}
@@ -95,11 +97,20 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const stored = this.stored[type];
 		if (stored === undefined) {
-			throw new UnexpectedError(`Credential with ID "${nodeCredentials.id ?? ''}" does not exist for type "${type}"`);
+			throw new UnexpectedError(
+				`Credential with ID "${nodeCredentials.id ?? ''}" does not exist for type "${type}"`,
+			);
 		}
 		const original = structuredClone(stored);
 		if (raw === true) return original;
-		return this.applyDefaults(additionalData, original, type, mode, executeData, expressionResolveValues);
+		return this.applyDefaults(
+			additionalData,
+			original,
+			type,
+			mode,
+			executeData,
+			expressionResolveValues,
+		);
 	}
 
 	/** n8n's applyDefaultsAndOverwrites, without overwrites and external secrets. */
@@ -120,7 +131,8 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			null,
 		) ?? {}) as ICredentialDataDecryptedObject;
 		if (!expressionResolveValues || !additionalData) return withDefaults;
-		const { workflow, runExecutionData, runIndex, itemIndex, node, connectionInputData } = expressionResolveValues;
+		const { workflow, runExecutionData, runIndex, itemIndex, node, connectionInputData } =
+			expressionResolveValues;
 		return workflow.expression.getParameterValue(
 			withDefaults as INodeParameters,
 			runExecutionData,
@@ -152,7 +164,14 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		const resolve = (value: string): string => {
 			if (typeof value !== 'string' || !value.startsWith('=')) return value;
 			const keys: IWorkflowDataProxyAdditionalKeys = { $credentials: credentials };
-			const resolved = workflow.expression.getSimpleParameterValue(node, value, 'internal', keys, undefined, '');
+			const resolved = workflow.expression.getSimpleParameterValue(
+				node,
+				value,
+				'internal',
+				keys,
+				undefined,
+				'',
+			);
 			return resolved ? String(resolved) : '';
 		};
 		const target = requestOptions as unknown as Record<string, Record<string, unknown> | undefined>;
@@ -183,20 +202,34 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 	private refusePreAuthentication(typeName: string): undefined {
 		if (this.types.get(typeName)?.preAuthentication) {
-			throw new UnexpectedError(`The n8n test harness does not run preAuthentication (credential type "${typeName}")`);
+			throw new UnexpectedError(
+				`The n8n test harness does not run preAuthentication (credential type "${typeName}")`,
+			);
 		}
 		return undefined;
 	}
 
-	async getCredentials(_nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
-		throw new UnexpectedError(`The n8n test harness has no credentials database (getCredentials "${type}")`);
+	async getCredentials(
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentials> {
+		throw new UnexpectedError(
+			`The n8n test harness has no credentials database (getCredentials "${type}")`,
+		);
 	}
 
 	async updateCredentials(_nodeCredentials: INodeCredentialsDetails, type: string): Promise<void> {
-		throw new UnexpectedError(`The n8n test harness has no credentials database (updateCredentials "${type}")`);
+		throw new UnexpectedError(
+			`The n8n test harness has no credentials database (updateCredentials "${type}")`,
+		);
 	}
 
-	async updateCredentialsOauthTokenData(_nodeCredentials: INodeCredentialsDetails, type: string): Promise<void> {
-		throw new UnexpectedError(`The n8n test harness has no credentials database (updateCredentialsOauthTokenData "${type}")`);
+	async updateCredentialsOauthTokenData(
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<void> {
+		throw new UnexpectedError(
+			`The n8n test harness has no credentials database (updateCredentialsOauthTokenData "${type}")`,
+		);
 	}
 }

@@ -95,9 +95,15 @@ export function buildRequest(options: WebhookRequestOptions): WebhookRequest {
 
 /** A recorder with the express and Node response methods, each returning itself as express's do. */
 export function buildResponse(): { response: IDataObject; recorded: RecordedResponse } {
-	const recorded: RecordedResponse = { statusCode: 200, headers: {}, body: undefined, ended: false };
+	const recorded: RecordedResponse = {
+		statusCode: 200,
+		headers: {},
+		body: undefined,
+		ended: false,
+	};
 	const setHeaders = (fields: Record<string, string | number | readonly string[]>) => {
-		for (const [name, value] of Object.entries(fields)) recorded.headers[name.toLowerCase()] = value;
+		for (const [name, value] of Object.entries(fields))
+			recorded.headers[name.toLowerCase()] = value;
 	};
 	const finish = (body: unknown) => {
 		if (recorded.ended) throw new Error('The node wrote to the response after it had ended');
