@@ -8,6 +8,8 @@ export * from './encoding';
 export * from './headers';
 export * from './payload';
 export * from './reasons';
+export * from './receive';
+export * from './replay';
 export * from './retry';
 export * from './schemes/catalog';
 export * from './schemes/generic';

@@ -19,7 +19,7 @@ import {
 } from '../../core';
 import {
 	HEADER_AUTH_CREDENTIAL,
-	readScheme,
+	chooseScheme,
 	SIGNING_SECRET_CREDENTIAL,
 	toSecretSet,
 	type ResolvedScheme,
@@ -65,7 +65,9 @@ function fail(
 
 export async function readSettings(context: IExecuteFunctions): Promise<SendSettings> {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
-	const resolved = readScheme(context, 0);
+	const choice = chooseScheme((name, fallback) => context.getNodeParameter(name, 0, fallback));
+	if (!choice.ok) fail(context, choice.message, 0, choice.description);
+	const { resolved } = choice;
 	const signing = resolved
 		? { resolved, secrets: await readSecrets(context, resolved.scheme) }
 		: undefined;

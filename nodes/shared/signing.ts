@@ -1,11 +1,8 @@
-import {
-	NodeOperationError,
-	type ICredentialDataDecryptedObject,
-	type ICredentialsDecrypted,
-	type ICredentialTestFunctions,
-	type IExecuteFunctions,
-	type INodeCredentialTestResult,
-	type IWebhookFunctions,
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
 import {
@@ -24,8 +21,6 @@ import {
 export const SIGNING_SECRET_CREDENTIAL = 'webhookSigningSecretApi';
 export const HEADER_AUTH_CREDENTIAL = 'webhookHeaderAuthApi';
 
-type NodeContext = IExecuteFunctions | IWebhookFunctions;
-
 export interface ResolvedScheme {
 	readonly scheme: SchemeDefinition;
 	/** The header name in use when the scheme lets the user choose it. */
@@ -33,51 +28,57 @@ export interface ResolvedScheme {
 }
 
 /**
- * The scheme the node is set to, with Generic HMAC built from its settings.
- * Undefined for "none". A bad Generic setting is a NodeOperationError that
- * says what to change.
+ * Reads one node parameter. Execute and webhook contexts read parameters
+ * differently (per item, or per request), so each node passes its own.
  */
-export function readScheme(context: NodeContext, itemIndex = 0): ResolvedScheme | undefined {
-	const schemeId = context.getNodeParameter('signatureScheme', itemIndex) as string;
-	if (schemeId === 'none') return undefined;
-	const headerParameter = (): string =>
-		(context.getNodeParameter('signatureHeader', itemIndex, '') as string).trim();
+export type ParameterReader = (name: string, fallback?: string) => unknown;
+
+export type SchemeChoice =
+	| { readonly ok: true; readonly resolved: ResolvedScheme | undefined }
+	| { readonly ok: false; readonly message: string; readonly description?: string };
+
+/**
+ * The scheme the node is set to, with Generic HMAC built from its settings;
+ * `resolved` is undefined for "none". A setting that cannot work says what to
+ * change; each node turns that into its own kind of error.
+ */
+export function chooseScheme(read: ParameterReader): SchemeChoice {
+	const text = (name: string): string => String(read(name, '') ?? '').trim();
+	const schemeId = text('signatureScheme');
+	if (schemeId === 'none') return { ok: true, resolved: undefined };
 
 	if (schemeId === 'generic') {
 		const built = buildGenericScheme({
-			signatureHeader: headerParameter(),
-			algorithm: context.getNodeParameter('genericAlgorithm', itemIndex) as HashAlgorithm,
-			digestEncoding: context.getNodeParameter('genericEncoding', itemIndex) as DigestEncoding,
-			prefix: context.getNodeParameter('genericPrefix', itemIndex, '') as string,
-			signedContent: context.getNodeParameter('genericSignedContent', itemIndex) as string,
-			timestampHeader: context.getNodeParameter('genericTimestampHeader', itemIndex, '') as string,
-			timestampFormat: context.getNodeParameter(
-				'genericTimestampFormat',
-				itemIndex,
-			) as TimestampFormat,
-			idHeader: context.getNodeParameter('genericIdHeader', itemIndex, '') as string,
+			signatureHeader: text('signatureHeader'),
+			algorithm: text('genericAlgorithm') as HashAlgorithm,
+			digestEncoding: text('genericEncoding') as DigestEncoding,
+			prefix: String(read('genericPrefix', '') ?? ''),
+			signedContent: String(read('genericSignedContent', '') ?? ''),
+			timestampHeader: text('genericTimestampHeader'),
+			timestampFormat: text('genericTimestampFormat') as TimestampFormat,
+			idHeader: text('genericIdHeader'),
 			secretEncoding: 'text',
 		});
-		if (!built.ok)
-			throw new NodeOperationError(context.getNode(), `Generic HMAC: ${built.error}`, {
-				itemIndex,
-			});
-		return { scheme: built.scheme };
+		return built.ok
+			? { ok: true, resolved: { scheme: built.scheme } }
+			: { ok: false, message: `Generic HMAC: ${built.error}` };
 	}
 
 	const scheme = findScheme(schemeId);
 	if (!scheme) {
-		throw new NodeOperationError(context.getNode(), `Unknown signing scheme "${schemeId}"`, {
-			itemIndex,
+		return {
+			ok: false,
+			message: `Unknown signing scheme "${schemeId}"`,
 			description:
 				'Pick a scheme from the list; this workflow may come from a newer version of the package.',
-		});
+		};
 	}
-	if (schemeId !== 'smarterLaunch') return { scheme };
-	const signatureHeader = headerParameter();
+	if (schemeId !== 'smarterLaunch') return { ok: true, resolved: { scheme } };
+	const signatureHeader = text('signatureHeader');
 	const problem = describeHeaderProblem(signatureHeader, '');
-	if (problem) throw new NodeOperationError(context.getNode(), problem, { itemIndex });
-	return { scheme, signatureHeader };
+	return problem
+		? { ok: false, message: problem }
+		: { ok: true, resolved: { scheme, signatureHeader } };
 }
 
 const ENCODINGS: readonly string[] = ['text', 'hex', 'base64', 'whsec'];

@@ -1,0 +1,118 @@
+/**
+ * The receiver's decision (receive) and its replay memory, with an injected
+ * clock: the parts of the trigger that need no n8n.
+ */
+import { GITHUB, ReplayGuard, STANDARD_WEBHOOKS, receive, sign } from '../../core';
+
+const t0 = new Date('2026-11-22T10:00:00Z');
+const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+
+describe('ReplayGuard', () => {
+	it('refuses an id seen within the window, and forgets it after', () => {
+		const guard = new ReplayGuard();
+		expect(guard.checkAndRemember('a', t0, 300)).toBe('fresh');
+		expect(guard.checkAndRemember('a', later(299), 300)).toBe('replayed');
+		expect(guard.checkAndRemember('a', later(300), 300)).toBe('fresh');
+	});
+
+	it('a replay does not extend the first sighting', () => {
+		const guard = new ReplayGuard();
+		guard.checkAndRemember('a', t0, 300);
+		guard.checkAndRemember('a', later(200), 300);
+		expect(guard.checkAndRemember('a', later(301), 300)).toBe('fresh');
+	});
+
+	it('forgets expired ids as it goes, and the oldest first when full', () => {
+		const guard = new ReplayGuard(3);
+		for (const id of ['a', 'b', 'c']) guard.checkAndRemember(id, t0, 300);
+		guard.checkAndRemember('d', later(1), 300);
+		expect(guard.size).toBe(3);
+		expect(guard.checkAndRemember('b', later(2), 300)).toBe('replayed');
+		expect(guard.checkAndRemember('a', later(3), 300)).toBe('fresh'); // evicted to make room
+		guard.checkAndRemember('e', later(1000), 300);
+		expect(guard.size).toBe(1);
+	});
+});
+
+describe('receive', () => {
+	const secret = 'receive-secret';
+	const body = Buffer.from('{"a":1}');
+	const signed = { 'content-type': 'application/json', ...sign(GITHUB, { primary: secret }, body) };
+
+	it('accepts an authentic call and describes it', () => {
+		expect(
+			receive(
+				GITHUB,
+				{ primary: secret },
+				{ body, headers: signed },
+				{ now: t0, toleranceSeconds: 300 },
+			),
+		).toEqual({
+			accepted: true,
+			verification: { scheme: 'github', matchedSecret: 'primary', keyOrder: 'secret-as-key' },
+		});
+	});
+
+	it('maps reasons to statuses: the caller 401 (or 403), our configuration 500, the body 415', () => {
+		const call = { body, headers: signed };
+		const options = { now: t0, toleranceSeconds: 300 };
+		expect(receive(GITHUB, { primary: 'other' }, call, options)).toMatchObject({
+			status: 401,
+			reason: 'signature_mismatch',
+		});
+		expect(receive(GITHUB, { primary: 'other' }, call, options, 403)).toMatchObject({
+			status: 403,
+		});
+		expect(receive(GITHUB, {}, call, options)).toMatchObject({ status: 500, reason: 'no_secret' });
+		expect(
+			receive(
+				GITHUB,
+				{ primary: secret },
+				{ body, headers: { ...signed, 'content-encoding': 'gzip' } },
+				options,
+			),
+		).toMatchObject({ status: 415, reason: 'unsupported_body' });
+		expect(
+			receive(GITHUB, { primary: secret }, { body: undefined, headers: signed }, options),
+		).toMatchObject({
+			status: 415,
+		});
+	});
+
+	it('replay: by id where the scheme has one, by signature where not, per scope', () => {
+		const guard = new ReplayGuard();
+		const options = {
+			now: t0,
+			toleranceSeconds: 300,
+			replayGuard: guard,
+			replayScope: 'wf1/node1',
+		};
+		const call = { body, headers: signed };
+		expect(receive(GITHUB, { primary: secret }, call, options).accepted).toBe(true);
+		expect(receive(GITHUB, { primary: secret }, call, options)).toMatchObject({
+			reason: 'replayed_id',
+			status: 401,
+		});
+		expect(
+			receive(GITHUB, { primary: secret }, call, { ...options, replayScope: 'wf2/node1' }).accepted,
+		).toBe(true);
+
+		const whsec = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+		const first = sign(STANDARD_WEBHOOKS, { primary: whsec }, body, { id: 'msg_1', timestamp: t0 });
+		const resigned = sign(STANDARD_WEBHOOKS, { primary: whsec }, body, {
+			id: 'msg_1',
+			timestamp: later(5),
+		});
+		expect(
+			receive(STANDARD_WEBHOOKS, { primary: whsec }, { body, headers: first }, options).accepted,
+		).toBe(true);
+		expect(
+			receive(
+				STANDARD_WEBHOOKS,
+				{ primary: whsec },
+				{ body, headers: resigned },
+				{ ...options, now: later(5) },
+			),
+		).toMatchObject({ reason: 'replayed_id', id: 'msg_1' });
+	});
+});

@@ -1,0 +1,89 @@
+/**
+ * Calls Webhook Trigger (Verified)'s webhook() inside n8n-core's
+ * WebhookContext with a request shaped as n8n 2.41 hands it over, and reads
+ * back what the caller got and whether an execution would start.
+ */
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
+import { runWebhook } from '../helpers/n8n';
+
+export interface IncomingOptions {
+	/** The trigger's credential; omit for "no credential chosen". */
+	readonly secret?: string | { secret: string; secondarySecret?: string; format?: string };
+	readonly headers?: Record<string, string | string[]>;
+	/** The exact bytes sent. */
+	readonly body?: Buffer | string;
+	/** Path and query as sent; default /webhook/verified. */
+	readonly path?: string;
+	readonly method?: 'POST' | 'PUT' | 'PATCH' | 'GET' | 'DELETE';
+}
+
+export interface Outcome {
+	/** What the caller got from the node itself; 200 and no body when n8n answers after the execution. */
+	readonly status: number;
+	readonly responseBody: unknown;
+	readonly responseHeaders: Record<string, unknown>;
+	/** Whether n8n would start an execution, and with what. */
+	readonly started: boolean;
+	readonly verified: INodeExecutionData[];
+	readonly rejected: INodeExecutionData[];
+	/** The webhookResponse webhook() returned (the text of an immediate answer). */
+	readonly webhookResponse: unknown;
+}
+
+/** n8n reads and parses these content types before webhook() runs; others wait for readRawBody(). */
+const PRE_READ = /json|x-www-form-urlencoded|text\/plain|xml/i;
+
+export async function deliverTo(
+	parameters: INodeParameters,
+	options: IncomingOptions = {},
+): Promise<Outcome> {
+	const body = options.body === undefined ? Buffer.alloc(0) : Buffer.from(options.body);
+	const headers = { ...(options.headers ?? {}) };
+	const contentTypeKey = Object.keys(headers).find((name) => name.toLowerCase() === 'content-type');
+	const contentType = contentTypeKey ? String(headers[contentTypeKey]) : '';
+	const preRead = PRE_READ.test(contentType);
+
+	const credentials: Record<string, IDataObject> = {};
+	if (options.secret !== undefined) {
+		credentials.webhookSigningSecretApi =
+			typeof options.secret === 'string'
+				? { secret: options.secret, secondarySecret: '', format: 'auto' }
+				: { secondarySecret: '', format: 'auto', ...options.secret };
+	}
+	const { webhookResponse, response } = await runWebhook(new VerifiedWebhookTrigger(), {
+		parameters,
+		credentials,
+		request: {
+			method: options.method ?? 'POST',
+			path: options.path ?? '/webhook/verified',
+			headers,
+			rawBody: preRead ? body : undefined,
+			pendingRawBody: preRead ? undefined : body,
+			body:
+				preRead && /json/i.test(contentType) && body.length > 0 ? JSON.parse(body.toString()) : {},
+			query: Object.fromEntries(
+				new URL(`http://h${options.path ?? '/webhook/verified'}`).searchParams,
+			),
+		},
+	});
+	const outputs = webhookResponse.workflowData ?? [];
+	let responseBody: unknown = response.body;
+	if (typeof responseBody === 'string') {
+		try {
+			responseBody = JSON.parse(responseBody);
+		} catch {
+			// not JSON: keep the text
+		}
+	}
+	return {
+		status: response.ended ? response.statusCode : 200,
+		responseBody,
+		responseHeaders: response.headers,
+		started: webhookResponse.workflowData !== undefined,
+		verified: outputs[0] ?? [],
+		rejected: outputs[1] ?? [],
+		webhookResponse: webhookResponse.webhookResponse,
+	};
+}
