@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test code: its secrets are test values (published test vectors among them) */
 /**
  * Both ways: calls built as the seed systems document them are accepted, and
  * whatever Send Webhook sends (every scheme, run in n8n's context over real
