@@ -156,6 +156,29 @@ describe('batches (GoodFit: up to 200 records per call, companies and contacts t
 		expect(record(delivered[448]).batch).toEqual({ index: 2, size: 100, position: 99 });
 	});
 
+	it('items whose headers evaluate differently never share a call', async () => {
+		await send(
+			{
+				url: receiver.url,
+				signatureScheme: 'none',
+				batching: 'batch',
+				batchSize: 200,
+				sendHeaders: true,
+				headerParameters: { parameters: [{ name: 'X-Tenant', value: '={{ $json.id % 2 }}' }] },
+			},
+			{ items: items(5) },
+		);
+		expect(
+			receiver.calls.map((call) => [
+				header(call, 'x-tenant'),
+				JSON.parse(call.body.toString()).length,
+			]),
+		).toEqual([
+			['0', 3],
+			['1', 2],
+		]);
+	});
+
 	it('wraps a batch under a key when asked', async () => {
 		await send(
 			{
