@@ -21,6 +21,8 @@ export interface N8nTarget {
 	readonly nodeVersion: string;
 	/** npm overrides that make its dependency tree resolvable from the registry. */
 	readonly overrides?: Readonly<Record<string, string>>;
+	/** Environment this version needs to start here. */
+	readonly env?: Readonly<Record<string, string>>;
 }
 
 /** The versions CI proves; the README's compatibility table lists the same. */
@@ -31,6 +33,21 @@ export const TARGETS = {
 		nodeVersion: '24.21.0',
 		// linkedom 0.18.15 needs cssomnom, which the registry lacks.
 		overrides: { linkedom: '0.18.14' },
+		// The module that calls n8n's servers at start-up.
+		env: { N8N_DISABLED_MODULES: 'mcp-registry' },
+	},
+	/**
+	 * The newest 1.x (1.123.75 to .80 pin @n8n/* versions the registry lacks),
+	 * on this machine's Node 20, as most 1.x installs still run.
+	 */
+	'1.x': {
+		n8nVersion: '1.123.81',
+		nodeVersion: 'system',
+		// n8n-nodes-base fetches xlsx from cdn.sheetjs.com; the same release is on npm.
+		overrides: { xlsx: 'npm:@e965/xlsx@0.20.2' },
+		// Its default "vm" expression engine needs isolated-vm, which has no
+		// Node 20 build; "legacy" was the 1.x default until 1.123.76.
+		env: { N8N_EXPRESSION_ENGINE: 'legacy' },
 	},
 } satisfies Record<string, N8nTarget>;
 

@@ -90,7 +90,8 @@ export class N8n {
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_AI_ENABLED: 'false',
 			N8N_HIRING_BANNER_ENABLED: 'false',
-			N8N_DISABLED_MODULES: 'mcp-registry',
+			// Community-package search calls n8n's API: not needed to load one.
+			N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
@@ -98,6 +99,7 @@ export class N8n {
 			N8N_LOG_LEVEL: 'info',
 			N8N_LOG_OUTPUT: 'console',
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			...options.installed.target.env,
 			...options.env,
 		};
 		const child = spawn(options.installed.node, [options.installed.n8nBin, 'start'], {
@@ -151,8 +153,11 @@ export class N8n {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			try {
-				const response = await fetch(`${this.baseUrl}/healthz/readiness`);
-				if (response.ok) return;
+				// Readiness means the database is up; the REST routes come a few
+				// seconds later (and answer 200 "starting up" text meanwhile).
+				const ready = await fetch(`${this.baseUrl}/healthz/readiness`);
+				const settings = ready.ok ? await fetch(`${this.baseUrl}/rest/settings`) : undefined;
+				if (settings?.ok && (await settings.text()).includes('"data"')) return;
 			} catch {
 				// not listening yet
 			}
