@@ -6,10 +6,11 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
 import { runExecute } from '../helpers/n8n';
+import { signingSecretData, type SecretOption } from '../helpers/credentials';
 
 export interface SendOptions {
 	readonly items?: INodeExecutionData[];
-	readonly secret?: string | { secret: string; secondarySecret?: string; format?: string };
+	readonly secret?: SecretOption;
 	readonly headerAuth?: { name: string; secretValue: string };
 	readonly continueOnFail?: boolean;
 	readonly abortSignal?: AbortSignal;
@@ -35,12 +36,8 @@ export async function send(
 	options: SendOptions = {},
 ): Promise<SendResult> {
 	const credentials: Record<string, IDataObject> = {};
-	if (options.secret !== undefined) {
-		credentials.webhookSigningSecretApi =
-			typeof options.secret === 'string'
-				? { secret: options.secret, secondarySecret: '', format: 'auto' }
-				: { secondarySecret: '', format: 'auto', ...options.secret };
-	}
+	if (options.secret !== undefined)
+		credentials.webhookSigningSecretApi = signingSecretData(options.secret);
 	if (options.headerAuth) credentials.webhookHeaderAuthApi = { ...options.headerAuth };
 	const { outputs } = await runExecute(new SendWebhook(), {
 		parameters,

@@ -7,10 +7,11 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
 import { runWebhook } from '../helpers/n8n';
+import { signingSecretData, type SecretOption } from '../helpers/credentials';
 
 export interface IncomingOptions {
 	/** The trigger's credential; omit for "no credential chosen". */
-	readonly secret?: string | { secret: string; secondarySecret?: string; format?: string };
+	readonly secret?: SecretOption;
 	readonly headers?: Record<string, string | string[]>;
 	/** The exact bytes sent. */
 	readonly body?: Buffer | string;
@@ -46,12 +47,8 @@ export async function deliverTo(
 	const preRead = PRE_READ.test(contentType);
 
 	const credentials: Record<string, IDataObject> = {};
-	if (options.secret !== undefined) {
-		credentials.webhookSigningSecretApi =
-			typeof options.secret === 'string'
-				? { secret: options.secret, secondarySecret: '', format: 'auto' }
-				: { secondarySecret: '', format: 'auto', ...options.secret };
-	}
+	if (options.secret !== undefined)
+		credentials.webhookSigningSecretApi = signingSecretData(options.secret);
 	const { webhookResponse, response } = await runWebhook(new VerifiedWebhookTrigger(), {
 		parameters,
 		credentials,
