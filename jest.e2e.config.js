@@ -14,4 +14,7 @@ module.exports = {
 	maxWorkers: 1,
 	testTimeout: 300000,
 	slowTestThreshold: 60,
+	// The suite stops every n8n it started (afterAll); a socket left half-open
+	// by a failed start must not keep CI waiting until its time limit.
+	forceExit: true,
 };

@@ -91,7 +91,14 @@ export function ensureN8n(target: N8nTarget): InstalledN8n {
 			// sqlite3's prebuilt binary is a download, which fails here: build it
 			// with node-gyp, against the headers of the Node that will run n8n.
 			log('building sqlite3 for that Node (about 90 s)');
-			const env: NodeJS.ProcessEnv = { ...process.env, npm_config_build_from_source: 'true' };
+			// Run from `npm run`, this process carries the project's npm config
+			// as npm_config_* variables, ignore-scripts among them: a rebuild
+			// would then silently build nothing.
+			const env: NodeJS.ProcessEnv = {
+				...process.env,
+				npm_config_ignore_scripts: 'false',
+				npm_config_build_from_source: 'true',
+			};
 			if (target.nodeVersion !== 'system') {
 				env.npm_config_nodedir = dirname(dirname(node));
 			}
@@ -101,6 +108,15 @@ export function ensureN8n(target: N8nTarget): InstalledN8n {
 				partial,
 				withNodeFirstInPath(env, node),
 			);
+			const binding = join(
+				partial,
+				'node_modules',
+				'sqlite3',
+				'build',
+				'Release',
+				'node_sqlite3.node',
+			);
+			if (!existsSync(binding)) throw new Error(`building sqlite3 produced no ${binding}`);
 		},
 	);
 	return { target, node, n8nBin };
