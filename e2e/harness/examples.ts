@@ -32,6 +32,7 @@ export const DEMO_SECRETS: Readonly<Record<string, string>> = {
 	'Smarter Launch webhook key': 'demo-smarter-launch-key-81b0',
 	'ConnectGain webhook secret': 'demo-connectgain-secret-4d2e',
 	'Vinsight webhook secret': '584af7dfa7f130fa3dbe15f5a805bae4',
+	'GitHub webhook secret': 'demo-github-secret-93ac',
 };
 
 export const EXAMPLE_FILES = [
@@ -40,6 +41,7 @@ export const EXAMPLE_FILES = [
 	'receive-connectgain.json',
 	'receive-vinsight.json',
 	'send-signed-batches.json',
+	'respond-with-node.json',
 ] as const;
 
 export function readExample(file: string): Example {

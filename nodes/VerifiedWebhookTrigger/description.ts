@@ -95,6 +95,14 @@ export const verifiedWebhookTriggerProperties: INodeProperties[] = [
 		description: 'When and how to respond to a verified call',
 	},
 	{
+		displayName:
+			"n8n's Respond to Webhook node answers only behind n8n's own Webhook node from its version 1.1 on. Behind this trigger use Respond to Webhook version 1 (e.g. from examples/respond-with-node.json), or choose 'When Last Node Finishes'.",
+		name: 'respondToWebhookNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { responseMode: ['responseNode'] } },
+	},
+	{
 		displayName: 'Response Code',
 		name: 'responseCode',
 		type: 'number',

@@ -405,6 +405,26 @@ describe(`Webhook Trigger (Verified) in n8n ${TARGETS[target].n8nVersion}`, () =
 		expect(items[0].headers).not.toHaveProperty('x-goodfit-hmac-sha256');
 	});
 
+	it('answers through a Respond to Webhook node (version 1) only for a verified call', async () => {
+		const body = '{"hello":"world"}';
+		const signature =
+			'sha256=' +
+			createHmac('sha256', DEMO_SECRETS['GitHub webhook secret']).update(body).digest('hex');
+		const headers = {
+			'content-type': 'application/json',
+			'x-github-delivery': 'd-42',
+			'x-hub-signature-256': signature,
+		};
+		const answered = await post('respond', body, headers);
+		expect(answered.status).toBe(202);
+		expect(JSON.parse(answered.body)).toEqual({ received: 'd-42' });
+		const refused = await post('respond', body, {
+			...headers,
+			'x-hub-signature-256': 'sha256=' + '1'.repeat(64),
+		});
+		expect(refused.status).toBe(401);
+	});
+
 	it('a replayed ConnectGain call is refused (replay protection is on in that example)', async () => {
 		const call = seedCalls[2][2]();
 		expect((await post('connectgain', call.body, call.headers)).status).toBe(200);
