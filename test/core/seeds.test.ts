@@ -4,25 +4,15 @@
  * receiver to check (written out here independently of the core), and each
  * call built the way the documentation says it is sent, verified by the core.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 import { CONNECTGAIN, GOODFIT, SMARTER_LAUNCH, VINSIGHT, sign, verify } from '../../core';
+import { goodfitReceiverAccepts } from '../helpers/goodfitReceiver';
 
 const secret = 'goodfit-shared-key-7f3a';
 const now = new Date('2026-11-22T10:30:00.000Z');
 
 describe('GoodFit', () => {
-	// The docs' Express sample: sha256= + hex HMAC of req.rawBody, compared with
-	// timingSafeEqual after a length check.
-	function goodfitReceiverAccepts(rawBody: Buffer, headerValue: string | undefined): boolean {
-		const digest = Buffer.from(
-			'sha256=' + createHmac('sha256', secret).update(rawBody).digest('hex'),
-			'utf8',
-		);
-		const providerSig = Buffer.from(headerValue || '', 'utf8');
-		return providerSig.length === digest.length && timingSafeEqual(digest, providerSig);
-	}
-
 	const batch = JSON.stringify(
 		Array.from({ length: 200 }, (_, i) => ({ domain: `company${i}.example`, score: i / 2 })),
 	);
@@ -31,9 +21,12 @@ describe('GoodFit', () => {
 		const headers = sign(GOODFIT, { primary: secret }, batch);
 		expect(Object.keys(headers)).toEqual(['x-goodfit-hmac-sha256']);
 		expect(headers['x-goodfit-hmac-sha256']).toMatch(/^sha256=[0-9a-f]{64}$/);
-		expect(goodfitReceiverAccepts(Buffer.from(batch), headers['x-goodfit-hmac-sha256'])).toBe(true);
+		expect(
+			goodfitReceiverAccepts(secret, Buffer.from(batch), headers['x-goodfit-hmac-sha256']),
+		).toBe(true);
 		expect(
 			goodfitReceiverAccepts(
+				secret,
 				Buffer.from(batch.replace('company1.', 'company9.')),
 				headers['x-goodfit-hmac-sha256'],
 			),

@@ -29,6 +29,7 @@ import {
 	type ReceivedCall,
 	type Receiver,
 } from '../helpers/receiver';
+import { goodfitReceiverAccepts } from '../helpers/goodfitReceiver';
 
 const target = (process.env.E2E_TARGET ?? '2.x') as TargetName;
 if (!(target in TARGETS))
@@ -165,9 +166,7 @@ async function runSender(
 }
 
 function goodfitAccepts(call: ReceivedCall): boolean {
-	const expected =
-		'sha256=' + createHmac('sha256', SECRETS.goodfit).update(call.body).digest('hex');
-	return header(call, 'x-goodfit-hmac-sha256') === expected;
+	return goodfitReceiverAccepts(SECRETS.goodfit, call.body, call.headers['x-goodfit-hmac-sha256']);
 }
 
 describe(`Send Webhook in n8n ${TARGETS[target].n8nVersion}`, () => {

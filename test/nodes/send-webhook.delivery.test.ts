@@ -2,12 +2,13 @@
  * Send Webhook in n8n's execution context, delivering to real receivers on
  * 127.0.0.1 that check every signature independently of our core.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 
 import { header, ok, startReceiver, type Receiver } from '../helpers/receiver';
 import { items, record, send } from './sendWebhookHarness';
+import { goodfitReceiverAccepts } from '../helpers/goodfitReceiver';
 
 let receiver: Receiver;
 beforeEach(async () => {
@@ -99,16 +100,6 @@ describe('one call per item, Standard Webhooks (the default scheme)', () => {
 describe('batches (GoodFit: up to 200 records per call, companies and contacts to different URLs)', () => {
 	const secret = 'goodfit-shared-secret';
 
-	/** The receiver from GoodFit's docs: sha256= + hex HMAC of the raw body, timingSafeEqual. */
-	function goodfitAccepts(rawBody: Buffer, signature: string | undefined): boolean {
-		const digest = Buffer.from(
-			'sha256=' + createHmac('sha256', secret).update(rawBody).digest('hex'),
-			'utf8',
-		);
-		const providerSig = Buffer.from(signature || '', 'utf8');
-		return providerSig.length === digest.length && timingSafeEqual(digest, providerSig);
-	}
-
 	it('cuts 450 records into batches of at most 200 per URL, in order, each call signed', async () => {
 		const input = items(450, (i) =>
 			i % 3 === 2 ? { kind: 'contact', id: i } : { kind: 'company', id: i },
@@ -135,7 +126,9 @@ describe('batches (GoodFit: up to 200 records per call, companies and contacts t
 			['/companies', 100],
 		]);
 		for (const call of receiver.calls) {
-			expect(goodfitAccepts(call.body, header(call, 'x-goodfit-hmac-sha256'))).toBe(true);
+			expect(goodfitReceiverAccepts(secret, call.body, header(call, 'x-goodfit-hmac-sha256'))).toBe(
+				true,
+			);
 		}
 		const sentIds = receiver.calls.flatMap((call) =>
 			(JSON.parse(call.body.toString()) as Array<{ id: number }>).map((r) => r.id),
