@@ -123,6 +123,14 @@ function verifyOrReject(
 		options.toleranceSeconds === undefined
 			? (scheme.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)
 			: (options.toleranceSeconds ?? 0);
+	if (!Number.isFinite(tolerance) || tolerance < 0) {
+		// NaN compares false with everything: left alone it would switch the
+		// replay window off without anyone having asked for that.
+		return reject(
+			'verifier_error',
+			'The timestamp tolerance must be a number of seconds, 0 or more',
+		);
+	}
 	const stamp = readTimestamp(scheme, headers, parsed.timestamp, body, tolerance > 0);
 	if (!stamp.ok) return reject(stamp.reason, stamp.detail, { id });
 

@@ -292,6 +292,15 @@ describe('verify() reasons', () => {
 		);
 	});
 
+	it('verifier_error: a tolerance that is not a number of seconds never turns the window off', () => {
+		const headers = sign(SLACK, { primary: 'slack-secret' }, body, { timestamp: new Date(0) });
+		for (const toleranceSeconds of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
+			expect(
+				verify(SLACK, { primary: 'slack-secret' }, body, headers, { toleranceSeconds }).reason,
+			).toBe('verifier_error');
+		}
+	});
+
 	it('signature_mismatch', () => {
 		expectReason(
 			verify(GITHUB, { primary: secret }, Buffer.from('{"hello":"World"}'), {

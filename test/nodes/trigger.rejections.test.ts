@@ -186,6 +186,17 @@ describe('every reason code, through webhook()', () => {
 		expectRefused(await deliverTo(parameters, options), status, reason);
 	});
 
+	it('a tolerance that evaluates to no number is our misconfiguration (500), never "no window"', async () => {
+		expectRefused(
+			await deliverTo(
+				{ toleranceSeconds: '={{ "five minutes" }}' },
+				{ secret: whsec, headers: standardCall(), body },
+			),
+			500,
+			'verifier_error',
+		);
+	});
+
 	it('replayed_id: the same call sent again within the window', async () => {
 		const headers = standardCall('msg_replayed');
 		const parameters = { replayProtection: true };
