@@ -92,12 +92,10 @@ export async function receiveVerifiedWebhook(
 		);
 	}
 
-	const call = describeCall(
-		request,
-		rawBody,
-		signatureHeaderNames,
-		options.includeHeaders !== false,
-	);
+	// Built only when something will output it: a forged call with no
+	// Rejected output costs no JSON parsing.
+	const describe = () =>
+		describeCall(request, rawBody, signatureHeaderNames, options.includeHeaders !== false);
 	if (!result.accepted) {
 		if (result.status === 500) {
 			this.logger.warn(
@@ -113,7 +111,7 @@ export async function receiveVerifiedWebhook(
 		if (!rejectedOutput) return { noWebhookResponse: true };
 		const rejected: INodeExecutionData = {
 			json: {
-				...call,
+				...describe(),
 				rejection: {
 					reason: result.reason,
 					detail: result.detail,
@@ -125,7 +123,7 @@ export async function receiveVerifiedWebhook(
 		return { noWebhookResponse: true, workflowData: [[], [rejected]] };
 	}
 
-	const items = toItems(call, { ...result.verification }, options.splitArray === true);
+	const items = toItems(describe(), { ...result.verification }, options.splitArray === true);
 	if (options.rawBody && rawBody) {
 		const contentType =
 			typeof request.headers['content-type'] === 'string'
