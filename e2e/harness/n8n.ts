@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { withNodeFirstInPath, type InstalledN8n } from './install';
-import { log } from './log';
 
 export interface StartOptions {
 	readonly installed: InstalledN8n;
@@ -364,4 +363,3 @@ export async function sleep(ms: number): Promise<void> {
 	await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export { log };
