@@ -362,4 +362,3 @@ async function freePort(): Promise<number> {
 export async function sleep(ms: number): Promise<void> {
 	await new Promise((resolve) => setTimeout(resolve, ms));
 }
-
