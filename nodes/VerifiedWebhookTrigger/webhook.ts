@@ -13,6 +13,7 @@ import {
 	receive,
 	type HeaderBag,
 	type ReceiveResult,
+	type SchemeDefinition,
 	type SecretSet,
 } from '../../core';
 import { chooseScheme, SIGNING_SECRET_CREDENTIAL, toSecretSet } from '../shared/signing';
@@ -79,7 +80,9 @@ export async function receiveVerifiedWebhook(
 				// would otherwise join them into one string with ", ".
 				headers: (request.headersDistinct ?? request.headers) as HeaderBag,
 				method: request.method,
-				url: publicUrl(this, request),
+				// Resolving n8n's webhook URL costs parameter lookups on every
+				// call: done only for the schemes that sign it.
+				url: signsUrl(scheme) ? publicUrl(this, request) : undefined,
 			},
 			{
 				now: new Date(),
@@ -162,6 +165,10 @@ async function readSecrets(context: IWebhookFunctions): Promise<SecretSet> {
 		// No credential chosen: an empty set, which verify() answers with no_secret.
 		return {};
 	}
+}
+
+function signsUrl(scheme: SchemeDefinition): boolean {
+	return scheme.signedContent.some((part) => part.kind === 'url');
 }
 
 /** The URL the sender called, as it signed it (Square, HubSpot v3): n8n's public URL plus the query. */
