@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: it runs in Node, never inside n8n */
 /**
  * How hard the property and fault-schedule tests (`*.fuzz.test.ts`) push.
  * `npm test` runs a quick sample of each; `npm run fuzz` sets FUZZ=long and
