@@ -81,10 +81,26 @@ export function parseRetryAfter(headers: HeaderBag, now: Date): number | undefin
 	if (header.found !== 'one') return undefined;
 	const value = header.value.trim();
 	if (/^\d+$/.test(value)) return Number(value) * 1000;
+	if (!HTTP_DATE.test(value)) return undefined;
 	const date = Date.parse(value);
-	if (Number.isNaN(date) || !/[a-z]/i.test(value)) return undefined;
+	if (Number.isNaN(date)) return undefined;
 	return Math.max(0, date - now.getTime());
 }
+
+// RFC 9110 §5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms a
+// recipient must still read. Date.parse alone reads far more ("soon 2099" is
+// 1 January 2099), which would make junk ask for the longest wait allowed.
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+const HTTP_DATE = new RegExp(
+	[
+		`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`,
+		`^${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`,
+		`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`,
+	].join('|'),
+);
 
 /**
  * How long to wait before attempt `nextAttempt` (2 = the first retry), or

@@ -124,6 +124,13 @@ describe('Retry-After and the schedule', () => {
 		expect(parseRetryAfter({ 'Retry-After': 'Sun, 22 Nov 2026 12:00:30 GMT' }, now)).toBe(30_000);
 		expect(parseRetryAfter({ 'retry-after': 'Sun, 22 Nov 2026 11:00:00 GMT' }, now)).toBe(0);
 		expect(parseRetryAfter({ 'retry-after': 'soon' }, now)).toBeUndefined();
+		// RFC 9110's obsolete forms are still dates…
+		expect(parseRetryAfter({ 'retry-after': 'Sunday, 22-Nov-26 12:00:30 GMT' }, now)).toBe(30_000);
+		expect(parseRetryAfter({ 'retry-after': 'Sun Nov 22 12:00:30 2026' }, now)).toBe(30_000);
+		// …but text Date.parse would read as a far-off date is not (found by the fuzzer:
+		// it asked for the longest wait the cap allows).
+		for (const junk of ['soon 2099', 'later: 2099', 'Nov 2099', '22 Nov 2099 12:00:00'])
+			expect(parseRetryAfter({ 'retry-after': junk }, now)).toBeUndefined();
 		expect(parseRetryAfter({ 'retry-after': '-5' }, now)).toBeUndefined();
 		expect(parseRetryAfter({}, now)).toBeUndefined();
 	});
