@@ -1,6 +1,5 @@
 import type { DigestEncoding, TimestampFormat } from './schemes/types';
 
-const HEX = /^(?:[0-9a-fA-F]{2})*$/;
 // Standard alphabet, padding optional; URL-safe input is not what any scheme sends.
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
 
@@ -12,7 +11,10 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3
  */
 export function decodeStrict(text: string, encoding: DigestEncoding): Buffer | undefined {
 	if (encoding === 'hex') {
-		return HEX.test(text) ? Buffer.from(text, 'hex') : undefined;
+		// Node's hex decoder stops at the first pair it cannot read, so every
+		// character was hex exactly when nothing was dropped.
+		const bytes = Buffer.from(text, 'hex');
+		return bytes.length * 2 === text.length ? bytes : undefined;
 	}
 	return BASE64.test(text) ? Buffer.from(text, 'base64') : undefined;
 }

@@ -33,7 +33,8 @@ export function readHeader(headers: HeaderBag, name: string): HeaderLookup {
 		if (typeof raw === 'string') {
 			count += 1;
 			value = raw;
-		} else {
+		} else if (raw.length > 0) {
+			// An empty array is no value: it must not erase one found under another key.
 			count += raw.length;
 			value = raw[0];
 		}

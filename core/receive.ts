@@ -92,24 +92,21 @@ export function receive(
 	if (!result.valid) return refuse(result.reason, result.detail, result.id);
 
 	if (options.replayGuard) {
-		// Without an id, the signature header itself identifies the call: an
-		// identical call sent again carries the identical signature.
-		const signature = readHeader(call.headers, options.signatureHeader ?? scheme.signatureHeader);
-		const key = result.id ?? (signature.found === 'one' ? `sig:${signature.value}` : undefined);
+		// Keyed by what the signature covers (see replayKey), never by the raw
+		// header or an unsigned id: those a replayer can change at will.
 		const window = options.toleranceSeconds > 0 ? options.toleranceSeconds : 300;
 		if (
-			key !== undefined &&
 			options.replayGuard.checkAndRemember(
-				`${options.replayScope ?? ''}\n${key}`,
+				`${options.replayScope ?? ''}\n${result.replayKey}`,
 				options.now,
 				window,
 			) === 'replayed'
 		) {
 			return refuse(
 				'replayed_id',
-				result.id === undefined
-					? 'This exact call was already accepted'
-					: `A call with id ${result.id} was already accepted`,
+				result.replayKey.startsWith('id:')
+					? `A call with id ${result.id} was already accepted`
+					: 'This exact call was already accepted',
 				result.id,
 			);
 		}

@@ -25,8 +25,31 @@ export type KeysResult =
 
 const WHSEC_PREFIX = 'whsec_';
 
+/**
+ * Keys decoded lately, so a trigger or a sender that uses the same secret on
+ * every call does not decode (and allocate) it again each time. Small and
+ * bounded: it only ever holds secrets this process was handed anyway. The
+ * Buffers are shared, so nothing may write into a key.
+ */
+const DECODED_KEYS: Record<SecretEncoding, Map<string, Buffer | undefined>> = {
+	text: new Map(),
+	hex: new Map(),
+	base64: new Map(),
+	whsec: new Map(),
+};
+const DECODED_KEYS_LIMIT = 16;
+
 /** The HMAC key a secret stands for, or undefined when it is not valid in that encoding. */
 export function decodeSecret(secret: string, encoding: SecretEncoding): Buffer | undefined {
+	const cache = DECODED_KEYS[encoding];
+	if (cache.has(secret)) return cache.get(secret);
+	const key = decodeSecretText(secret, encoding);
+	if (cache.size >= DECODED_KEYS_LIMIT) cache.clear();
+	cache.set(secret, key);
+	return key;
+}
+
+function decodeSecretText(secret: string, encoding: SecretEncoding): Buffer | undefined {
 	let key: Buffer | undefined;
 	switch (encoding) {
 		case 'text':

@@ -45,25 +45,22 @@ export function sign(
 	if (!resolved.ok) throw new SigningError(resolved.detail);
 
 	const headers: Record<string, string> = {};
+	const set = (name: string, value: string) => setHeader(headers, name, value);
 	const timestampSource = scheme.timestamp;
 	let timestampText: string | undefined;
 	if (timestampSource && timestampSource.in !== 'body') {
 		if (!options.timestamp) throw new SigningError(`${scheme.name} signatures need a timestamp`);
 		timestampText = formatTimestamp(options.timestamp, timestampSource.format);
-		if (timestampSource.in === 'header') headers[timestampSource.header] = timestampText;
+		if (timestampSource.in === 'header') set(timestampSource.header, timestampText);
 	}
 	if (timestampSource?.in === 'body' && timestampSource.alsoHeader && options.timestamp) {
-		headers[timestampSource.alsoHeader] = formatTimestamp(
-			options.timestamp,
-			timestampSource.format,
-		);
+		set(timestampSource.alsoHeader, formatTimestamp(options.timestamp, timestampSource.format));
 	}
-	if (scheme.idHeader && options.id !== undefined) headers[scheme.idHeader] = options.id;
-	if (scheme.eventHeader && options.event !== undefined)
-		headers[scheme.eventHeader] = options.event;
+	if (scheme.idHeader && options.id !== undefined) set(scheme.idHeader, options.id);
+	if (scheme.eventHeader && options.event !== undefined) set(scheme.eventHeader, options.event);
 
 	const content = signedContent(scheme.signedContent, {
-		body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+		body,
 		timestamp: timestampText,
 		id: options.id,
 		method: options.method,
@@ -73,9 +70,9 @@ export function sign(
 
 	const order = scheme.keyOrders?.[0];
 	const format = scheme.signatureFormat;
-	const keys = format.style === 'plain' ? resolved.keys.slice(0, 1) : resolved.keys;
+	const keys = format.style === 'plain' ? [resolved.keys[0]] : resolved.keys;
 	const digests = keys.map(({ key }) =>
-		hmacDigest(scheme.algorithm, key, content.chunks, order).toString(scheme.digestEncoding),
+		hmacDigest(scheme.algorithm, key, content.chunks, order, scheme.digestEncoding),
 	);
 
 	let value: string;
@@ -93,6 +90,24 @@ export function sign(
 			].join(format.pairSeparator);
 			break;
 	}
-	headers[options.signatureHeader ?? scheme.signatureHeader] = value;
+	set(options.signatureHeader ?? scheme.signatureHeader, value);
 	return headers;
+}
+
+/**
+ * Sets a header as an own property. Plain assignment of a header named
+ * __proto__ (a valid HTTP token) would set the object's prototype instead,
+ * and the call would go out without it: unsigned.
+ */
+function setHeader(headers: Record<string, string>, name: string, value: string): void {
+	if (name === '__proto__') {
+		Object.defineProperty(headers, name, {
+			value,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
+	} else {
+		headers[name] = value;
+	}
 }

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 
-import { DIGEST_LENGTH, hmacDigest, signedContent } from './digest';
+import { DIGEST_LENGTH, hmacDigest, signedContent, type SignedChunk } from './digest';
 import { decodeStrict, parseTimestamp } from './encoding';
 import { readHeader, type HeaderBag } from './headers';
 import type { RejectionReason } from './reasons';
@@ -41,6 +41,15 @@ export type VerifyResult =
 			readonly keyOrder: KeyOrder;
 			readonly timestamp?: Date;
 			readonly id?: string;
+			/**
+			 * Names this call for replay protection, and cannot be changed without
+			 * breaking the signature: the id where the signature covers it, else the
+			 * digest the first configured secret gives the signed content. So an
+			 * unsigned id, the spelling of the signature header (hex case, base64
+			 * padding) or which of several rotation signatures is sent do not make
+			 * the same call look new.
+			 */
+			readonly replayKey: string;
 	  }
 	| {
 			readonly valid: false;
@@ -164,7 +173,16 @@ function verifyOrReject(
 	}
 
 	if (stamp.date && stamp.signed && tolerance > 0) {
-		const skewSeconds = ((options.now ?? new Date()).getTime() - stamp.date.getTime()) / 1000;
+		const now = (options.now ?? new Date()).getTime();
+		if (Number.isNaN(now)) {
+			// Like a NaN tolerance: an Invalid Date compares false with everything,
+			// so left alone it would let every signed timestamp through.
+			return reject('verifier_error', 'The current time is not a valid date', {
+				id,
+				timestamp: stamp.date,
+			});
+		}
+		const skewSeconds = (now - stamp.date.getTime()) / 1000;
 		if (skewSeconds > tolerance) {
 			return reject(
 				'timestamp_too_old',
@@ -189,23 +207,33 @@ function verifyOrReject(
 		keyOrder: match.order,
 		timestamp: stamp.date,
 		id,
+		replayKey:
+			id !== undefined && scheme.signedContent.some((part) => part.kind === 'id')
+				? `id:${id}`
+				: `sig:${match.canonical.toString('base64')}`,
 	};
 }
+
+const DEFAULT_KEY_ORDERS: readonly KeyOrder[] = ['secret-as-key'];
 
 function findMatch(
 	scheme: SchemeDefinition,
 	keys: readonly { label: SecretLabel; key: Buffer }[],
-	chunks: readonly Uint8Array[],
+	chunks: readonly SignedChunk[],
 	signatures: readonly Buffer[],
-): { label: SecretLabel; order: KeyOrder } | undefined {
-	for (const order of scheme.keyOrders ?? ['secret-as-key']) {
+): { label: SecretLabel; order: KeyOrder; canonical: Buffer } | undefined {
+	// The first digest computed (first order, first secret): the same for a
+	// given content whichever signature in the header matched.
+	let canonical: Buffer | undefined;
+	for (const order of scheme.keyOrders ?? DEFAULT_KEY_ORDERS) {
 		for (const { label, key } of keys) {
 			const expected = hmacDigest(scheme.algorithm, key, chunks, order);
+			canonical ??= expected;
 			for (const candidate of signatures) {
 				// Lengths are public (they follow from the algorithm); contents are
 				// compared in constant time.
 				if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) {
-					return { label, order };
+					return { label, order, canonical };
 				}
 			}
 		}

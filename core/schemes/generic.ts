@@ -88,6 +88,18 @@ export function buildGenericScheme(settings: GenericHmacSettings): GenericScheme
 	if (uses('id') && !idHeader) {
 		return { ok: false, error: 'The signed content uses {id}: set the id header name' };
 	}
+	// Header names are case-insensitive, and one header carries one value: a
+	// timestamp or id header that is also another of the three is sent twice
+	// (or overwritten), so no call signed this way could ever verify.
+	const names = [signatureHeader, timestampHeader, idHeader]
+		.filter((name): name is string => name !== undefined)
+		.map((name) => name.toLowerCase());
+	if (new Set(names).size !== names.length) {
+		return {
+			ok: false,
+			error: 'The signature, timestamp and id headers must be different headers',
+		};
+	}
 
 	return {
 		ok: true,

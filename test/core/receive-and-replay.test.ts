@@ -2,7 +2,7 @@
  * The receiver's decision (receive) and its replay memory, with an injected
  * clock: the parts of the trigger that need no n8n.
  */
-import { GITHUB, ReplayGuard, STANDARD_WEBHOOKS, receive, sign } from '../../core';
+import { GITHUB, ReplayGuard, STANDARD_WEBHOOKS, STRIPE, receive, sign } from '../../core';
 
 const t0 = new Date('2026-11-22T10:00:00Z');
 const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
@@ -114,5 +114,49 @@ describe('receive', () => {
 				{ ...options, now: later(5) },
 			),
 		).toMatchObject({ reason: 'replayed_id', id: 'msg_1' });
+	});
+
+	// Found by tamper.fuzz.test.ts: the memory was keyed by the raw signature
+	// header, or by the id header even where the signature does not cover it,
+	// so a replayer changed one of those and the same call was accepted again.
+	describe('replay: what the signature does not cover cannot make a call new', () => {
+		const options = () => ({ now: t0, toleranceSeconds: 300, replayGuard: new ReplayGuard() });
+
+		it('GitHub: another X-GitHub-Delivery (not signed)', () => {
+			const first = { ...signed, 'X-GitHub-Delivery': 'delivery-1' };
+			const again = { ...signed, 'X-GitHub-Delivery': 'delivery-2' };
+			const opts = options();
+			expect(receive(GITHUB, { primary: secret }, { body, headers: first }, opts).accepted).toBe(
+				true,
+			);
+			expect(receive(GITHUB, { primary: secret }, { body, headers: again }, opts)).toMatchObject({
+				reason: 'replayed_id',
+				detail: 'This exact call was already accepted',
+			});
+		});
+
+		it('GitHub: the same digest in upper-case hex', () => {
+			const signature = sign(GITHUB, { primary: secret }, body)['X-Hub-Signature-256'];
+			const upper = { ...signed, 'X-Hub-Signature-256': signature.toUpperCase() };
+			const opts = options();
+			expect(receive(GITHUB, { primary: secret }, { body, headers: signed }, opts).accepted).toBe(
+				true,
+			);
+			expect(receive(GITHUB, { primary: secret }, { body, headers: upper }, opts)).toMatchObject({
+				reason: 'replayed_id',
+			});
+		});
+
+		it('Stripe during a rotation: one of the two v1 signatures dropped', () => {
+			const both = { primary: 'whsec_new', secondary: 'whsec_old' };
+			const headers = sign(STRIPE, both, body, { timestamp: t0 });
+			const [t, v1New, v1Old] = headers['Stripe-Signature'].split(',');
+			expect([t, v1New, v1Old].every((part) => /^(t|v1)=/.test(part))).toBe(true);
+			const opts = options();
+			expect(receive(STRIPE, both, { body, headers }, opts).accepted).toBe(true);
+			expect(
+				receive(STRIPE, both, { body, headers: { 'Stripe-Signature': `${t},${v1Old}` } }, opts),
+			).toMatchObject({ reason: 'replayed_id' });
+		});
 	});
 });

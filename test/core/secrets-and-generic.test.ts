@@ -5,11 +5,13 @@ import {
 	describeSecretProblem,
 	parseTimestamp,
 	formatTimestamp,
+	readHeader,
 	resolveKeys,
 	sign,
 	SigningError,
 	STANDARD_WEBHOOKS,
 	GITHUB,
+	verify,
 	type GenericHmacSettings,
 } from '../../core';
 
@@ -136,6 +138,18 @@ describe('Generic HMAC settings', () => {
 		[{ signatureHeader: '  ' }, 'Set the signature header name'],
 		[{ signatureHeader: 'X Signature' }, 'not a valid HTTP header name'],
 		[{ timestampHeader: 'X-Ts\r\nInjected: 1' }, 'not a valid HTTP header name'],
+		// Found by core.fuzz.test.ts: sign() wrote the timestamp and the signature
+		// into one header, so every call was refused (duplicate_header, or
+		// malformed_header where the names matched in case too).
+		[
+			{ signedContent: '{timestamp}.{body}', timestampHeader: 'x-signature' },
+			'must be different headers',
+		],
+		[
+			{ signedContent: '{id}.{timestamp}.{body}', timestampHeader: 'X-Ts', idHeader: 'X-TS' },
+			'must be different headers',
+		],
+		[{ timestampHeader: 'X-Signature' }, 'must be different headers'],
 	] as [Partial<GenericHmacSettings>, string][])('refuses %p', (settings, message) => {
 		const built = buildGenericScheme({ ...base, ...settings });
 		expect(built.ok).toBe(false);
@@ -150,5 +164,34 @@ describe('header checks', () => {
 		expect(describeHeaderProblem('X-Api-Key', 'k\n')).toMatch(/line break/);
 		expect(describeHeaderProblem('X Api', 'v')).toMatch(/not a valid HTTP header name/);
 		expect(describeHeaderProblem('X-Api:', 'v')).toMatch(/not a valid HTTP header name/);
+	});
+
+	it('an empty array under another spelling of the name does not hide the value', () => {
+		// Found by core.fuzz.test.ts: the answer depended on the order of the keys.
+		const value = { found: 'one', value: '0' };
+		expect(
+			readHeader({ 'Linear-Delivery': '0', 'Linear-DeliverY': [] }, 'linear-delivery'),
+		).toEqual(value);
+		expect(
+			readHeader({ 'Linear-DeliverY': [], 'Linear-Delivery': '0' }, 'linear-delivery'),
+		).toEqual(value);
+		expect(readHeader({ 'x-a': [] }, 'x-a')).toEqual({ found: 'none' });
+	});
+});
+
+describe('sign', () => {
+	it('a header named __proto__ is a header like any other', () => {
+		// Found by core.fuzz.test.ts: assigned on a plain object, the name set the
+		// prototype instead, and sign() returned no signature header at all.
+		const headers = sign(GITHUB, { primary: 'proto-secret' }, 'x', {
+			signatureHeader: '__proto__',
+		});
+		expect(Object.keys(headers)).toEqual(['__proto__']);
+		expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
+		expect(
+			verify(GITHUB, { primary: 'proto-secret' }, Buffer.from('x'), headers, {
+				signatureHeader: '__proto__',
+			}).valid,
+		).toBe(true);
 	});
 });

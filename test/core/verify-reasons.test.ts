@@ -301,6 +301,24 @@ describe('verify() reasons', () => {
 		}
 	});
 
+	it('verifier_error: an Invalid Date for now never turns the window off', () => {
+		// Found by tamper.fuzz.test.ts: the skew came out NaN, both window
+		// comparisons were false, and a call of any age was accepted.
+		const headers = sign(SLACK, { primary: 'slack-secret' }, body, { timestamp: new Date(0) });
+		const result = verify(SLACK, { primary: 'slack-secret' }, body, headers, {
+			now: new Date(Number.NaN),
+		});
+		expectReason(result, 'verifier_error');
+		expect(result.detail).toBe('The current time is not a valid date');
+		// With the window off there is nothing to compare, so the clock is not needed.
+		expect(
+			verify(SLACK, { primary: 'slack-secret' }, body, headers, {
+				now: new Date(Number.NaN),
+				toleranceSeconds: 0,
+			}).valid,
+		).toBe(true);
+	});
+
 	it('signature_mismatch', () => {
 		expectReason(
 			verify(GITHUB, { primary: secret }, Buffer.from('{"hello":"World"}'), {
