@@ -98,27 +98,41 @@ function truncate(text: string, limit: number): string {
 /**
  * Waits between attempts. n8n 2.x's sleep() rejects when the execution is
  * cancelled; 1.x's ignores the signal, so the signal is also listened to
- * here: a cancel ends the wait at once on either.
+ * here: a cancel ends the wait at once on either. One listener serves all
+ * the waits in progress (n8n's sleep adds its own per wait), so many calls in
+ * flight do not pile listeners onto the signal, and it is removed when no
+ * wait is left, so a node run many times in one execution leaves none behind.
  */
 export function cancellableSleep(context: IExecuteFunctions): (ms: number) => Promise<void> {
 	const signal = context.getExecutionCancelSignal();
+	const waiting = new Set<() => void>();
+	const cancelAll = () => {
+		for (const cancel of [...waiting]) cancel();
+	};
+	const settle = (wait: () => void) => {
+		waiting.delete(wait);
+		if (waiting.size === 0) signal?.removeEventListener('abort', cancelAll);
+	};
 	return async (ms) =>
 		await new Promise<void>((resolve, reject) => {
-			const cancelled = () =>
+			const cancelled = () => {
+				settle(cancelled);
 				reject(
 					new NodeOperationError(
 						context.getNode(),
 						'The execution was cancelled while waiting to retry',
 					),
 				);
+			};
 			if (signal?.aborted) {
 				cancelled();
 				return;
 			}
-			signal?.addEventListener('abort', cancelled, { once: true });
+			if (waiting.size === 0) signal?.addEventListener('abort', cancelAll);
+			waiting.add(cancelled);
 			sleep(ms, signal).then(
 				() => {
-					signal?.removeEventListener('abort', cancelled);
+					settle(cancelled);
 					resolve();
 				},
 				() => cancelled(),
