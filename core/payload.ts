@@ -34,21 +34,19 @@ export function describeSerialisationProblem(value: unknown): string | undefined
 export type BodyWriter = (attemptTime: Date) => string;
 
 /**
- * The body text of each attempt. Serialised once and reused, so the bytes
- * signed are the bytes sent on every attempt; the exception is a scheme whose
- * timestamp lives in the body (Linear's webhookTimestamp, ConnectGain's
- * envelope timestamp): each attempt writes its own time there, and the text
- * it signs is the text it sends.
+ * The body text of each attempt, written when the attempt is prepared: the
+ * text an attempt signs is the text it sends. Nothing is kept between calls,
+ * so a node sending many batches holds only the bodies in flight, not all of
+ * them. A scheme whose timestamp lives in the body (Linear's
+ * webhookTimestamp, ConnectGain's envelope timestamp) gets each attempt's own
+ * time written there.
  */
 export function bodyWriter(
 	value: unknown,
 	scheme: SchemeDefinition | undefined,
 ): BodyWriter | { error: string } {
 	const source = scheme?.timestamp;
-	if (source?.in !== 'body') {
-		const text = JSON.stringify(value);
-		return () => text;
-	}
+	if (source?.in !== 'body') return () => JSON.stringify(value);
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 		return {
 			error: `${scheme?.name} carries its timestamp in a "${source.field}" field of a JSON object body; this body is ${Array.isArray(value) ? 'an array' : 'not an object'}. Turn on the event envelope or a batch wrapper key.`,

@@ -107,8 +107,11 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 	for (const { call, result } of reports) {
 		if (!result) continue;
 		const { batch, batchIndex } = call;
+		// What is the same for every item of a batch is built once and shared:
+		// 200 items do not need 200 copies of one call's attempts and answer.
+		const shared = sharedRecordParts(result);
 		batch.entries.forEach(({ item: { index, request } }, position) => {
-			const record = deliveryRecord(request, result, {
+			const record = deliveryRecord(request, result, shared, {
 				index: batchIndex,
 				size: batch.entries.length,
 				position,
@@ -209,9 +212,34 @@ function withoutContentType(headers: Readonly<Record<string, string>>): Record<s
 	return user;
 }
 
+interface SharedRecordParts {
+	readonly attempts: IDataObject[];
+	readonly response: IDataObject | null;
+}
+
+function sharedRecordParts(result: DeliveryResult): SharedRecordParts {
+	return {
+		attempts: result.attempts.map((attempt) => ({
+			attempt: attempt.attempt,
+			startedAt: attempt.startedAt,
+			durationMs: attempt.durationMs,
+			...(attempt.status === undefined ? {} : { statusCode: attempt.status }),
+			...(attempt.error === undefined ? {} : { error: attempt.error }),
+			...(attempt.retryInMs === undefined ? {} : { retryInMs: attempt.retryInMs }),
+		})),
+		response: result.lastResponse
+			? {
+					statusCode: result.lastResponse.status,
+					body: parseIfJson(result.lastResponse.body ?? '') as IDataObject,
+				}
+			: null,
+	};
+}
+
 function deliveryRecord(
 	request: ItemRequest,
 	result: DeliveryResult,
+	shared: SharedRecordParts,
 	batch: { index: number; size: number; position: number },
 ): IDataObject {
 	return {
@@ -221,21 +249,9 @@ function deliveryRecord(
 		url: request.url,
 		statusCode: result.lastResponse?.status ?? null,
 		outcome: result.outcome,
-		attempts: result.attempts.map((attempt) => ({
-			attempt: attempt.attempt,
-			startedAt: attempt.startedAt,
-			durationMs: attempt.durationMs,
-			...(attempt.status === undefined ? {} : { statusCode: attempt.status }),
-			...(attempt.error === undefined ? {} : { error: attempt.error }),
-			...(attempt.retryInMs === undefined ? {} : { retryInMs: attempt.retryInMs }),
-		})),
+		attempts: shared.attempts,
 		batch,
-		response: result.lastResponse
-			? {
-					statusCode: result.lastResponse.status,
-					body: parseIfJson(result.lastResponse.body ?? ''),
-				}
-			: null,
+		response: shared.response,
 	};
 }
 
