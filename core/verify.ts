@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 import { DIGEST_LENGTH, hmacDigest, signedContent, type SignedChunk } from './digest';
 import { decodeStrict, parseTimestamp } from './encoding';
@@ -210,11 +210,26 @@ function verifyOrReject(
 		replayKey:
 			id !== undefined && scheme.signedContent.some((part) => part.kind === 'id')
 				? `id:${id}`
-				: `sig:${match.canonical.toString('base64')}`,
+				: (scheme.keyOrders?.[0] ?? 'secret-as-key') === 'content-as-key'
+					? // With the content as the HMAC key, contents that differ only in
+						// trailing zero bytes are the same key (HMAC pads keys with
+						// zeros), so the digest cannot tell two calls apart: their
+						// content's own hash can.
+						`content:${contentHash(content.chunks)}`
+					: `sig:${match.canonical.toString('base64')}`,
 	};
 }
 
 const DEFAULT_KEY_ORDERS: readonly KeyOrder[] = ['secret-as-key'];
+
+function contentHash(chunks: readonly SignedChunk[]): string {
+	const hash = createHash('sha256');
+	for (const chunk of chunks) {
+		if (typeof chunk === 'string') hash.update(chunk, 'utf8');
+		else hash.update(chunk);
+	}
+	return hash.digest('base64');
+}
 
 function findMatch(
 	scheme: SchemeDefinition,

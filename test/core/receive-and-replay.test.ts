@@ -2,7 +2,15 @@
  * The receiver's decision (receive) and its replay memory, with an injected
  * clock: the parts of the trigger that need no n8n.
  */
-import { GITHUB, ReplayGuard, STANDARD_WEBHOOKS, STRIPE, receive, sign } from '../../core';
+import {
+	GITHUB,
+	ReplayGuard,
+	STANDARD_WEBHOOKS,
+	STRIPE,
+	VINSIGHT,
+	receive,
+	sign,
+} from '../../core';
 
 const t0 = new Date('2026-11-22T10:00:00Z');
 const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
@@ -157,6 +165,23 @@ describe('receive', () => {
 			expect(
 				receive(STRIPE, both, { body, headers: { 'Stripe-Signature': `${t},${v1Old}` } }, opts),
 			).toMatchObject({ reason: 'replayed_id' });
+		});
+	});
+
+	it('Vinsight: two calls whose bodies differ only in trailing zero bytes are two calls', () => {
+		// Vinsight keys the HMAC with the content, and HMAC pads short keys with
+		// zeros: both bodies carry the same signature. Found by the tamper fuzzer,
+		// which saw the second call refused as a replay of the first.
+		const opts = { now: t0, toleranceSeconds: 300, replayGuard: new ReplayGuard() };
+		const first = Buffer.from('{"a":1}');
+		const second = Buffer.concat([first, Buffer.from([0])]);
+		const secrets = { primary: 'vinsight-key' };
+		const headers = sign(VINSIGHT, secrets, first);
+		expect(sign(VINSIGHT, secrets, second)).toEqual(headers);
+		expect(receive(VINSIGHT, secrets, { body: first, headers }, opts).accepted).toBe(true);
+		expect(receive(VINSIGHT, secrets, { body: second, headers }, opts).accepted).toBe(true);
+		expect(receive(VINSIGHT, secrets, { body: second, headers }, opts)).toMatchObject({
+			reason: 'replayed_id',
 		});
 	});
 });
