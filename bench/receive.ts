@@ -1,0 +1,319 @@
+/**
+ * Receiving in real n8n: the same 1 KB signed JSON POSTed at fixed
+ * concurrency (autocannon) to three workflows of the same shape, in
+ * interleaved rounds:
+ * - n8n's core Webhook node with no authentication (what an unverified
+ *   endpoint costs: the ceiling we are held to);
+ * - the usual workaround: Webhook (Raw Body) → Crypto HMAC → IF → Respond to
+ *   Webhook 200 / 401;
+ * - Webhook Trigger (Verified), GitHub scheme (HMAC-SHA256 of the raw body,
+ *   the check the workaround also does).
+ * Then forged calls (a wrong signature) to the workaround and to the Verified
+ * trigger: the first runs a whole execution to say no, the second answers
+ * before any execution starts.
+ */
+import { randomBytes } from 'node:crypto';
+
+import autocannon from 'autocannon';
+
+import { GITHUB, sign } from '../core';
+import { jsonBody } from './core';
+import { N8n, sleep } from '../e2e/harness/n8n';
+import { chain, node, startBenchN8n, type N8nSetup } from './n8nInstance';
+import { interleave, spread, type Spread } from './stats';
+
+export interface ReceiveRow {
+	readonly name: string;
+	readonly calls: 'valid' | 'forged';
+	readonly expectedStatus: number;
+	readonly requestsPerSecond: Spread;
+	readonly p50Ms: Spread;
+	readonly p99Ms: Spread;
+	/** Answers other than expectedStatus, over all rounds: must be 0 for a fair table. */
+	readonly unexpected: number;
+}
+
+export interface ReceiveResult {
+	readonly connections: number;
+	readonly secondsPerRound: number;
+	readonly bodyBytes: number;
+	readonly rows: readonly ReceiveRow[];
+	readonly n8nVersion: string;
+	readonly nodeVersion: string;
+}
+
+const CORE = 'core Webhook, no authentication';
+const WORKAROUND = 'workaround: Webhook (Raw Body) → Crypto HMAC → IF → Respond';
+const VERIFIED = 'Webhook Trigger (Verified), GitHub scheme';
+
+export async function benchReceive(options: {
+	setup: N8nSetup;
+	rounds: number;
+	seconds: number;
+	connections: number;
+	onProgress?: (line: string) => void;
+}): Promise<ReceiveResult> {
+	const { n8n, nodeVersion } = await startBenchN8n(options.setup);
+	try {
+		const secret = randomBytes(24).toString('hex');
+		const credentialId = await n8n.createCredential('bench', 'webhookSigningSecretApi', {
+			secret,
+			secondarySecret: '',
+			format: 'auto',
+		});
+		const credential = { webhookSigningSecretApi: { id: credentialId, name: 'bench' } };
+		const paths = {
+			[CORE]: 'bench-core',
+			[WORKAROUND]: 'bench-workaround',
+			[VERIFIED]: 'bench-verified',
+		};
+
+		await n8n.deploy(
+			{
+				name: 'bench: core Webhook',
+				nodes: [
+					node(
+						'Webhook',
+						'n8n-nodes-base.webhook',
+						2.1,
+						{ httpMethod: 'POST', path: paths[CORE], options: {} },
+						0,
+						{
+							webhookId: randomUuid(),
+						},
+					),
+				],
+				connections: {},
+			},
+			[paths[CORE]],
+		);
+		const cryptoCredential = await n8n.createCredential('bench HMAC', 'crypto', {
+			hmacSecret: secret,
+			signPrivateKey: '',
+			encryptionPassphrase: '',
+			encryptionPublicKey: '',
+			encryptionPrivateKey: '',
+		});
+		await n8n.deploy(workaroundWorkflow(paths[WORKAROUND], cryptoCredential), [paths[WORKAROUND]]);
+		await n8n.deploy(
+			{
+				name: 'bench: Verified trigger',
+				nodes: [
+					node(
+						'Webhook Trigger (Verified)',
+						'n8n-nodes-signed-webhooks.verifiedWebhookTrigger',
+						1,
+						{ path: paths[VERIFIED], signatureScheme: 'github', options: {} },
+						0,
+						{ webhookId: randomUuid(), credentials: credential },
+					),
+				],
+				connections: {},
+			},
+			[paths[VERIFIED]],
+		);
+
+		const body = jsonBody(1024);
+		const signed = sign(GITHUB, { primary: secret }, body);
+		const forged = { ...signed, 'X-Hub-Signature-256': `sha256=${'0'.repeat(64)}` };
+		const headers = (signature: Record<string, string>) => ({
+			'content-type': 'application/json',
+			...signature,
+		});
+
+		const run = async (path: string, signature: Record<string, string>) =>
+			await autocannon({
+				url: `${n8n.baseUrl}/webhook/${path}`,
+				method: 'POST',
+				headers: headers(signature),
+				body,
+				connections: options.connections,
+				duration: options.seconds,
+			});
+
+		// A short warm-up of each, untimed: first calls compile code paths.
+		for (const path of Object.values(paths)) {
+			await autocannon({
+				url: `${n8n.baseUrl}/webhook/${path}`,
+				method: 'POST',
+				headers: headers(signed),
+				body,
+				connections: 2,
+				duration: 2,
+			});
+		}
+
+		const contenders = [
+			{ name: CORE, calls: 'valid' as const, path: paths[CORE], signature: signed, expected: 200 },
+			{
+				name: WORKAROUND,
+				calls: 'valid' as const,
+				path: paths[WORKAROUND],
+				signature: signed,
+				expected: 200,
+			},
+			{
+				name: VERIFIED,
+				calls: 'valid' as const,
+				path: paths[VERIFIED],
+				signature: signed,
+				expected: 200,
+			},
+			{
+				name: WORKAROUND,
+				calls: 'forged' as const,
+				path: paths[WORKAROUND],
+				signature: forged,
+				expected: 401,
+			},
+			{
+				name: VERIFIED,
+				calls: 'forged' as const,
+				path: paths[VERIFIED],
+				signature: forged,
+				expected: 401,
+			},
+		];
+		const key = (c: (typeof contenders)[number]) => `${c.name} · ${c.calls}`;
+		const measured = await interleave(
+			contenders.map(key),
+			options.rounds,
+			async (name) => {
+				const contender = contenders.find((c) => key(c) === name)!;
+				// Answered "immediately", calls leave executions still running;
+				// each round starts on an idle n8n so none pays for another's backlog.
+				await waitUntilIdle(n8n);
+				const result = await run(contender.path, contender.signature);
+				const matching =
+					contender.expected === 200 ? result['2xx'] : countStatus(result, contender.expected);
+				return {
+					rps: result.requests.average,
+					p50: result.latency.p50,
+					p99: result.latency.p99,
+					unexpected: result.requests.total - matching + result.errors + result.timeouts,
+				};
+			},
+			(round) => options.onProgress?.(`receive: round ${round + 1}/${options.rounds} done`),
+		);
+		return {
+			connections: options.connections,
+			secondsPerRound: options.seconds,
+			bodyBytes: Buffer.byteLength(body),
+			n8nVersion: n8n.version,
+			nodeVersion,
+			rows: contenders.map((contender) => {
+				const runs = measured.get(key(contender)) ?? [];
+				return {
+					name: contender.name,
+					calls: contender.calls,
+					expectedStatus: contender.expected,
+					requestsPerSecond: spread(runs.map((r) => r.rps)),
+					p50Ms: spread(runs.map((r) => r.p50)),
+					p99Ms: spread(runs.map((r) => r.p99)),
+					unexpected: runs.reduce((sum, r) => sum + r.unexpected, 0),
+				};
+			}),
+		};
+	} finally {
+		await n8n.stop();
+	}
+}
+
+async function waitUntilIdle(n8n: N8n, timeoutMs = 300_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const running = await n8n.api<{ data: unknown[] }>('GET', '/executions?status=running&limit=1');
+		if (running.data.length === 0) return;
+		if (Date.now() > deadline) throw new Error('n8n still had running executions after 5 minutes');
+		await sleep(500);
+	}
+}
+
+function countStatus(result: autocannon.Result, status: number): number {
+	return result.statusCodeStats?.[String(status)]?.count ?? 0;
+}
+
+function randomUuid(): string {
+	const hex = randomBytes(16).toString('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * What n8n users build today to check a GitHub-style signature: the raw body
+ * as binary, an HMAC of it, a comparison, and an answer from Respond to
+ * Webhook (200 or 401).
+ */
+function workaroundWorkflow(path: string, cryptoCredentialId: string) {
+	return {
+		name: 'bench: workaround',
+		nodes: [
+			node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2.1,
+				{ httpMethod: 'POST', path, responseMode: 'responseNode', options: { rawBody: true } },
+				0,
+				{ webhookId: randomUuid() },
+			),
+			node(
+				'Crypto',
+				'n8n-nodes-base.crypto',
+				2,
+				{
+					action: 'hmac',
+					binaryData: true,
+					binaryPropertyName: 'data',
+					type: 'SHA256',
+					encoding: 'hex',
+					dataPropertyName: 'hmac',
+				},
+				220,
+				{ credentials: { crypto: { id: cryptoCredentialId, name: 'bench HMAC' } } },
+			),
+			node(
+				'IF',
+				'n8n-nodes-base.if',
+				2.2,
+				{
+					conditions: {
+						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+						conditions: [
+							{
+								id: 'b6d4c1f0-0000-4000-8000-000000000001',
+								leftValue: "={{ 'sha256=' + $json.hmac }}",
+								rightValue: "={{ $json.headers['x-hub-signature-256'] }}",
+								operator: { type: 'string', operation: 'equals' },
+							},
+						],
+						combinator: 'and',
+					},
+					options: {},
+				},
+				440,
+			),
+			node(
+				'Accept',
+				'n8n-nodes-base.respondToWebhook',
+				1.5,
+				{ respondWith: 'noData', options: { responseCode: 200 } },
+				660,
+			),
+			node(
+				'Reject',
+				'n8n-nodes-base.respondToWebhook',
+				1.5,
+				{ respondWith: 'noData', options: { responseCode: 401 } },
+				660,
+			),
+		],
+		connections: {
+			...chain('Webhook', 'Crypto', 'IF'),
+			IF: {
+				main: [
+					[{ node: 'Accept', type: 'main', index: 0 }],
+					[{ node: 'Reject', type: 'main', index: 0 }],
+				],
+			},
+		},
+	};
+}

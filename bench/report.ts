@@ -1,0 +1,170 @@
+/**
+ * BENCHMARKS.md: the measured tables, written between two markers so the
+ * hand-written findings around them survive a re-run.
+ */
+import type { CoreResult } from './core';
+import type { ReceiveResult } from './receive';
+import type { MemoryResult, SendResult } from './send';
+import { formatNumber, formatRatio, formatSpread } from './stats';
+
+export const START_MARKER =
+	'<!-- bench:start (written by npm run bench; edit outside these markers) -->';
+export const END_MARKER = '<!-- bench:end -->';
+
+export interface Environment {
+	readonly date: string;
+	readonly cpus: string;
+	readonly cores: number;
+	readonly memoryGiB: number;
+	readonly loadAverage: string;
+	readonly benchNode: string;
+	readonly versions: Readonly<Record<string, string>>;
+}
+
+export interface Results {
+	readonly environment: Environment;
+	readonly core?: readonly CoreResult[];
+	readonly receive?: ReadonlyArray<{ readonly label: string; readonly result: ReceiveResult }>;
+	readonly send?: SendResult;
+	readonly memory?: MemoryResult;
+	/** The day each section was last measured. */
+	readonly measuredOn?: Readonly<Record<string, string>>;
+}
+
+const verdict = (met: boolean) => (met ? 'met' : '**missed**');
+const mib = (bytes: number) => `${formatNumber(bytes / 1024 / 1024)} MiB`;
+
+export function renderResults(results: Results): string {
+	const lines: string[] = [];
+	const env = results.environment;
+	const days = Object.entries(results.measuredOn ?? {});
+	const sameDay = days.every(([, day]) => day === env.date);
+	lines.push(
+		`${sameDay ? `Measured ${env.date}` : `Measured ${days.map(([section, day]) => `${section} ${day}`).join(', ')}`} on ${env.cores} cores (${env.cpus}), ${env.memoryGiB} GiB; load average before the run ${env.loadAverage}.`,
+		`Runner: Node ${env.benchNode}. ${Object.entries(env.versions)
+			.map(([name, version]) => `${name} ${version}`)
+			.join(', ')}.`,
+		'Figures are medians over interleaved rounds (min–max in brackets); ratios compare medians of the same run.',
+		'',
+	);
+
+	if (results.core) lines.push(...renderCore(results.core));
+	for (const { label, result } of results.receive ?? [])
+		lines.push(...renderReceive(label, result));
+	if (results.send) lines.push(...renderSend(results.send));
+	if (results.memory) lines.push(...renderMemory(results.memory));
+	return lines.join('\n');
+}
+
+function renderCore(core: readonly CoreResult[]): string[] {
+	const lines = ['### 1. Core: operations per second, same process', ''];
+	for (const result of core) {
+		const ops = (name: string) =>
+			result.contenders.find((c) => c.name.startsWith(name))?.opsPerSecond.median ?? NaN;
+		const peers = result.contenders.filter(
+			(c) => !c.name.startsWith('ours') && !c.name.includes('floor'),
+		);
+		const fastestPeer = Math.max(...peers.map((c) => c.opsPerSecond.median));
+		lines.push(
+			`**${result.operation}(), ${formatNumber(result.bodyBytes / 1024)} KB body**`,
+			'',
+			'| implementation | ops/s | vs the faster peer library |',
+			'|---|---:|---:|',
+			...result.contenders.map(
+				(c) =>
+					`| ${c.name} | ${formatSpread(c.opsPerSecond)} | ${formatRatio(c.opsPerSecond.median / fastestPeer)} |`,
+			),
+			'',
+		);
+		const sameFormat = [
+			['ours: Standard Webhooks', 'standardwebhooks'],
+			['ours: GitHub', '@octokit'],
+		].map(([ours, peer]) => ops(ours) / ops(peer));
+		lines.push(
+			`Same format: Standard Webhooks ${formatRatio(sameFormat[0])} the standardwebhooks library; GitHub ${formatRatio(sameFormat[1])} @octokit/webhooks-methods. ` +
+				`Target ≥ 1.0× the faster peer: GitHub format ${verdict(ops('ours: GitHub') >= fastestPeer)}, Standard Webhooks format ${verdict(ops('ours: Standard Webhooks') >= fastestPeer)}.`,
+			'',
+		);
+	}
+	return lines;
+}
+
+function renderReceive(label: string, result: ReceiveResult): string[] {
+	const find = (prefix: string, calls: string) =>
+		result.rows.find((row) => row.name.startsWith(prefix) && row.calls === calls);
+	const core = find('core', 'valid')?.requestsPerSecond.median ?? NaN;
+	const workaround = find('workaround', 'valid')?.requestsPerSecond.median ?? NaN;
+	const verified = find('Webhook Trigger', 'valid')?.requestsPerSecond.median ?? NaN;
+	return [
+		`### 2. Receiving in n8n ${result.n8nVersion} (Node ${result.nodeVersion}), ${label}`,
+		'',
+		`autocannon, ${result.connections} connections, ${result.secondsPerRound} s per round, ${formatNumber(result.bodyBytes)}-byte JSON signed as GitHub does; each round starts with no execution running.`,
+		'',
+		'| workflow | calls | answer | req/s | p50 ms | p99 ms | vs core Webhook | unexpected answers |',
+		'|---|---|---:|---:|---:|---:|---:|---:|',
+		...result.rows.map(
+			(row) =>
+				`| ${row.name} | ${row.calls} | ${row.expectedStatus} | ${formatSpread(row.requestsPerSecond)} | ${formatNumber(row.p50Ms.median)} | ${formatNumber(row.p99Ms.median)} | ${formatRatio(row.requestsPerSecond.median / core)} | ${row.unexpected} |`,
+		),
+		'',
+		`Targets: Verified ≥ 0.95× core Webhook: ${formatRatio(verified / core)}, ${verdict(verified >= 0.95 * core)}; ≥ 2× the workaround: ${formatRatio(verified / workaround)}, ${verdict(verified >= 2 * workaround)}.`,
+		'',
+	];
+}
+
+function renderSend(send: SendResult): string[] {
+	const rate = (name: string, concurrency: number) =>
+		send.rows.find((row) => row.name.startsWith(name) && row.concurrency === concurrency)
+			?.itemsPerSecondInNode.median ?? NaN;
+	const httpRequest = rate('HTTP Request', 1);
+	const loop = rate('plain', 1);
+	const batch1 = rate('Send Webhook, batch 1', 1);
+	const batch200 = rate('Send Webhook, batch 200', 1);
+	return [
+		`### 3. Sending ${formatNumber(send.items)} items in n8n ${send.n8nVersion} (Node ${send.nodeVersion})`,
+		'',
+		`Records of ${send.recordBytes} bytes of JSON made by a Code node, to a keep-alive receiver on 127.0.0.1. "In the node": the sending node's execution time in n8n's run data (the loop: its sends). "End to end": the call that starts the workflow until its last node finishes (Code node and n8n's saving included).`,
+		'',
+		'| sender | in flight | requests | items/s in the node | items/s end to end | vs HTTP Request node | vs plain loop (same in flight) |',
+		'|---|---:|---:|---:|---:|---:|---:|',
+		...send.rows.map((row) => {
+			const sameLoop = rate('plain', row.concurrency);
+			return `| ${row.name} | ${row.concurrency} | ${formatNumber(row.requests)} | ${formatSpread(row.itemsPerSecondInNode)} | ${row.itemsPerSecondEndToEnd ? formatSpread(row.itemsPerSecondEndToEnd) : '–'} | ${formatRatio(row.itemsPerSecondInNode.median / httpRequest)} | ${formatRatio(row.itemsPerSecondInNode.median / sameLoop)} |`;
+		}),
+		'',
+		`Targets: batch 1 ≥ 1.0× HTTP Request: ${formatRatio(batch1 / httpRequest)}, ${verdict(batch1 >= httpRequest)}; batch 1 ≥ 0.5× the plain loop: ${formatRatio(batch1 / loop)}, ${verdict(batch1 >= 0.5 * loop)}; batch 200 ≥ 50× HTTP Request: ${formatRatio(batch200 / httpRequest)}, ${verdict(batch200 >= 50 * httpRequest)}.`,
+		'',
+	];
+}
+
+function renderMemory(memory: MemoryResult): string[] {
+	const reference = memory.rows.find((row) => row.name.startsWith('Edit Fields'));
+	const ours = memory.rows.find((row) => row.name.startsWith('Send Webhook'));
+	const growth = (row: MemoryResult['rows'][number]) => row.peakRss - row.idleRss;
+	return [
+		`### 4. Memory: ${formatNumber(memory.items)} items in batches of 200`,
+		'',
+		`Peak resident set of the n8n main process (polled every 50 ms), each run in a freshly started n8n. The input: ${mib(memory.inputBytes)} of JSON.`,
+		'',
+		'| workflow | idle RSS | peak RSS | growth | growth ÷ input | seconds |',
+		'|---|---:|---:|---:|---:|---:|',
+		...memory.rows.map(
+			(row) =>
+				`| ${row.name} | ${mib(row.idleRss)} | ${mib(row.peakRss)} | ${mib(growth(row))} | ${formatRatio(growth(row) / memory.inputBytes)} | ${formatNumber(row.seconds)} |`,
+		),
+		'',
+		reference && ours
+			? `Send Webhook's own share: ${mib(growth(ours) - growth(reference))} above what n8n needs to hold and save any node's new items, measured with Edit Fields (${formatRatio((growth(ours) - growth(reference)) / memory.inputBytes)} the input).`
+			: '',
+		'',
+	];
+}
+
+/** Replaces what lies between the markers in `document` (or appends both). */
+export function spliceResults(document: string, generated: string): string {
+	const block = `${START_MARKER}\n${generated}\n${END_MARKER}`;
+	const start = document.indexOf(START_MARKER);
+	const end = document.indexOf(END_MARKER);
+	if (start < 0 || end < start) return `${document.trimEnd()}\n\n${block}\n`;
+	return document.slice(0, start) + block + document.slice(end + END_MARKER.length);
+}
