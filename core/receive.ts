@@ -87,11 +87,16 @@ export function receive(
 		signatureHeader: options.signatureHeader,
 		method: call.method,
 		url: call.url,
+		replayKey: options.replayGuard !== undefined,
 	};
 	const result = verify(scheme, secrets, body, call.headers, verifyOptions);
 	if (!result.valid) return refuse(result.reason, result.detail, result.id);
 
 	if (options.replayGuard) {
+		// Asked for above; without it the call cannot be checked, so it is refused.
+		if (result.replayKey === undefined) {
+			return refuse('verifier_error', 'The call could not be named for replay protection');
+		}
 		// Keyed by what the signature covers (see replayKey), never by the raw
 		// header or an unsigned id: those a replayer can change at will.
 		const window = options.toleranceSeconds > 0 ? options.toleranceSeconds : 300;

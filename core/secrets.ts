@@ -20,7 +20,7 @@ export interface SigningKey {
 }
 
 export type KeysResult =
-	| { ok: true; keys: SigningKey[] }
+	| { ok: true; keys: readonly SigningKey[] }
 	| { ok: false; reason: 'no_secret' | 'invalid_secret'; detail: string };
 
 const WHSEC_PREFIX = 'whsec_';
@@ -85,6 +85,31 @@ const ENCODING_NAMES: Record<SecretEncoding, string> = {
  */
 export function resolveKeys(secrets: SecretSet, schemeEncoding: SecretEncoding): KeysResult {
 	const encoding = secrets.encoding ?? schemeEncoding;
+	// A trigger or sender asks for the same secrets call after call: the last
+	// answer is kept (it only ever holds what the caller already passed in).
+	const last = lastResolved;
+	if (
+		last?.encoding === encoding &&
+		last.primary === secrets.primary &&
+		last.secondary === secrets.secondary
+	) {
+		return last.result;
+	}
+	const result = resolveKeysAfresh(secrets, encoding);
+	lastResolved = { primary: secrets.primary, secondary: secrets.secondary, encoding, result };
+	return result;
+}
+
+let lastResolved:
+	| {
+			readonly primary?: string;
+			readonly secondary?: string;
+			readonly encoding: SecretEncoding;
+			readonly result: KeysResult;
+	  }
+	| undefined;
+
+function resolveKeysAfresh(secrets: SecretSet, encoding: SecretEncoding): KeysResult {
 	const keys: SigningKey[] = [];
 	for (const label of ['primary', 'secondary'] as const) {
 		const value = secrets[label];

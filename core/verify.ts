@@ -30,6 +30,12 @@ export interface VerifyOptions {
 	/** The request line, for schemes that sign it (Square, HubSpot v3). */
 	readonly method?: string;
 	readonly url?: string;
+	/**
+	 * Also name the call for replay protection (result.replayKey). receive()
+	 * asks for it when replay protection is on; a plain check does not pay
+	 * for encoding a digest it will not use.
+	 */
+	readonly replayKey?: boolean;
 }
 
 export type VerifyResult =
@@ -49,7 +55,7 @@ export type VerifyResult =
 			 * padding) or which of several rotation signatures is sent do not make
 			 * the same call look new.
 			 */
-			readonly replayKey: string;
+			readonly replayKey?: string;
 	  }
 	| {
 			readonly valid: false;
@@ -207,8 +213,9 @@ function verifyOrReject(
 		keyOrder: match.order,
 		timestamp: stamp.date,
 		id,
-		replayKey:
-			id !== undefined && scheme.signedContent.some((part) => part.kind === 'id')
+		replayKey: !options.replayKey
+			? undefined
+			: id !== undefined && scheme.signedContent.some((part) => part.kind === 'id')
 				? `id:${id}`
 				: (scheme.keyOrders?.[0] ?? 'secret-as-key') === 'content-as-key'
 					? // With the content as the HMAC key, contents that differ only in
