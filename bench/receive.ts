@@ -12,7 +12,7 @@
  * trigger: the first runs a whole execution to say no, the second answers
  * before any execution starts.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import autocannon from 'autocannon';
 
@@ -79,7 +79,7 @@ export async function benchReceive(options: {
 						{ httpMethod: 'POST', path: paths[CORE], options: {} },
 						0,
 						{
-							webhookId: randomUuid(),
+							webhookId: randomUUID(),
 						},
 					),
 				],
@@ -105,7 +105,7 @@ export async function benchReceive(options: {
 						1,
 						{ path: paths[VERIFIED], signatureScheme: 'github', options: {} },
 						0,
-						{ webhookId: randomUuid(), credentials: credential },
+						{ webhookId: randomUUID(), credentials: credential },
 					),
 				],
 				connections: {},
@@ -233,11 +233,6 @@ function countStatus(result: autocannon.Result, status: number): number {
 	return result.statusCodeStats?.[String(status)]?.count ?? 0;
 }
 
-function randomUuid(): string {
-	const hex = randomBytes(16).toString('hex');
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
 /**
  * What n8n users build today to check a GitHub-style signature: the raw body
  * as binary, an HMAC of it, a comparison, and an answer from Respond to
@@ -253,7 +248,7 @@ function workaroundWorkflow(path: string, cryptoCredentialId: string) {
 				2.1,
 				{ httpMethod: 'POST', path, responseMode: 'responseNode', options: { rawBody: true } },
 				0,
-				{ webhookId: randomUuid() },
+				{ webhookId: randomUUID() },
 			),
 			node(
 				'Crypto',

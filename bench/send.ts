@@ -14,7 +14,7 @@
  * its last node finishes.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -167,6 +167,17 @@ function sendWorkflow(path: string, sender: Record<string, unknown>, webhookId: 
 	};
 }
 
+/** A Standard Webhooks secret, and the credential that holds it in n8n. */
+async function createWhsecCredential(n8n: N8n): Promise<{ whsec: string; credentialId: string }> {
+	const whsec = `whsec_${randomBytes(32).toString('base64')}`;
+	const credentialId = await n8n.createCredential('bench whsec', 'webhookSigningSecretApi', {
+		secret: whsec,
+		secondarySecret: '',
+		format: 'auto',
+	});
+	return { whsec, credentialId };
+}
+
 /** Runs the workflow once; returns its end-to-end and in-node milliseconds. */
 async function runOnce(
 	n8n: N8n,
@@ -196,11 +207,6 @@ async function runOnce(
 	return { endToEndMs, nodeMs };
 }
 
-function uuid(): string {
-	const hex = randomBytes(16).toString('hex');
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
 export async function benchSend(options: {
 	setup: N8nSetup;
 	rounds: number;
@@ -210,18 +216,13 @@ export async function benchSend(options: {
 	const { n8n, installed, nodeVersion } = await startBenchN8n(options.setup);
 	const receiver = await startCounter();
 	try {
-		const whsec = `whsec_${randomBytes(32).toString('base64')}`;
-		const credentialId = await n8n.createCredential('bench whsec', 'webhookSigningSecretApi', {
-			secret: whsec,
-			secondarySecret: '',
-			format: 'auto',
-		});
+		const { whsec, credentialId } = await createWhsecCredential(n8n);
 		const list = senders(receiver.url, credentialId);
 		const deployed = new Map<number, { id: string; path: string }>();
 		for (const [index, sender] of list.entries()) {
 			if (!sender.node) continue;
 			const path = `bench-send-${index}`;
-			const id = await n8n.deploy(sendWorkflow(path, sender.node, uuid()), [path]);
+			const id = await n8n.deploy(sendWorkflow(path, sender.node, randomUUID()), [path]);
 			deployed.set(index, { id, path });
 			await runOnce(n8n, id, path, 200); // warm-up, untimed
 		}
@@ -304,12 +305,7 @@ export async function benchMemory(options: {
 		const { n8n } = await startBenchN8n(options.setup);
 		const receiver = await startCounter();
 		try {
-			const whsec = `whsec_${randomBytes(32).toString('base64')}`;
-			const credentialId = await n8n.createCredential('bench whsec', 'webhookSigningSecretApi', {
-				secret: whsec,
-				secondarySecret: '',
-				format: 'auto',
-			});
+			const { credentialId } = await createWhsecCredential(n8n);
 			const sender = name.startsWith('Send')
 				? node(
 						'Send',
@@ -349,7 +345,7 @@ export async function benchMemory(options: {
 						)
 					: node('Send', 'n8n-nodes-base.noOp', 1, {}, 440);
 			const path = 'bench-memory';
-			const id = await n8n.deploy(sendWorkflow(path, sender, uuid()), [path]);
+			const id = await n8n.deploy(sendWorkflow(path, sender, randomUUID()), [path]);
 			await runOnce(n8n, id, path, 200);
 			const pid = n8n.pid!;
 			const idleRss = memoryOf(pid).rss;

@@ -10,7 +10,7 @@
  *    get 401 and the execution count does not move.
  * 4. No secret appears in anything n8n stored or logged.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,7 +101,7 @@ function senderWorkflow(
 		parameters: object,
 		extra: object = {},
 	) => ({
-		id: randomUuid(),
+		id: randomUUID(),
 		name,
 		type,
 		typeVersion,
@@ -119,7 +119,7 @@ function senderWorkflow(
 					'n8n-nodes-base.webhook',
 					2,
 					{ httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-					{ webhookId: randomUuid() },
+					{ webhookId: randomUUID() },
 				),
 				node('Records', 'n8n-nodes-base.splitOut', 1, {
 					fieldToSplitOut: 'body.records',
@@ -331,7 +331,7 @@ describe(`Webhook Trigger (Verified) in n8n ${TARGETS[target].n8nVersion}`, () =
 				const body = JSON.stringify({
 					event: 'contact.created',
 					timestamp: new Date().toISOString(),
-					data: { id: randomUuid() },
+					data: { id: randomUUID() },
 				});
 				const signature = createHmac('sha256', DEMO_SECRETS['ConnectGain webhook secret'])
 					.update(body)
@@ -467,12 +467,4 @@ function filesUnder(dir: string): string[] {
 		else if (statSync(path).size < 200 * 1024 * 1024) files.push(path);
 	}
 	return files;
-}
-
-function randomUuid(): string {
-	const bytes = randomBytes(16);
-	bytes[6] = (bytes[6] & 0x0f) | 0x40;
-	bytes[8] = (bytes[8] & 0x3f) | 0x80;
-	const hex = bytes.toString('hex');
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -16,7 +16,7 @@
  *    just inside accepted; an id is remembered (whatever the body, timestamp
  *    or signature) only once verified and only for the window.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -89,12 +89,12 @@ async function deployTrigger(path: string, parameters: Record<string, unknown>):
 			name: `e2e ${path}`,
 			nodes: [
 				{
-					id: randomUuid(),
+					id: randomUUID(),
 					name: TRIGGER,
 					type: 'n8n-nodes-signed-webhooks.verifiedWebhookTrigger',
 					typeVersion: 1,
 					position: [0, 0],
-					webhookId: randomUuid(),
+					webhookId: randomUUID(),
 					parameters: {
 						httpMethod: 'POST',
 						path,
@@ -489,11 +489,3 @@ describe(`Webhook Trigger (Verified): timestamp window and replayed ids in n8n $
 		);
 	}, 120_000);
 });
-
-function randomUuid(): string {
-	const bytes = randomBytes(16);
-	bytes[6] = (bytes[6] & 0x0f) | 0x40;
-	bytes[8] = (bytes[8] & 0x3f) | 0x80;
-	const hex = bytes.toString('hex');
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
