@@ -35,6 +35,8 @@ export function signedContent(parts: readonly SignedPart[], values: SignedValues
 			chunks.push(values.body);
 		} else if (part.kind === 'literal') {
 			text += part.text;
+		} else if (part.kind === 'url' && part.decoded && values.url !== undefined) {
+			text += decodeEscapes(values.url, part.decoded);
 		} else {
 			const value = values[part.kind];
 			if (value === undefined) return { ok: false, missing: part.kind };
@@ -43,6 +45,14 @@ export function signedContent(parts: readonly SignedPart[], values: SignedValues
 	}
 	if (text !== '') chunks.push(text);
 	return { ok: true, chunks };
+}
+
+/** `url` with the percent-encodings of the characters in `decoded` (any hex case) decoded. */
+function decodeEscapes(url: string, decoded: string): string {
+	return url.replace(/%([0-9A-Fa-f]{2})/g, (escape: string, hex: string) => {
+		const character = String.fromCharCode(parseInt(hex, 16));
+		return decoded.includes(character) ? character : escape;
+	});
 }
 
 export function hmacDigest(

@@ -13,6 +13,8 @@ export type RejectionReason =
 	| 'duplicate_header'
 	/** Present but unreadable: wrong prefix, not hex/base64, wrong digest length, bad syntax. */
 	| 'malformed_header'
+	/** A body the scheme's sender cannot have sent (Vinsight signs JSON text only). */
+	| 'malformed_body'
 	| 'timestamp_missing'
 	| 'timestamp_malformed'
 	| 'timestamp_too_old'
@@ -28,6 +30,7 @@ export const REJECTION_REASONS: readonly RejectionReason[] = [
 	'missing_header',
 	'duplicate_header',
 	'malformed_header',
+	'malformed_body',
 	'timestamp_missing',
 	'timestamp_malformed',
 	'timestamp_too_old',

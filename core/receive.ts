@@ -1,15 +1,17 @@
 import { readHeader, type HeaderBag } from './headers';
 import { isConfigurationProblem, type RejectionReason } from './reasons';
-import type { ReplayGuard } from './replay';
+import type { ReplayMemory, RunOutcome } from './replay';
 import type { SecretLabel, SecretSet } from './secrets';
 import type { KeyOrder, SchemeDefinition } from './schemes/types';
-import { verify, type VerifyOptions } from './verify';
+import { effectiveTolerance, verify, type VerifyOptions } from './verify';
 
 /** Why a receiver refused a call: verify()'s reasons, and two of the receiver's own. */
 export type ReceiveRejectionReason =
 	| RejectionReason
-	/** The same id (or, without one, the same signature) was accepted within the window. */
+	/** A copy of a call that was processed (its run succeeded): nothing runs again. */
 	| 'replayed_id'
+	/** A copy of a call whose run has not ended yet: the sender should try again later. */
+	| 'in_progress'
 	/** A multipart or content-encoded body: the bytes signed cannot be known. */
 	| 'unsupported_body';
 
@@ -24,13 +26,26 @@ export interface IncomingCall {
 
 export interface ReceiveOptions {
 	readonly now: Date;
-	/** Seconds, both directions; 0 turns the window off. */
-	readonly toleranceSeconds: number;
+	/** Seconds, both directions; 0 turns the window off; undefined is the scheme's own window. */
+	readonly toleranceSeconds?: number;
 	readonly signatureHeader?: string;
-	/** Set to refuse a call whose id was already accepted within the window. */
-	readonly replayGuard?: ReplayGuard;
-	/** Distinguishes guards that share one store (one per workflow node). */
-	readonly replayScope?: string;
+	/** Set to run each call's work once: see ReplayMemory. */
+	readonly replay?: ReplayOptions;
+}
+
+export interface ReplayOptions {
+	/** This trigger's memory. */
+	readonly memory: ReplayMemory;
+	/**
+	 * How long a processed call is remembered, in seconds; longer when its
+	 * signed timestamp stays inside the window longer, so a copy can never
+	 * outlive the memory of the original.
+	 */
+	readonly rememberSeconds: number;
+	/** The answer to a copy of a processed call: 200 (the sender stops retrying) or a rejection status. */
+	readonly duplicateStatus: number;
+	/** Tells how this call's run ended, when its end could not be reported through settle. */
+	readonly probe?: () => RunOutcome;
 }
 
 export interface Verification {
@@ -43,19 +58,32 @@ export interface Verification {
 }
 
 export type ReceiveResult =
-	| { readonly accepted: true; readonly verification: Verification }
+	| {
+			readonly accepted: true;
+			readonly verification: Verification;
+			/** With replay protection: report how this call's run ended (see ReplayMemory). */
+			readonly settle?: (outcome: Exclude<RunOutcome, 'running'>) => void;
+	  }
 	| {
 			readonly accepted: false;
 			readonly reason: ReceiveRejectionReason;
 			/** Names headers and limits, never a secret or a signature. */
 			readonly detail: string;
-			/** The status to answer with: 415 for the body, 500 for our own configuration, else the rejection status. */
+			/**
+			 * The status to answer with: 415 for the body, 500 for our own
+			 * configuration, 503 for a copy of a call still running, the
+			 * duplicate status for a copy of a processed call, else the
+			 * rejection status.
+			 */
 			readonly status: number;
 			readonly id?: string;
 	  };
 
 /** Answer for calls that fail verification, unless the receiver chooses 403. */
 export const DEFAULT_REJECTION_STATUS = 401;
+
+/** The answer to a copy of a call still running: every sender that retries at all retries a 503. */
+export const IN_PROGRESS_STATUS = 503;
 
 /**
  * Decides whether an incoming call is authentic. Never throws. The checks
@@ -69,11 +97,16 @@ export function receive(
 	options: ReceiveOptions,
 	rejectionStatus = DEFAULT_REJECTION_STATUS,
 ): ReceiveResult {
-	const refuse = (reason: ReceiveRejectionReason, detail: string, id?: string): ReceiveResult => ({
+	const refuse = (
+		reason: ReceiveRejectionReason,
+		detail: string,
+		id?: string,
+		status = statusFor(reason, rejectionStatus),
+	): ReceiveResult => ({
 		accepted: false,
 		reason,
 		detail,
-		status: reason === 'unsupported_body' ? 415 : isConfiguration(reason) ? 500 : rejectionStatus,
+		status,
 		...(id === undefined ? {} : { id }),
 	});
 
@@ -87,34 +120,49 @@ export function receive(
 		signatureHeader: options.signatureHeader,
 		method: call.method,
 		url: call.url,
-		replayKey: options.replayGuard !== undefined,
+		replayKey: options.replay !== undefined,
 	};
 	const result = verify(scheme, secrets, body, call.headers, verifyOptions);
 	if (!result.valid) return refuse(result.reason, result.detail, result.id);
 
-	if (options.replayGuard) {
+	let settle: ((outcome: Exclude<RunOutcome, 'running'>) => void) | undefined;
+	if (options.replay) {
 		// Asked for above; without it the call cannot be checked, so it is refused.
 		if (result.replayKey === undefined) {
 			return refuse('verifier_error', 'The call could not be named for replay protection');
 		}
 		// Keyed by what the signature covers (see replayKey), never by the raw
 		// header or an unsigned id: those a replayer can change at will.
-		const window = options.toleranceSeconds > 0 ? options.toleranceSeconds : 300;
-		if (
-			options.replayGuard.checkAndRemember(
-				`${options.replayScope ?? ''}\n${result.replayKey}`,
-				options.now,
-				window,
-			) === 'replayed'
-		) {
+		const now = options.now.getTime();
+		const tolerance = effectiveTolerance(scheme, options.toleranceSeconds);
+		const staleAt =
+			result.timestamp && tolerance > 0 ? result.timestamp.getTime() + tolerance * 1000 : 0;
+		const claim = options.replay.memory.claim(result.replayKey, {
+			now,
+			keepUntil: Math.max(now + options.replay.rememberSeconds * 1000, staleAt),
+			probe: options.replay.probe,
+		});
+		const byId = result.replayKey.startsWith('id:');
+		if (claim.status === 'processed') {
 			return refuse(
 				'replayed_id',
-				result.replayKey.startsWith('id:')
-					? `A call with id ${result.id} was already accepted`
-					: 'This exact call was already accepted',
+				byId
+					? `A call with id ${result.id} was already processed`
+					: 'This exact call was already processed',
+				result.id,
+				options.replay.duplicateStatus,
+			);
+		}
+		if (claim.status === 'in_progress') {
+			return refuse(
+				'in_progress',
+				byId
+					? `A call with id ${result.id} is being processed; try again later`
+					: 'This exact call is being processed; try again later',
 				result.id,
 			);
 		}
+		settle = claim.settle;
 	}
 
 	return {
@@ -126,13 +174,21 @@ export function receive(
 			...(result.timestamp ? { timestamp: result.timestamp.toISOString() } : {}),
 			...(result.id === undefined ? {} : { id: result.id }),
 		},
+		...(settle ? { settle } : {}),
 	};
 }
 
-function isConfiguration(reason: ReceiveRejectionReason): boolean {
-	return (
-		reason !== 'replayed_id' && reason !== 'unsupported_body' && isConfigurationProblem(reason)
-	);
+function statusFor(reason: ReceiveRejectionReason, rejectionStatus: number): number {
+	switch (reason) {
+		case 'unsupported_body':
+			return 415;
+		case 'in_progress':
+			return IN_PROGRESS_STATUS;
+		case 'replayed_id':
+			return rejectionStatus;
+		default:
+			return isConfigurationProblem(reason) ? 500 : rejectionStatus;
+	}
 }
 
 /**

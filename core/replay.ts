@@ -1,48 +1,170 @@
 /**
- * Remembers the ids of accepted calls for a while, so the same call sent
- * again within the replay window can be refused. Only ids of calls whose
- * signature was valid may be recorded: otherwise a forger could send a call
- * with a future id and get the real one refused.
+ * What one trigger remembers of the calls it let through, so that a copy of
+ * a call (a replay by someone who captured it, or the sender retrying a call
+ * whose answer it never got) does not run the workflow's work twice, while a
+ * retry of a call whose run failed is processed.
  *
- * The memory is this object's, in this process: it does not survive a
- * restart and is not shared between processes. The timestamp window covers
- * what it forgets: a call older than the window is refused as stale anyway.
+ * A call goes through two states. When it is let through it is *claimed*: a
+ * copy arriving meanwhile is told to come back later (the run may still
+ * fail). When its run's answer is known, the claim is *settled*: a success
+ * keeps the call as *processed* (copies start nothing), a failure forgets it
+ * (the sender's retry is processed). The caller reports the answer through
+ * `settle`, or, when it could not (the sender hung up before the answer),
+ * through the `probe` it gave, which is asked when a copy arrives.
+ *
+ * Only verified calls may be claimed: otherwise a forger could claim a real
+ * call's key first and get it refused. The memory is this object's, in this
+ * process; see README "Replay protection" for what that means in queue mode.
  */
 
-/** Ids remembered per guard at most; beyond this the oldest are forgotten first. */
-export const MAX_REMEMBERED_IDS = 100_000;
+/** Calls remembered per trigger at most; beyond this the oldest are forgotten first. */
+export const MAX_REMEMBERED_CALLS = 100_000;
 
-export class ReplayGuard {
-	/** id → expiry (ms since the epoch). A Map iterates in insertion order: oldest first. */
-	private readonly seen = new Map<string, number>();
+/** How a claimed call's run ended, as far as is known yet. */
+export type RunOutcome = 'running' | 'succeeded' | 'failed';
 
-	constructor(private readonly capacity = MAX_REMEMBERED_IDS) {}
+export interface ClaimRequest {
+	/** ms since the epoch. */
+	readonly now: number;
+	/** Until when a processed call is remembered (ms since the epoch). */
+	readonly keepUntil: number;
+	/** Asked, when a copy arrives, how a run whose end was never reported ended. */
+	readonly probe?: () => RunOutcome;
+}
 
-	/**
-	 * Records `id` as accepted at `now` for `windowSeconds`, and says whether
-	 * it was already recorded and not yet expired (a replay). A replay does not
-	 * extend the first sighting's expiry.
-	 */
-	checkAndRemember(id: string, now: Date, windowSeconds: number): 'fresh' | 'replayed' {
-		const at = now.getTime();
-		const expiry = this.seen.get(id);
-		if (expiry !== undefined && expiry > at) return 'replayed';
-		if (expiry !== undefined) this.seen.delete(id);
-		this.evict(at);
-		this.seen.set(id, at + windowSeconds * 1000);
-		return 'fresh';
+export type ClaimResult =
+	| {
+			readonly status: 'claimed';
+			/** Reports the run's end; a second report, or one for a claim since forgotten, is ignored. */
+			readonly settle: (outcome: Exclude<RunOutcome, 'running'>) => void;
+	  }
+	/** A copy of this call is being processed: its run has not ended. */
+	| { readonly status: 'in_progress' }
+	/** This call was processed: its run ended in success. */
+	| { readonly status: 'processed' };
+
+interface Entry {
+	state: 'claimed' | 'processed';
+	/** ms; a claim that is never settled lapses then, as a processed call is forgotten. */
+	expires: number;
+	readonly keepUntil: number;
+	probe?: () => RunOutcome;
+}
+
+export class ReplayMemory {
+	/** key → entry. A Map iterates in insertion order, so the oldest come first. */
+	private readonly entries = new Map<string, Entry>();
+
+	constructor(private readonly capacity = MAX_REMEMBERED_CALLS) {}
+
+	/** Claims `key` for a run, or says why a copy of it must not run now. */
+	claim(key: string, request: ClaimRequest): ClaimResult {
+		const known = this.current(key, request.now);
+		if (known) return { status: known.state === 'processed' ? 'processed' : 'in_progress' };
+		this.evict(request.now);
+		const entry: Entry = {
+			state: 'claimed',
+			expires: request.keepUntil,
+			keepUntil: request.keepUntil,
+			probe: request.probe,
+		};
+		this.entries.set(key, entry);
+		return {
+			status: 'claimed',
+			settle: (outcome) => {
+				// Only this claim's own entry: after a lapse the key may belong to a newer claim.
+				if (this.entries.get(key) === entry && entry.state === 'claimed') {
+					this.settle(key, entry, outcome);
+				}
+			},
+		};
 	}
 
 	get size(): number {
-		return this.seen.size;
+		return this.entries.size;
 	}
 
-	private evict(at: number): void {
-		// Windows are equal for one guard, so expiries grow with insertion: stop
-		// at the first live entry. When full, the oldest live ids go first.
-		for (const [id, expiry] of this.seen) {
-			if (expiry > at && this.seen.size < this.capacity) break;
-			this.seen.delete(id);
+	/** Forgets what has expired; the memory is empty afterwards when nothing is live. */
+	sweep(now: number): void {
+		for (const [key, entry] of this.entries) {
+			if (entry.expires <= now) this.entries.delete(key);
 		}
+	}
+
+	/** The live entry for `key`, asking a claim's probe whether its run has ended meanwhile. */
+	private current(key: string, now: number): Entry | undefined {
+		const entry = this.entries.get(key);
+		if (!entry) return undefined;
+		if (entry.expires <= now) {
+			this.entries.delete(key);
+			return undefined;
+		}
+		if (entry.state === 'claimed' && entry.probe) {
+			const outcome = entry.probe();
+			if (outcome !== 'running') this.settle(key, entry, outcome);
+		}
+		return this.entries.get(key);
+	}
+
+	private settle(key: string, entry: Entry, outcome: Exclude<RunOutcome, 'running'>): void {
+		entry.probe = undefined; // the answer holds the request and response: let them go
+		if (outcome === 'failed') {
+			this.entries.delete(key);
+			return;
+		}
+		entry.state = 'processed';
+		entry.expires = entry.keepUntil;
+	}
+
+	/**
+	 * Forgets expired entries from the oldest on, stopping at the first live
+	 * one (expiries are not in insertion order, so a few expired entries may
+	 * wait behind a live one: they are never answered, only kept), and the
+	 * oldest live ones when full.
+	 */
+	private evict(now: number): void {
+		for (const [key, entry] of this.entries) {
+			if (entry.expires > now && this.entries.size < this.capacity) break;
+			this.entries.delete(key);
+		}
+	}
+}
+
+/**
+ * One ReplayMemory per trigger (workflow and node), so one busy trigger can
+ * never push another's calls out. Memories that hold nothing live are
+ * dropped at the next sweep, so triggers that were deleted leave nothing
+ * behind for long.
+ */
+export class ReplayMemories {
+	private readonly memories = new Map<string, ReplayMemory>();
+
+	private nextSweep = 0;
+
+	constructor(
+		private readonly capacityEach = MAX_REMEMBERED_CALLS,
+		/** ms between sweeps of all memories. */
+		private readonly sweepEvery = 60_000,
+	) {}
+
+	/** The memory of trigger `scope`, created on first use. */
+	of(scope: string, now: number): ReplayMemory {
+		if (now >= this.nextSweep) {
+			this.nextSweep = now + this.sweepEvery;
+			for (const [name, memory] of this.memories) {
+				memory.sweep(now);
+				if (memory.size === 0) this.memories.delete(name);
+			}
+		}
+		let memory = this.memories.get(scope);
+		if (!memory) {
+			memory = new ReplayMemory(this.capacityEach);
+			this.memories.set(scope, memory);
+		}
+		return memory;
+	}
+
+	get size(): number {
+		return this.memories.size;
 	}
 }

@@ -25,31 +25,8 @@ export type KeysResult =
 
 const WHSEC_PREFIX = 'whsec_';
 
-/**
- * Keys decoded lately, so a trigger or a sender that uses the same secret on
- * every call does not decode (and allocate) it again each time. Small and
- * bounded: it only ever holds secrets this process was handed anyway. The
- * Buffers are shared, so nothing may write into a key.
- */
-const DECODED_KEYS: Record<SecretEncoding, Map<string, Buffer | undefined>> = {
-	text: new Map(),
-	hex: new Map(),
-	base64: new Map(),
-	whsec: new Map(),
-};
-const DECODED_KEYS_LIMIT = 16;
-
 /** The HMAC key a secret stands for, or undefined when it is not valid in that encoding. */
 export function decodeSecret(secret: string, encoding: SecretEncoding): Buffer | undefined {
-	const cache = DECODED_KEYS[encoding];
-	if (cache.has(secret)) return cache.get(secret);
-	const key = decodeSecretText(secret, encoding);
-	if (cache.size >= DECODED_KEYS_LIMIT) cache.clear();
-	cache.set(secret, key);
-	return key;
-}
-
-function decodeSecretText(secret: string, encoding: SecretEncoding): Buffer | undefined {
 	let key: Buffer | undefined;
 	switch (encoding) {
 		case 'text':
@@ -84,32 +61,9 @@ const ENCODING_NAMES: Record<SecretEncoding, string> = {
  * Messages name the secret (primary/secondary), never its value.
  */
 export function resolveKeys(secrets: SecretSet, schemeEncoding: SecretEncoding): KeysResult {
+	// Decoded on every call, never cached: a decrypted secret lives no longer
+	// than the call that was handed it, and a rotated one applies at once.
 	const encoding = secrets.encoding ?? schemeEncoding;
-	// A trigger or sender asks for the same secrets call after call: the last
-	// answer is kept (it only ever holds what the caller already passed in).
-	const last = lastResolved;
-	if (
-		last?.encoding === encoding &&
-		last.primary === secrets.primary &&
-		last.secondary === secrets.secondary
-	) {
-		return last.result;
-	}
-	const result = resolveKeysAfresh(secrets, encoding);
-	lastResolved = { primary: secrets.primary, secondary: secrets.secondary, encoding, result };
-	return result;
-}
-
-let lastResolved:
-	| {
-			readonly primary?: string;
-			readonly secondary?: string;
-			readonly encoding: SecretEncoding;
-			readonly result: KeysResult;
-	  }
-	| undefined;
-
-function resolveKeysAfresh(secrets: SecretSet, encoding: SecretEncoding): KeysResult {
 	const keys: SigningKey[] = [];
 	for (const label of ['primary', 'secondary'] as const) {
 		const value = secrets[label];

@@ -5,7 +5,7 @@ import { decodeStrict, parseTimestamp } from './encoding';
 import { readHeader, type HeaderBag } from './headers';
 import type { RejectionReason } from './reasons';
 import { resolveKeys, type SecretLabel, type SecretSet } from './secrets';
-import type { KeyOrder, SchemeDefinition, SignatureFormat, TimestampSource } from './schemes/types';
+import type { KeyOrder, SchemeDefinition, SignatureFormat } from './schemes/types';
 
 /** Replay window used when neither the caller nor the scheme names one. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -68,6 +68,27 @@ export type VerifyResult =
 
 type Rejection = Extract<VerifyResult, { valid: false }>;
 
+/**
+ * The replay window in force, in seconds: the caller's, else the one the
+ * scheme documents, else 300 s; 0 (or null) is none.
+ */
+export function effectiveTolerance(
+	scheme: SchemeDefinition,
+	toleranceSeconds: number | null | undefined,
+): number {
+	return toleranceSeconds === undefined
+		? (scheme.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)
+		: (toleranceSeconds ?? 0);
+}
+
+/** Whether the scheme's timestamp is covered by its signature (only such a timestamp is ever read). */
+export function signsTimestamp(scheme: SchemeDefinition): boolean {
+	const source = scheme.timestamp;
+	if (!source) return false;
+	const covered = source.in === 'body' ? 'body' : 'timestamp';
+	return scheme.signedContent.some((part) => part.kind === covered);
+}
+
 function reject(
 	reason: RejectionReason,
 	detail: string,
@@ -123,6 +144,12 @@ function verifyOrReject(
 		DIGEST_LENGTH[scheme.algorithm],
 	);
 	if (!parsed.ok) return reject('malformed_header', `Header ${headerName} ${parsed.problem}`);
+	if (scheme.bodyFormat === 'json' && !isJsonText(body)) {
+		return reject(
+			'malformed_body',
+			`${scheme.name} signs JSON text; this body is not valid UTF-8 JSON`,
+		);
+	}
 
 	// The id: signed for Standard Webhooks and Svix, informational elsewhere.
 	let id: string | undefined;
@@ -134,10 +161,7 @@ function verifyOrReject(
 		if (idHeader.found === 'one') id = idHeader.value;
 	}
 
-	const tolerance =
-		options.toleranceSeconds === undefined
-			? (scheme.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)
-			: (options.toleranceSeconds ?? 0);
+	const tolerance = effectiveTolerance(scheme, options.toleranceSeconds);
 	if (!Number.isFinite(tolerance) || tolerance < 0) {
 		// NaN compares false with everything: left alone it would switch the
 		// replay window off without anyone having asked for that.
@@ -362,7 +386,7 @@ function readTimestamp(
 	toleranceActive: boolean,
 ): TimestampRead {
 	const source = scheme.timestamp;
-	if (!source || !isTimestampSigned(scheme, source)) return { ok: true, signed: false };
+	if (!source || !signsTimestamp(scheme)) return { ok: true, signed: false };
 	let text: string | undefined;
 	let where: string;
 	switch (source.in) {
@@ -409,9 +433,20 @@ function readTimestamp(
 	return { ok: true, text, date, signed: true };
 }
 
-function isTimestampSigned(scheme: SchemeDefinition, source: TimestampSource): boolean {
-	const covered = source.in === 'body' ? 'body' : 'timestamp';
-	return scheme.signedContent.some((part) => part.kind === covered);
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Whether the bytes are valid UTF-8 holding one JSON value. JSON text can
+ * hold no raw NUL or other control byte outside whitespace, so zero bytes
+ * appended to a body, or a digest's raw bytes, never pass.
+ */
+function isJsonText(body: Uint8Array): boolean {
+	try {
+		JSON.parse(STRICT_UTF8.decode(body));
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 function readBodyField(body: Uint8Array, field: string): string | undefined {

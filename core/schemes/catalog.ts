@@ -203,8 +203,17 @@ export const SQUARE: SchemeDefinition = {
 	digestEncoding: 'base64',
 	signatureFormat: { style: 'plain', prefix: '' },
 	secretEncoding: 'text',
+	// The notification URL as Square calls it; no decoding is documented.
 	signedContent: [{ kind: 'url' }, body],
 };
+
+/**
+ * HubSpot's request validation page: "decode any of the URL-encoded
+ * characters" of its table (%3A, %2F, %3F, %40, %21, %24, %27, %28, %29,
+ * %2A, %2C, %3B) before signing; other escapes stay. Both sides apply it, so
+ * a URL HubSpot (or our sender) escapes differently still verifies.
+ */
+const HUBSPOT_DECODED = ":/?@!$'()*,;";
 
 export const HUBSPOT_V3: SchemeDefinition = {
 	id: 'hubspotV3',
@@ -215,7 +224,7 @@ export const HUBSPOT_V3: SchemeDefinition = {
 	digestEncoding: 'base64',
 	signatureFormat: { style: 'plain', prefix: '' },
 	secretEncoding: 'text',
-	signedContent: [{ kind: 'method' }, { kind: 'url' }, body, timestamp],
+	signedContent: [{ kind: 'method' }, { kind: 'url', decoded: HUBSPOT_DECODED }, body, timestamp],
 	timestamp: { in: 'header', header: 'X-HubSpot-Request-Timestamp', format: 'unix-ms' },
 	toleranceSeconds: 300,
 };
@@ -253,8 +262,10 @@ export const SMARTER_LAUNCH: SchemeDefinition = {
 
 /**
  * ConnectGain signs only the body. Its X-Webhook-Timestamp header is not
- * signed, so the replay window uses the `timestamp` inside the signed
- * {event, timestamp, data} envelope instead.
+ * signed, so a replay window can only use the `timestamp` inside the signed
+ * {event, timestamp, data} envelope. ConnectGain documents no window and says
+ * deliveries may be retried, and a retry carries the event's original
+ * envelope: no age is enforced unless the user sets a tolerance.
  */
 export const CONNECTGAIN: SchemeDefinition = {
 	id: 'connectgain',
@@ -274,6 +285,7 @@ export const CONNECTGAIN: SchemeDefinition = {
 	},
 	eventHeader: 'X-Webhook-Event',
 	envelope: true,
+	toleranceSeconds: 0,
 };
 
 /**
@@ -293,6 +305,7 @@ export const VINSIGHT: SchemeDefinition = {
 	secretEncoding: 'text',
 	signedContent: [body],
 	keyOrders: ['content-as-key', 'secret-as-key'],
+	bodyFormat: 'json',
 	docsUrl: 'https://docs.vinsight.net/webhooks',
 };
 

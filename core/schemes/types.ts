@@ -26,7 +26,12 @@ export type SignedPart =
 	| { kind: 'timestamp' }
 	| { kind: 'id' }
 	| { kind: 'method' }
-	| { kind: 'url' }
+	/**
+	 * The request URL as sent. `decoded` lists characters whose
+	 * percent-encodings are decoded first (HubSpot v3 documents twelve);
+	 * every other escape stays as sent.
+	 */
+	| { kind: 'url'; decoded?: string }
 	| { kind: 'literal'; text: string };
 
 /** How the signature(s) are written in the signature header. */
@@ -86,8 +91,20 @@ export interface SchemeDefinition {
 	readonly envelope?: boolean;
 	/** Orders accepted on verify; the first is the one sign() produces. */
 	readonly keyOrders?: readonly KeyOrder[];
-	/** Replay window the provider documents for its signed timestamp, in seconds. */
+	/**
+	 * Replay window the provider documents for its signed timestamp, in
+	 * seconds; 0 when it documents none (the timestamp is then not checked by
+	 * default). Undefined: 300 s.
+	 */
 	readonly toleranceSeconds?: number;
+	/**
+	 * What the provider's bodies always are. 'json': valid UTF-8 JSON text, and
+	 * a body that is not is refused before its signature is looked at. Needed
+	 * where the body is the HMAC key (Vinsight): HMAC pads a short key with
+	 * zero bytes and hashes a long one, so a body with zeros appended, or the
+	 * raw SHA-256 of a long body, would carry a captured call's signature.
+	 */
+	readonly bodyFormat?: 'json';
 	/** One line for the editor and the README. */
 	readonly description: string;
 	/** Where the provider documents the format. */

@@ -282,6 +282,8 @@ function readUrl(context: IExecuteFunctions, itemIndex: number, httpsOnly: boole
 			httpsOnly ? 'Only HTTPS URLs is on: signed data is never sent unencrypted.' : undefined,
 		);
 	}
-	// The text as written is what is sent (and, for Square or HubSpot, signed).
-	return text;
+	// n8n's HTTP client sends the URL as the WHATWG parser writes it (spaces
+	// and non-ASCII percent-encoded): that form is what is sent, and so what
+	// Square and HubSpot v3 sign.
+	return url.href;
 }

@@ -1,7 +1,50 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_TOLERANCE_SECONDS } from '../../core';
+import {
+	BUILT_IN_SCHEMES,
+	DEFAULT_TOLERANCE_SECONDS,
+	effectiveTolerance,
+	signsTimestamp,
+} from '../../core';
 import { DEFAULT_SCHEME, SCHEME_OPTIONS, SCHEME_SETTINGS } from '../shared/schemeParameters';
+
+/** How long a processed call is remembered by default: the quick retries of every sender we know. */
+export const DEFAULT_REMEMBER_SECONDS = 3600;
+
+/** The answers to a copy of a call that was processed (the values of Answer to a Duplicate). */
+export type DuplicateAnswer = 'acknowledge' | 'reject';
+
+/**
+ * Timestamp Tolerance, once per window the schemes document, each shown only
+ * for its schemes, so its default is the sender's own window (Linear 60 s,
+ * Calendly 180 s, none for ConnectGain) and schemes without a signed
+ * timestamp do not show it. Generic HMAC gets the common 300 s.
+ */
+function toleranceProperties(): INodeProperties[] {
+	const byWindow = new Map<number, { ids: string[]; names: string[] }>();
+	const add = (window: number, id: string, name: string) => {
+		const group = byWindow.get(window) ?? { ids: [], names: [] };
+		group.ids.push(id);
+		group.names.push(name);
+		byWindow.set(window, group);
+	};
+	for (const scheme of BUILT_IN_SCHEMES) {
+		if (signsTimestamp(scheme)) add(effectiveTolerance(scheme, undefined), scheme.id, scheme.name);
+	}
+	add(DEFAULT_TOLERANCE_SECONDS, 'generic', 'Generic HMAC');
+	return [...byWindow].map(([window, { ids, names }]) => ({
+		displayName: 'Timestamp Tolerance (Seconds)',
+		name: 'toleranceSeconds',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: window,
+		displayOptions: { show: { signatureScheme: ids } },
+		description:
+			window > 0
+				? `How far the signed timestamp may be from now, in either direction; older or newer calls are refused. 0 turns the check off (then a captured call can be replayed at any time). Default: the window ${names.join(', ')} use${names.length === 1 ? 's' : ''}.`
+				: `How far the signed timestamp may be from now, in either direction. ${names.join(', ')} document${names.length === 1 ? 's' : ''} no window, and a retried delivery may carry its original timestamp, so 0 (no check) is the default; set seconds to enforce one.`,
+	}));
+}
 
 /** Parameters of Webhook Trigger (Verified). Names follow n8n's Webhook node where it has one. */
 export const verifiedWebhookTriggerProperties: INodeProperties[] = [
@@ -37,22 +80,46 @@ export const verifiedWebhookTriggerProperties: INodeProperties[] = [
 		description: 'The signature format the sender uses',
 	},
 	...SCHEME_SETTINGS,
+	...toleranceProperties(),
 	{
-		displayName: 'Timestamp Tolerance (Seconds)',
-		name: 'toleranceSeconds',
-		type: 'number',
-		typeOptions: { minValue: 0 },
-		default: DEFAULT_TOLERANCE_SECONDS,
-		description:
-			'For schemes that sign a timestamp: how far it may be from now, in either direction. 0 turns the check off (then a captured call can be replayed at any time).',
-	},
-	{
-		displayName: 'Reject Replayed Calls',
+		displayName: 'Detect Replayed and Duplicate Calls',
 		name: 'replayProtection',
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to refuse a call whose ID (or, for schemes without one, whose signature) was already accepted within the tolerance window. Remembered in this n8n process only; see the docs for queue mode.',
+			'Whether to remember each call whose run succeeded and start nothing for a copy of it (a replay, or the sender retrying a call whose answer it lost). A retry of a call whose run failed is processed. Remembered in this n8n process only; see the docs for queue mode.',
+	},
+	{
+		displayName: 'Answer to a Duplicate',
+		name: 'duplicateAnswer',
+		type: 'options',
+		options: [
+			{
+				name: '200 OK (Recommended)',
+				value: 'acknowledge',
+				description: 'The sender stops retrying; nothing runs',
+			},
+			{
+				name: 'Rejection Status',
+				value: 'reject',
+				description:
+					'Answer 401 (or 403) with reason replayed_id; nothing runs, honest senders retry',
+			},
+		],
+		default: 'acknowledge',
+		displayOptions: { show: { replayProtection: [true] } },
+		description:
+			'What a copy of a call that was already processed gets. A copy of a call still running always gets 503 with Retry-After, so it is retried if that run fails.',
+	},
+	{
+		displayName: 'Remember Calls For (Seconds)',
+		name: 'replayMemorySeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_REMEMBER_SECONDS,
+		displayOptions: { show: { replayProtection: [true] } },
+		description:
+			'How long a processed call is remembered; never shorter than its signed timestamp stays inside the tolerance window. For schemes without a signed timestamp, a copy sent after this time runs again.',
 	},
 	{
 		displayName: 'Rejection Status',

@@ -8,28 +8,44 @@ import type {
 
 import {
 	DEFAULT_REJECTION_STATUS,
-	DEFAULT_TOLERANCE_SECONDS,
-	ReplayGuard,
+	IN_PROGRESS_STATUS,
+	ReplayMemories,
 	receive,
 	type HeaderBag,
 	type ReceiveResult,
+	type ReplayOptions,
+	type RunOutcome,
 	type SchemeDefinition,
 	type SecretSet,
 } from '../../core';
 import { chooseScheme, SIGNING_SECRET_CREDENTIAL, toSecretSet } from '../shared/signing';
+import { DEFAULT_REMEMBER_SECONDS, type DuplicateAnswer } from './description';
 
 /**
- * Ids of accepted calls, per n8n process. A module-level store because a
- * node instance does not outlive one call; shared by every trigger in the
- * process, each under its own scope (workflow and node id).
+ * What each trigger in this n8n process remembers of the calls it let
+ * through, one bounded memory per trigger (workflow and node id). Module
+ * level because a node object does not outlive one call; per process, which
+ * the README's queue-mode section spells out.
  */
-const replayGuard = new ReplayGuard();
+const replayMemories = new ReplayMemories();
+
+/** Seconds an honest sender is asked to wait before retrying a copy of a call still running. */
+const IN_PROGRESS_RETRY_AFTER_SECONDS = 10;
 
 interface TriggerOptions {
 	includeHeaders?: boolean;
 	rawBody?: boolean;
 	responseText?: string;
 	splitArray?: boolean;
+}
+
+/** The parts of express's Response this node reads (express's types are not a dependency). */
+interface OutgoingResponse {
+	statusCode: number;
+	readonly writableEnded?: boolean;
+	once?: (event: 'finish', listener: () => void) => unknown;
+	writeHead(status: number, headers: Record<string, string>): unknown;
+	end(body: string): unknown;
 }
 
 /** The parts of express's Request this node reads (express's types are not a dependency). */
@@ -55,12 +71,15 @@ export async function receiveVerifiedWebhook(
 	this: IWebhookFunctions,
 ): Promise<IWebhookResponseData> {
 	const request = this.getRequestObject() as unknown as IncomingRequest;
+	const response = this.getResponseObject() as unknown as OutgoingResponse;
 	const read = (name: string, fallback?: unknown) => this.getNodeParameter(name, fallback);
 	const options = read('options', {}) as TriggerOptions;
 	const rejectedOutput = read('rejectedOutput', false) === true;
 	const rawBody = await readRawBody(request);
 	const signatureHeaderNames: string[] = [];
 
+	const now = new Date();
+	const rejectionStatus = Number(read('rejectionStatus', DEFAULT_REJECTION_STATUS));
 	let result: ReceiveResult;
 	const choice = chooseScheme((name, fallback) => read(name, fallback));
 	if (!choice.ok || !choice.resolved) {
@@ -70,7 +89,6 @@ export async function receiveVerifiedWebhook(
 	} else {
 		const { scheme, signatureHeader } = choice.resolved;
 		signatureHeaderNames.push(signatureHeader ?? scheme.signatureHeader);
-		const node = this.getNode();
 		result = receive(
 			scheme,
 			await readSecrets(this),
@@ -85,13 +103,12 @@ export async function receiveVerifiedWebhook(
 				url: signsUrl(scheme) ? publicUrl(this, request) : undefined,
 			},
 			{
-				now: new Date(),
-				toleranceSeconds: Number(read('toleranceSeconds', DEFAULT_TOLERANCE_SECONDS)),
+				now,
+				toleranceSeconds: readTolerance(read('toleranceSeconds', null)),
 				signatureHeader,
-				replayGuard: read('replayProtection', false) === true ? replayGuard : undefined,
-				replayScope: `${this.getWorkflow().id ?? ''}/${node.id}`,
+				replay: replayOptions(this, now, response, rejectionStatus),
 			},
-			Number(read('rejectionStatus', DEFAULT_REJECTION_STATUS)),
+			rejectionStatus,
 		);
 	}
 
@@ -105,12 +122,20 @@ export async function receiveVerifiedWebhook(
 				`${this.getNode().name}: refused a call because of its own configuration: ${result.detail}`,
 			);
 		}
-		const response = this.getResponseObject();
 		response.writeHead(result.status, {
 			'content-type': 'application/json; charset=utf-8',
 			...(result.status === 401 ? { 'www-authenticate': 'Signature realm="n8n webhook"' } : {}),
+			...(result.status === IN_PROGRESS_STATUS
+				? { 'retry-after': String(IN_PROGRESS_RETRY_AFTER_SECONDS) }
+				: {}),
 		});
-		response.end(JSON.stringify({ error: errorText(result.status), reason: result.reason }));
+		response.end(
+			JSON.stringify(
+				result.status === 200
+					? { status: 'duplicate', reason: result.reason }
+					: { error: errorText(result.status), reason: result.reason },
+			),
+		);
 		if (!rejectedOutput) return { noWebhookResponse: true };
 		const rejected: INodeExecutionData = {
 			json: {
@@ -126,6 +151,8 @@ export async function receiveVerifiedWebhook(
 		return { noWebhookResponse: true, workflowData: [[], [rejected]] };
 	}
 
+	// From here the call runs: its claim is settled by the answer n8n gives.
+	if (result.settle) watchAnswer(response, result.settle);
 	const items = toItems(describe(), { ...result.verification }, options.splitArray === true);
 	if (options.rawBody && rawBody) {
 		const contentType =
@@ -142,6 +169,67 @@ export async function receiveVerifiedWebhook(
 		...(responseText ? { webhookResponse: responseText } : {}),
 		workflowData: rejectedOutput ? [items, []] : [items],
 	};
+}
+
+/**
+ * The tolerance set, or undefined (the scheme's own window) where the
+ * parameter is not shown. An expression that gives no number stays NaN, which
+ * verify() refuses as our misconfiguration rather than reading as "no window".
+ */
+function readTolerance(value: unknown): number | undefined {
+	return value === null || value === undefined || value === '' ? undefined : Number(value);
+}
+
+/**
+ * Replay protection's settings, or undefined when it is off. A copy of a
+ * call that was processed is answered with 200 (so an honest sender stops
+ * retrying) or refused with the rejection status, as the user chose.
+ */
+function replayOptions(
+	context: IWebhookFunctions,
+	now: Date,
+	response: OutgoingResponse,
+	rejectionStatus: number,
+): ReplayOptions | undefined {
+	if (context.getNodeParameter('replayProtection', false) !== true) return undefined;
+	const answer = context.getNodeParameter('duplicateAnswer', 'acknowledge') as DuplicateAnswer;
+	return {
+		memory: replayMemories.of(`${context.getWorkflow().id ?? ''}/${context.getNode().id}`, +now),
+		rememberSeconds: Number(
+			context.getNodeParameter('replayMemorySeconds', DEFAULT_REMEMBER_SECONDS),
+		),
+		duplicateStatus: answer === 'reject' ? rejectionStatus : 200,
+		probe: () => answerOutcome(response),
+	};
+}
+
+/**
+ * How the call's run ended, read from the answer n8n gave (or is giving) its
+ * sender: a 2xx means the sender will not retry, so the call is processed;
+ * anything else (n8n's 500 for a failed run, a Respond to Webhook node's
+ * 4xx/5xx) means it will, so its retry must run. n8n ends the response even
+ * when the sender hung up first, so the answer is still read then.
+ */
+function answerOutcome(response: OutgoingResponse): RunOutcome {
+	if (response.writableEnded !== true) return 'running';
+	return response.statusCode >= 200 && response.statusCode <= 299 ? 'succeeded' : 'failed';
+}
+
+function watchAnswer(
+	response: OutgoingResponse,
+	settle: (outcome: Exclude<RunOutcome, 'running'>) => void,
+): void {
+	if (typeof response.once !== 'function') {
+		// Not a Node response: nothing will report the answer, and a claim
+		// left open would refuse the sender's retries. Count the call as
+		// processed, as its acceptance says.
+		settle('succeeded');
+		return;
+	}
+	response.once('finish', () => {
+		const outcome = answerOutcome(response);
+		if (outcome !== 'running') settle(outcome);
+	});
 }
 
 /** The exact bytes received: n8n has read them for JSON, form, text and XML; otherwise read them now. */
@@ -171,14 +259,49 @@ function signsUrl(scheme: SchemeDefinition): boolean {
 	return scheme.signedContent.some((part) => part.kind === 'url');
 }
 
-/** The URL the sender called, as it signed it (Square, HubSpot v3): n8n's public URL plus the query. */
+/**
+ * The URL the sender called, as it signed it (Square, HubSpot v3): the
+ * origin and path prefix of n8n's public webhook URL (WEBHOOK_URL), then the
+ * path and query exactly as they arrived. The arriving path starts with the
+ * endpoint n8n served it on (N8N_ENDPOINT_WEBHOOK or _WEBHOOK_TEST), so test
+ * and production calls both come out right, with n8n's own settings.
+ */
 function publicUrl(context: IWebhookFunctions, request: IncomingRequest): string | undefined {
-	let base = context.getNodeWebhookUrl('default');
-	if (!base) return undefined;
-	if (context.getMode() === 'manual') base = base.replace('/webhook/', '/webhook-test/');
+	// n8n 2.x names the URL of the mode the call came in on; 1.x only the production one.
+	const resourceUrl = (context as Partial<Pick<IWebhookFunctions, 'getWebhookResourceUrl'>>)
+		.getWebhookResourceUrl;
+	const registered =
+		typeof resourceUrl === 'function'
+			? resourceUrl.call(context, 'default')
+			: context.getNodeWebhookUrl('default');
+	if (!registered) return undefined;
+	let origin: string;
+	let registeredPath: string[];
+	try {
+		const parsed = new URL(registered);
+		origin = parsed.origin;
+		registeredPath = parsed.pathname.split('/');
+	} catch {
+		return undefined;
+	}
 	const raw = request.originalUrl ?? request.url ?? '';
-	const query = raw.indexOf('?');
-	return query < 0 ? base : base + raw.slice(query);
+	const queryAt = raw.indexOf('?');
+	const arrivedPath = (queryAt < 0 ? raw : raw.slice(0, queryAt)).split('/');
+	// Segments of the webhook's own path, after the endpoint in both URLs.
+	const own = webhookPathSegments(context);
+	const endpointSegments = arrivedPath.length - 1 - own;
+	const prefixSegments = registeredPath.length - own - endpointSegments;
+	if (endpointSegments < 0 || prefixSegments < 1) return undefined;
+	const path = [...registeredPath.slice(0, prefixSegments), ...arrivedPath.slice(1)].join('/');
+	return origin + path + (queryAt < 0 ? '' : raw.slice(queryAt));
+}
+
+/** How many segments the path n8n registered for this node has (see NodeHelpers.getNodeWebhookPath). */
+function webhookPathSegments(context: IWebhookFunctions): number {
+	const path = String(context.getNodeParameter('path', '') ?? '').replace(/^\//, '');
+	// A path with :parameters is registered under the node's webhook id.
+	const dynamic = path.startsWith(':') || path.includes('/:');
+	return (path === '' ? 1 : path.split('/').length) + (dynamic ? 1 : 0);
 }
 
 function describeCall(

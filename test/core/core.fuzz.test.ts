@@ -22,7 +22,7 @@ import {
 	readHeader,
 	receive,
 	REJECTION_REASONS,
-	ReplayGuard,
+	ReplayMemory,
 	sign,
 	verify,
 	type HeaderBag,
@@ -262,7 +262,7 @@ describe('receive() on hostile input', () => {
 						),
 					}),
 					(call, extra) => {
-						const guard = extra.guard ? new ReplayGuard() : undefined;
+						const memory = extra.guard ? new ReplayMemory() : undefined;
 						const headers: HeaderBag = {
 							...call.headers,
 							...(extra.contentType === undefined ? {} : { 'content-type': extra.contentType }),
@@ -283,8 +283,7 @@ describe('receive() on hostile input', () => {
 								now: extra.now,
 								toleranceSeconds: extra.toleranceSeconds,
 								signatureHeader: call.options.signatureHeader,
-								replayGuard: guard,
-								replayScope: 'scope',
+								replay: memory && { memory, rememberSeconds: 300, duplicateStatus: 200 },
 							},
 							extra.rejectionStatus,
 						);
@@ -300,7 +299,7 @@ describe('receive() on hostile input', () => {
 						expect(result.status).toBe(expectedStatus);
 						if (!extra.bodyReadable) expect(result.reason).toBe('unsupported_body');
 						// Only verified calls are remembered: a forger cannot fill the memory.
-						expect(guard?.size ?? 0).toBe(0);
+						expect(memory?.size ?? 0).toBe(0);
 					},
 				),
 				{ numRuns: RUNS },

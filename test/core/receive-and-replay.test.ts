@@ -2,43 +2,112 @@
  * The receiver's decision (receive) and its replay memory, with an injected
  * clock: the parts of the trigger that need no n8n.
  */
+import { createHash } from 'node:crypto';
+
 import {
 	GITHUB,
-	ReplayGuard,
+	IN_PROGRESS_STATUS,
+	ReplayMemories,
+	ReplayMemory,
 	STANDARD_WEBHOOKS,
 	STRIPE,
 	VINSIGHT,
 	receive,
 	sign,
+	type RunOutcome,
 } from '../../core';
+import { processed, replayOptions } from '../helpers/replay';
 
 const t0 = new Date('2026-11-22T10:00:00Z');
 const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
-describe('ReplayGuard', () => {
-	it('refuses an id seen within the window, and forgets it after', () => {
-		const guard = new ReplayGuard();
-		expect(guard.checkAndRemember('a', t0, 300)).toBe('fresh');
-		expect(guard.checkAndRemember('a', later(299), 300)).toBe('replayed');
-		expect(guard.checkAndRemember('a', later(300), 300)).toBe('fresh');
+describe('ReplayMemory', () => {
+	const at = (seconds: number) => t0.getTime() + seconds * 1000;
+	const claim = (memory: ReplayMemory, key: string, seconds: number, keepFor = 300) =>
+		memory.claim(key, { now: at(seconds), keepUntil: at(seconds + keepFor) });
+
+	it('a claimed call is in progress for its copies until its run ends', () => {
+		const memory = new ReplayMemory();
+		const first = claim(memory, 'a', 0);
+		expect(first.status).toBe('claimed');
+		expect(claim(memory, 'a', 1).status).toBe('in_progress');
+		if (first.status === 'claimed') first.settle('succeeded');
+		expect(claim(memory, 'a', 2).status).toBe('processed');
 	});
 
-	it('a replay does not extend the first sighting', () => {
-		const guard = new ReplayGuard();
-		guard.checkAndRemember('a', t0, 300);
-		guard.checkAndRemember('a', later(200), 300);
-		expect(guard.checkAndRemember('a', later(301), 300)).toBe('fresh');
+	it('a run that failed is forgotten: the retry is claimed afresh', () => {
+		const memory = new ReplayMemory();
+		const first = claim(memory, 'a', 0);
+		if (first.status === 'claimed') first.settle('failed');
+		const retry = claim(memory, 'a', 10);
+		expect(retry.status).toBe('claimed');
+		// The first claim's late report cannot touch the retry's claim.
+		if (first.status === 'claimed') first.settle('succeeded');
+		expect(claim(memory, 'a', 11).status).toBe('in_progress');
 	});
 
-	it('forgets expired ids as it goes, and the oldest first when full', () => {
-		const guard = new ReplayGuard(3);
-		for (const id of ['a', 'b', 'c']) guard.checkAndRemember(id, t0, 300);
-		guard.checkAndRemember('d', later(1), 300);
-		expect(guard.size).toBe(3);
-		expect(guard.checkAndRemember('b', later(2), 300)).toBe('replayed');
-		expect(guard.checkAndRemember('a', later(3), 300)).toBe('fresh'); // evicted to make room
-		guard.checkAndRemember('e', later(1000), 300);
-		expect(guard.size).toBe(1);
+	it('a processed call is kept until keepUntil, then forgotten', () => {
+		const memory = new ReplayMemory();
+		const first = claim(memory, 'a', 0, 300);
+		if (first.status === 'claimed') first.settle('succeeded');
+		expect(claim(memory, 'a', 299).status).toBe('processed');
+		expect(claim(memory, 'a', 300).status).toBe('claimed');
+	});
+
+	it('a run whose end was never reported is read through its probe when a copy arrives', () => {
+		const memory = new ReplayMemory();
+		let outcome: RunOutcome = 'running';
+		memory.claim('a', { now: at(0), keepUntil: at(300), probe: () => outcome });
+		expect(claim(memory, 'a', 1).status).toBe('in_progress');
+		outcome = 'failed'; // n8n answered 500 after the sender had hung up
+		expect(claim(memory, 'a', 2).status).toBe('claimed');
+
+		memory.claim('b', { now: at(0), keepUntil: at(300), probe: () => 'succeeded' });
+		expect(claim(memory, 'b', 1).status).toBe('processed');
+	});
+
+	it('a claim never settled lapses at keepUntil', () => {
+		const memory = new ReplayMemory();
+		claim(memory, 'a', 0, 60);
+		expect(claim(memory, 'a', 59).status).toBe('in_progress');
+		expect(claim(memory, 'a', 60).status).toBe('claimed');
+	});
+
+	it('forgets expired entries as it goes, and the oldest first when full', () => {
+		const memory = new ReplayMemory(3);
+		for (const key of ['a', 'b', 'c']) claim(memory, key, 0);
+		claim(memory, 'd', 1);
+		expect(memory.size).toBe(3);
+		expect(claim(memory, 'b', 2).status).toBe('in_progress');
+		expect(claim(memory, 'a', 3).status).toBe('claimed'); // evicted to make room
+		claim(memory, 'e', 1000);
+		expect(memory.size).toBe(1);
+	});
+});
+
+describe('ReplayMemories', () => {
+	it('gives each trigger its own memory: one cannot push out another', () => {
+		const memories = new ReplayMemories(2);
+		const busy = memories.of('wf1/busy', 0);
+		const quiet = memories.of('wf1/quiet', 0);
+		const kept = quiet.claim('q', { now: 0, keepUntil: 1_000_000 });
+		for (const key of ['a', 'b', 'c', 'd']) busy.claim(key, { now: 0, keepUntil: 1_000_000 });
+		expect(memories.of('wf1/quiet', 1).claim('q', { now: 1, keepUntil: 2 }).status).toBe(
+			'in_progress',
+		);
+		expect(kept.status).toBe('claimed');
+		expect(memories.of('wf1/busy', 1)).toBe(busy);
+	});
+
+	it('drops the memories of triggers that hold nothing live any more', () => {
+		const memories = new ReplayMemories(10, 60_000);
+		memories.of('wf1/a', 0).claim('x', { now: 0, keepUntil: 1000 });
+		memories.of('wf2/b', 0).claim('y', { now: 0, keepUntil: 120_000 });
+		expect(memories.size).toBe(2);
+		memories.of('wf3/c', 60_000); // a sweep: wf1/a's only call has expired
+		expect(memories.size).toBe(2);
+		memories.of('wf3/c', 200_000);
+		expect(memories.size).toBe(1);
 	});
 });
 
@@ -87,22 +156,17 @@ describe('receive', () => {
 		});
 	});
 
-	it('replay: by id where the scheme has one, by signature where not, per scope', () => {
-		const guard = new ReplayGuard();
-		const options = {
-			now: t0,
-			toleranceSeconds: 300,
-			replayGuard: guard,
-			replayScope: 'wf1/node1',
-		};
+	it('replay: by id where the scheme signs one, by signature where not', () => {
+		const options = { now: t0, toleranceSeconds: 300, replay: replayOptions() };
 		const call = { body, headers: signed };
-		expect(receive(GITHUB, { primary: secret }, call, options).accepted).toBe(true);
+		expect(processed(receive(GITHUB, { primary: secret }, call, options))).toBe(true);
 		expect(receive(GITHUB, { primary: secret }, call, options)).toMatchObject({
 			reason: 'replayed_id',
 			status: 401,
 		});
+		// Another trigger, another memory.
 		expect(
-			receive(GITHUB, { primary: secret }, call, { ...options, replayScope: 'wf2/node1' }).accepted,
+			receive(GITHUB, { primary: secret }, call, { ...options, replay: replayOptions() }).accepted,
 		).toBe(true);
 
 		const whsec = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -112,7 +176,7 @@ describe('receive', () => {
 			timestamp: later(5),
 		});
 		expect(
-			receive(STANDARD_WEBHOOKS, { primary: whsec }, { body, headers: first }, options).accepted,
+			processed(receive(STANDARD_WEBHOOKS, { primary: whsec }, { body, headers: first }, options)),
 		).toBe(true);
 		expect(
 			receive(
@@ -124,22 +188,89 @@ describe('receive', () => {
 		).toMatchObject({ reason: 'replayed_id', id: 'msg_1' });
 	});
 
+	describe('replay: a copy of a call runs once, and a retry of a failed run runs', () => {
+		const whsec = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+		const attempt = (seconds: number) =>
+			sign(STANDARD_WEBHOOKS, { primary: whsec }, body, { id: 'msg_r', timestamp: later(seconds) });
+		const deliver = (replay: ReturnType<typeof replayOptions>, seconds: number) =>
+			receive(
+				STANDARD_WEBHOOKS,
+				{ primary: whsec },
+				{ body, headers: attempt(seconds) },
+				{ now: later(seconds), replay },
+			);
+
+		it('the sender retries after a run that failed (500): the retry is processed', () => {
+			const replay = replayOptions(200);
+			const first = deliver(replay, 0);
+			if (!first.accepted) throw new Error(first.reason);
+			first.settle?.('failed');
+			const retry = deliver(replay, 10);
+			expect(retry.accepted).toBe(true);
+			if (retry.accepted) retry.settle?.('succeeded');
+			// A third copy, after a run that succeeded, starts nothing and is acknowledged.
+			expect(deliver(replay, 110)).toMatchObject({
+				accepted: false,
+				reason: 'replayed_id',
+				status: 200,
+			});
+		});
+
+		it('a copy while the first run is still going: 503, so the sender comes back', () => {
+			const replay = replayOptions(200);
+			const first = deliver(replay, 0);
+			expect(deliver(replay, 3)).toMatchObject({
+				accepted: false,
+				reason: 'in_progress',
+				status: IN_PROGRESS_STATUS,
+				id: 'msg_r',
+			});
+			if (first.accepted) first.settle?.('succeeded');
+			expect(deliver(replay, 13)).toMatchObject({ reason: 'replayed_id', status: 200 });
+		});
+
+		it('duplicates can be refused with the rejection status instead', () => {
+			const replay = replayOptions(403);
+			expect(processed(deliver(replay, 0))).toBe(true);
+			expect(deliver(replay, 1)).toMatchObject({ reason: 'replayed_id', status: 403 });
+		});
+
+		it('is remembered while its signed timestamp can still pass, even past rememberSeconds', () => {
+			// Signed 250 s in the future: acceptable until 550 s, so remembered until then.
+			const replay = replayOptions(401, 60);
+			const future = sign(STANDARD_WEBHOOKS, { primary: whsec }, body, {
+				id: 'msg_f',
+				timestamp: later(250),
+			});
+			const send = (seconds: number) =>
+				receive(
+					STANDARD_WEBHOOKS,
+					{ primary: whsec },
+					{ body, headers: future },
+					{ now: later(seconds), replay },
+				);
+			expect(processed(send(0))).toBe(true);
+			expect(send(500)).toMatchObject({ reason: 'replayed_id' });
+			expect(send(551)).toMatchObject({ reason: 'timestamp_too_old' });
+		});
+	});
+
 	// Found by tamper.fuzz.test.ts: the memory was keyed by the raw signature
 	// header, or by the id header even where the signature does not cover it,
 	// so a replayer changed one of those and the same call was accepted again.
 	describe('replay: what the signature does not cover cannot make a call new', () => {
-		const options = () => ({ now: t0, toleranceSeconds: 300, replayGuard: new ReplayGuard() });
+		const options = () => ({ now: t0, toleranceSeconds: 300, replay: replayOptions() });
 
 		it('GitHub: another X-GitHub-Delivery (not signed)', () => {
 			const first = { ...signed, 'X-GitHub-Delivery': 'delivery-1' };
 			const again = { ...signed, 'X-GitHub-Delivery': 'delivery-2' };
 			const opts = options();
-			expect(receive(GITHUB, { primary: secret }, { body, headers: first }, opts).accepted).toBe(
+			expect(processed(receive(GITHUB, { primary: secret }, { body, headers: first }, opts))).toBe(
 				true,
 			);
 			expect(receive(GITHUB, { primary: secret }, { body, headers: again }, opts)).toMatchObject({
 				reason: 'replayed_id',
-				detail: 'This exact call was already accepted',
+				detail: 'This exact call was already processed',
 			});
 		});
 
@@ -147,7 +278,7 @@ describe('receive', () => {
 			const signature = sign(GITHUB, { primary: secret }, body)['X-Hub-Signature-256'];
 			const upper = { ...signed, 'X-Hub-Signature-256': signature.toUpperCase() };
 			const opts = options();
-			expect(receive(GITHUB, { primary: secret }, { body, headers: signed }, opts).accepted).toBe(
+			expect(processed(receive(GITHUB, { primary: secret }, { body, headers: signed }, opts))).toBe(
 				true,
 			);
 			expect(receive(GITHUB, { primary: secret }, { body, headers: upper }, opts)).toMatchObject({
@@ -161,27 +292,60 @@ describe('receive', () => {
 			const [t, v1New, v1Old] = headers['Stripe-Signature'].split(',');
 			expect([t, v1New, v1Old].every((part) => /^(t|v1)=/.test(part))).toBe(true);
 			const opts = options();
-			expect(receive(STRIPE, both, { body, headers }, opts).accepted).toBe(true);
+			expect(processed(receive(STRIPE, both, { body, headers }, opts))).toBe(true);
 			expect(
 				receive(STRIPE, both, { body, headers: { 'Stripe-Signature': `${t},${v1Old}` } }, opts),
 			).toMatchObject({ reason: 'replayed_id' });
 		});
 	});
 
-	it('Vinsight: two calls whose bodies differ only in trailing zero bytes are two calls', () => {
-		// Vinsight keys the HMAC with the content, and HMAC pads short keys with
-		// zeros: both bodies carry the same signature. Found by the tamper fuzzer,
-		// which saw the second call refused as a replay of the first.
-		const opts = { now: t0, toleranceSeconds: 300, replayGuard: new ReplayGuard() };
-		const first = Buffer.from('{"a":1}');
-		const second = Buffer.concat([first, Buffer.from([0])]);
+	describe('Vinsight: no forgery derived from one captured call', () => {
+		// The body is the HMAC key, and HMAC pads a key of up to 64 bytes with
+		// zeros and hashes a longer one: other bytes carry the same signature.
 		const secrets = { primary: 'vinsight-key' };
-		const headers = sign(VINSIGHT, secrets, first);
-		expect(sign(VINSIGHT, secrets, second)).toEqual(headers);
-		expect(receive(VINSIGHT, secrets, { body: first, headers }, opts).accepted).toBe(true);
-		expect(receive(VINSIGHT, secrets, { body: second, headers }, opts).accepted).toBe(true);
-		expect(receive(VINSIGHT, secrets, { body: second, headers }, opts)).toMatchObject({
-			reason: 'replayed_id',
+		const check = (captured: Buffer, forged: Buffer, replay?: ReturnType<typeof replayOptions>) => {
+			const headers = sign(VINSIGHT, secrets, captured);
+			expect(sign(VINSIGHT, secrets, forged)).toEqual(headers); // the same signature
+			const options = { now: t0, replay };
+			expect(processed(receive(VINSIGHT, secrets, { body: captured, headers }, options))).toBe(
+				true,
+			);
+			expect(receive(VINSIGHT, secrets, { body: forged, headers }, options)).toMatchObject({
+				accepted: false,
+				reason: 'malformed_body',
+				status: 401,
+			});
+		};
+		const short = Buffer.from('{"test":"json"}');
+		const long = Buffer.from(JSON.stringify({ records: 'x'.repeat(100) }));
+		const digestOfLong = createHash('sha256').update(long).digest();
+
+		it('a body of 64 bytes or less with zero bytes appended', () => {
+			check(short, Buffer.concat([short, Buffer.alloc(3)]));
+			check(short, Buffer.concat([short, Buffer.alloc(3)]), replayOptions());
+		});
+
+		it('the 32 raw bytes of SHA-256 of a longer body', () => {
+			check(long, digestOfLong);
+			check(long, digestOfLong, replayOptions());
+		});
+
+		it('what is not UTF-8 JSON is refused before the signature is looked at', () => {
+			const headers = sign(VINSIGHT, secrets, Buffer.from('not json'));
+			expect(
+				receive(VINSIGHT, secrets, { body: Buffer.from('not json'), headers }, { now: t0 }),
+			).toMatchObject({ reason: 'malformed_body' });
+			const latin1 = Buffer.from('{"name":"caf\xe9"}', 'latin1');
+			expect(
+				receive(
+					VINSIGHT,
+					secrets,
+					{ body: latin1, headers: sign(VINSIGHT, secrets, latin1) },
+					{
+						now: t0,
+					},
+				),
+			).toMatchObject({ reason: 'malformed_body' });
 		});
 	});
 });

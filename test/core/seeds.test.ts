@@ -122,12 +122,34 @@ describe('ConnectGain', () => {
 			'x-webhook-signature': signature,
 			'x-webhook-timestamp': '1999-01-01T00:00:00Z',
 		};
-		const fresh = verify(CONNECTGAIN, { primary: secret }, Buffer.from(envelope), headers, { now });
+		// ConnectGain documents no window: one is enforced only when set.
+		const window = { toleranceSeconds: 300 };
+		const fresh = verify(CONNECTGAIN, { primary: secret }, Buffer.from(envelope), headers, {
+			now,
+			...window,
+		});
 		expect(fresh).toMatchObject({ valid: true, timestamp: new Date('2026-11-22T10:30:00Z') });
 		const replayedLater = verify(CONNECTGAIN, { primary: secret }, Buffer.from(envelope), headers, {
 			now: new Date(now.getTime() + 3600_000),
+			...window,
 		});
 		expect(replayedLater.reason).toBe('timestamp_too_old');
+	});
+
+	it('by default, a retried delivery whose envelope is ten minutes old is accepted', () => {
+		// "Webhooks may be retried" (the docs), and a retry carries the event's
+		// own timestamp; no window is documented, so none is enforced.
+		const signature = createHmac('sha256', secret).update(envelope).digest('hex');
+		const tenMinutesLater = new Date(Date.parse('2026-11-22T10:30:00Z') + 600_000);
+		expect(
+			verify(
+				CONNECTGAIN,
+				{ primary: secret },
+				Buffer.from(envelope),
+				{ 'x-webhook-signature': signature },
+				{ now: tenMinutesLater },
+			),
+		).toMatchObject({ valid: true });
 	});
 });
 

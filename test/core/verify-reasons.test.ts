@@ -11,6 +11,7 @@ import {
 	SLACK,
 	STANDARD_WEBHOOKS,
 	STRIPE,
+	VINSIGHT,
 	sign,
 	verify,
 	type RejectionReason,
@@ -43,6 +44,16 @@ describe('verify() reasons', () => {
 		expectReason(verify(GITHUB, {}, body, headers), 'no_secret');
 		expectReason(verify(GITHUB, { primary: '' }, body, headers), 'no_secret');
 		expectReason(verify(GITHUB, { primary: '', secondary: '' }, body, headers), 'no_secret');
+	});
+
+	it('malformed_body: a body a JSON-only sender (Vinsight) cannot have sent', () => {
+		const json = Buffer.from('{"test":"json"}');
+		const headers = sign(VINSIGHT, { primary: secret }, json);
+		expect(verify(VINSIGHT, { primary: secret }, json, headers)).toMatchObject({ valid: true });
+		const padded = Buffer.concat([json, Buffer.alloc(1)]);
+		const result = verify(VINSIGHT, { primary: secret }, padded, headers);
+		expectReason(result, 'malformed_body');
+		expect(result.detail).toBe('Vinsight signs JSON text; this body is not valid UTF-8 JSON');
 	});
 
 	it('invalid_secret: a secret that does not decode in its format', () => {

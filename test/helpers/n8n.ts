@@ -63,10 +63,11 @@ import {
 	buildRequest,
 	buildResponse,
 	type RecordedResponse,
+	type ResponseControl,
 	type WebhookRequestOptions,
 } from './n8n/webhook-http';
 
-export type { RecordedResponse, WebhookRequestOptions } from './n8n/webhook-http';
+export type { RecordedResponse, ResponseControl, WebhookRequestOptions } from './n8n/webhook-http';
 
 export interface NodeRunOptions {
 	/** The node's parameters as a workflow's JSON holds them; a string starting with "=" is an expression. */
@@ -103,6 +104,11 @@ export interface WebhookOptions extends NodeRunOptions {
 	readonly mode?: WorkflowExecuteMode;
 	/** Which of the node's webhooks is called; default 'default'. */
 	readonly webhookName?: WebhookType;
+	/** n8n's webhook base URLs (WEBHOOK_URL plus N8N_ENDPOINT_WEBHOOK / _TEST); default 127.0.0.1:5678. */
+	readonly webhookBaseUrl?: string;
+	readonly webhookTestBaseUrl?: string;
+	/** The workflow the node is in; default the harness's one. */
+	readonly workflowId?: string;
 }
 
 export interface WebhookResult {
@@ -110,6 +116,8 @@ export interface WebhookResult {
 	readonly webhookResponse: IWebhookResponseData;
 	/** What the node wrote to getResponseObject(). */
 	readonly response: RecordedResponse;
+	/** Ends the call as n8n (or the caller) would after webhook() returned. */
+	readonly control: ResponseControl;
 }
 
 /** n8n names a community node's type "<package name>.<node name>". */
@@ -177,10 +185,12 @@ export async function runWebhook(
 	ensureServices();
 	if (!nodeType.webhook) throw new UnexpectedError(`${nodeType.description.name} has no webhook()`);
 	const node = buildNode(nodeType, options, { webhookId: 'harness-webhook-id' });
-	const workflow = buildWorkflow(nodeType, node);
+	const workflow = buildWorkflow(nodeType, node, options.workflowId);
 	const additionalData = buildAdditionalData(options);
+	if (options.webhookBaseUrl) additionalData.webhookBaseUrl = options.webhookBaseUrl;
+	if (options.webhookTestBaseUrl) additionalData.webhookTestBaseUrl = options.webhookTestBaseUrl;
 	const request = buildRequest(options.request);
-	const { response, recorded } = buildResponse();
+	const { response, recorded, control } = buildResponse();
 	// express's types are not installed, so these two fields are typed loosely by n8n-workflow.
 	additionalData.httpRequest = request as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
 	additionalData.httpResponse =
@@ -196,7 +206,7 @@ export async function runWebhook(
 		node: node.name,
 		path: node.webhookId ?? '',
 		webhookDescription: description,
-		workflowId: WORKFLOW_ID,
+		workflowId: workflow.id,
 		workflowExecuteAdditionalData: additionalData,
 		webhookId: node.webhookId,
 		isTest: mode === 'manual',
@@ -204,7 +214,7 @@ export async function runWebhook(
 	// runExecutionData is null: a webhook that starts a workflow runs before there is an execution.
 	const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 	const webhookResponse = await nodeType.webhook.call(context);
-	return { webhookResponse, response: recorded };
+	return { webhookResponse, response: recorded, control };
 }
 
 /**
@@ -263,7 +273,7 @@ function buildNode(nodeType: INodeType, options: NodeRunOptions, extra: Partial<
  * A one-node workflow. Its constructor fills in the node's default parameter
  * values from the node type, as n8n does for every workflow it runs.
  */
-function buildWorkflow(nodeType: INodeType, node: INode): Workflow {
+function buildWorkflow(nodeType: INodeType, node: INode, id = WORKFLOW_ID): Workflow {
 	const lookup = (name: string): INodeType => {
 		if (name !== node.type) throw new UnexpectedError(`Unknown node type "${name}"`);
 		return nodeType;
@@ -276,7 +286,7 @@ function buildWorkflow(nodeType: INodeType, node: INode): Workflow {
 		}),
 	};
 	return new Workflow({
-		id: WORKFLOW_ID,
+		id,
 		name: 'Harness',
 		nodes: [node],
 		connections: {},

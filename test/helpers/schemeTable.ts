@@ -4,6 +4,8 @@
  */
 import {
 	BUILT_IN_SCHEMES,
+	effectiveTolerance,
+	signsTimestamp,
 	type SchemeDefinition,
 	type SecretEncoding,
 	type SignedPart,
@@ -22,6 +24,13 @@ function template(parts: readonly SignedPart[]): string {
 
 function signedContent(scheme: SchemeDefinition): string {
 	const text = `\`${template(scheme.signedContent)}\``;
+	const url = scheme.signedContent.find((part) => part.kind === 'url');
+	if (url?.kind === 'url' && url.decoded) {
+		const escapes = [...url.decoded]
+			.map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+			.join(' ');
+		return `${text}; in \`{url}\` the escapes ${escapes} are decoded first`;
+	}
 	if (scheme.keyOrders?.[0] === 'content-as-key') {
 		return `${text}, as the HMAC **key**, with the secret as the message (as the published vector does; the documented order is accepted too)`;
 	}
@@ -55,9 +64,17 @@ function otherHeaders(scheme: SchemeDefinition): string {
 	return names.join(', ') || '—';
 }
 
+/** The default window, and what a call without the timestamp, or with an old one, gets. */
 function window(scheme: SchemeDefinition): string {
-	if (!scheme.timestamp) return 'none (no signed timestamp)';
-	return `±${scheme.toleranceSeconds ?? 300} s`;
+	if (!scheme.timestamp || !signsTimestamp(scheme)) {
+		return 'none: no signed timestamp, a call of any age passes (only replay protection stops a copy)';
+	}
+	const seconds = effectiveTolerance(scheme, undefined);
+	const refusals = 'missing: `timestamp_missing`; older or newer: `timestamp_too_old` / `_too_new`';
+	if (seconds === 0) {
+		return `none by default (the provider documents none, and a retry may carry the original timestamp); with a tolerance set, ${refusals}`;
+	}
+	return `±${seconds} s; ${refusals}`;
 }
 
 export function schemeTable(): string {
@@ -74,7 +91,7 @@ export function schemeTable(): string {
 		].join(' | '),
 	);
 	return [
-		'| Scheme (id) | Signature header | Header value | What is signed | Algorithm | Secret read as | Other headers | Replay window |',
+		'| Scheme (id) | Signature header | Header value | What is signed | Algorithm | Secret read as | Other headers | Replay window (default); a missing or old timestamp |',
 		'|---|---|---|---|---|---|---|---|',
 		...rows.map((row) => `| ${row} |`),
 	].join('\n');

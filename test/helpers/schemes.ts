@@ -80,6 +80,9 @@ export function signsTimestamp(scheme: SchemeDefinition): boolean {
 /** The body a scheme needs: schemes that carry their timestamp in the JSON body get it there. */
 export function bodyFor(scheme: SchemeDefinition, at: Date, base: Buffer = randomBody()): Buffer {
 	const source = scheme.timestamp;
+	if (scheme.bodyFormat === 'json' && source?.in !== 'body') {
+		return Buffer.from(JSON.stringify({ data: base.toString('base64') }));
+	}
 	if (source?.in !== 'body') return base;
 	const value =
 		source.format === 'unix-ms'

@@ -170,7 +170,7 @@ describe('On Final Failure: Stop the Workflow', () => {
 			{ items: items(3) },
 		);
 		expect(error.message).toBe(
-			`Item 1 could not be delivered to ${receiver.url}: answered 500; no retries left after 3 attempts`,
+			`Item 1 could not be delivered to ${receiver.url}/: answered 500; no retries left after 3 attempts`,
 		);
 		expect(error.context.itemIndex).toBe(1);
 		expect(error.description).toMatch(/^1 item\(s\) were delivered before the node stopped/);

@@ -197,9 +197,9 @@ describe('every reason code, through webhook()', () => {
 		);
 	});
 
-	it('replayed_id: the same call sent again within the window', async () => {
+	it('replayed_id: the same call sent again within the window (refused, as chosen)', async () => {
 		const headers = standardCall('msg_replayed');
-		const parameters = { replayProtection: true };
+		const parameters = { replayProtection: true, duplicateAnswer: 'reject' };
 		expect((await deliverTo(parameters, { secret: whsec, headers, body })).started).toBe(true);
 		expectRefused(
 			await deliverTo(parameters, { secret: whsec, headers, body }),

@@ -86,11 +86,22 @@ describe('the seed systems, as their docs sign', () => {
 			});
 		});
 
-		it('a correctly signed envelope from an hour ago is refused as stale', async () => {
-			const body = envelope(new Date(Date.now() - 3600_000).toISOString());
+		it('a retried delivery whose envelope is ten minutes old is accepted by default', async () => {
+			// ConnectGain documents no window and says deliveries may be retried.
+			const body = envelope(new Date(Date.now() - 600_000).toISOString());
 			const headers = { ...json, ...sign(CONNECTGAIN, { primary: secret }, body) };
 			const outcome = await deliverTo(
 				{ signatureScheme: 'connectgain' },
+				{ secret, headers, body },
+			);
+			expect(outcome.started).toBe(true);
+		});
+
+		it('with a tolerance set, an envelope from an hour ago is refused as stale', async () => {
+			const body = envelope(new Date(Date.now() - 3600_000).toISOString());
+			const headers = { ...json, ...sign(CONNECTGAIN, { primary: secret }, body) };
+			const outcome = await deliverTo(
+				{ signatureScheme: 'connectgain', toleranceSeconds: 300 },
 				{ secret, headers, body },
 			);
 			expect(outcome).toMatchObject({

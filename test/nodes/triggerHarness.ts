@@ -6,7 +6,7 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
-import { runWebhook } from '../helpers/n8n';
+import { runWebhook, type ResponseControl, type WebhookOptions } from '../helpers/n8n';
 import { signingSecretData, type SecretOption } from '../helpers/credentials';
 
 export interface IncomingOptions {
@@ -18,6 +18,18 @@ export interface IncomingOptions {
 	/** Path and query as sent; default /webhook/verified. */
 	readonly path?: string;
 	readonly method?: 'POST' | 'PUT' | 'PATCH' | 'GET' | 'DELETE';
+	/**
+	 * What n8n answers once webhook() has started a run and not answered
+	 * itself: 200 by default (an immediate answer, or a run that succeeded),
+	 * 500 for a run that failed, or 'later' to leave the call open (then use
+	 * `control`).
+	 */
+	readonly n8nAnswers?: number | 'later';
+	/** Default 'webhook' (production); 'manual' is a test run. */
+	readonly mode?: WebhookOptions['mode'];
+	readonly webhookBaseUrl?: string;
+	readonly webhookTestBaseUrl?: string;
+	readonly workflowId?: string;
 }
 
 export interface Outcome {
@@ -31,6 +43,8 @@ export interface Outcome {
 	readonly rejected: INodeExecutionData[];
 	/** The webhookResponse webhook() returned (the text of an immediate answer). */
 	readonly webhookResponse: unknown;
+	/** Ends a call left open (n8nAnswers: 'later'). */
+	readonly control: ResponseControl;
 }
 
 /** n8n reads and parses these content types before webhook() runs; others wait for readRawBody(). */
@@ -49,9 +63,13 @@ export async function deliverTo(
 	const credentials: Record<string, IDataObject> = {};
 	if (options.secret !== undefined)
 		credentials.webhookSigningSecretApi = signingSecretData(options.secret);
-	const { webhookResponse, response } = await runWebhook(new VerifiedWebhookTrigger(), {
+	const { webhookResponse, response, control } = await runWebhook(new VerifiedWebhookTrigger(), {
 		parameters,
 		credentials,
+		mode: options.mode,
+		webhookBaseUrl: options.webhookBaseUrl,
+		webhookTestBaseUrl: options.webhookTestBaseUrl,
+		workflowId: options.workflowId,
 		request: {
 			method: options.method ?? 'POST',
 			path: options.path ?? '/webhook/verified',
@@ -66,6 +84,10 @@ export async function deliverTo(
 		},
 	});
 	const outputs = webhookResponse.workflowData ?? [];
+	const started = webhookResponse.workflowData !== undefined;
+	const recordedBeforeN8n = { ended: response.ended, status: response.statusCode };
+	const n8nAnswers = options.n8nAnswers ?? 200;
+	if (started && n8nAnswers !== 'later') control.answer(n8nAnswers);
 	let responseBody: unknown = response.body;
 	if (typeof responseBody === 'string') {
 		try {
@@ -75,12 +97,13 @@ export async function deliverTo(
 		}
 	}
 	return {
-		status: response.ended ? response.statusCode : 200,
+		status: recordedBeforeN8n.ended ? recordedBeforeN8n.status : 200,
 		responseBody,
 		responseHeaders: response.headers,
-		started: webhookResponse.workflowData !== undefined,
+		started,
 		verified: outputs[0] ?? [],
 		rejected: outputs[1] ?? [],
 		webhookResponse: webhookResponse.webhookResponse,
+		control,
 	};
 }

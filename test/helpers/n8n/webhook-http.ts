@@ -11,8 +11,13 @@
  *   for any other content type rawBody is undefined until the node calls
  *   `await req.readRawBody()`.
  * - the response: records status, headers and body written through the
- *   express and Node methods nodes use, for the test to read back.
+ *   express and Node methods nodes use, for the test to read back, and
+ *   behaves as Node's ServerResponse does where a node can observe it:
+ *   writableEnded, and 'finish' then 'close' when it ends; or, when the
+ *   caller hangs up first, 'close' alone, after which end() still sets
+ *   writableEnded and statusCode but emits no 'finish'.
  */
+import { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
 
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
@@ -93,14 +98,28 @@ export function buildRequest(options: WebhookRequestOptions): WebhookRequest {
 	return request;
 }
 
+/** What a test can do to the response besides what the node does: the two ways a call ends. */
+export interface ResponseControl {
+	/** n8n answers (unless the node already did), as after the workflow's run or on receipt. */
+	answer(status: number, body?: unknown): void;
+	/** The caller hangs up before any answer: 'close' without 'finish'. */
+	hangUp(): void;
+}
+
 /** A recorder with the express and Node response methods, each returning itself as express's do. */
-export function buildResponse(): { response: IDataObject; recorded: RecordedResponse } {
+export function buildResponse(): {
+	response: IDataObject;
+	recorded: RecordedResponse;
+	control: ResponseControl;
+} {
 	const recorded: RecordedResponse = {
 		statusCode: 200,
 		headers: {},
 		body: undefined,
 		ended: false,
 	};
+	const events = new EventEmitter();
+	let closed = false;
 	const setHeaders = (fields: Record<string, string | number | readonly string[]>) => {
 		for (const [name, value] of Object.entries(fields))
 			recorded.headers[name.toLowerCase()] = value;
@@ -109,8 +128,35 @@ export function buildResponse(): { response: IDataObject; recorded: RecordedResp
 		if (recorded.ended) throw new Error('The node wrote to the response after it had ended');
 		recorded.ended = true;
 		if (body !== undefined) recorded.body = body;
+		if (closed) return; // the socket is gone: nothing is sent, no 'finish'
+		closed = true;
+		events.emit('finish');
+		events.emit('close');
+	};
+	const control: ResponseControl = {
+		answer: (status, body) => {
+			if (recorded.ended) return;
+			recorded.statusCode = status;
+			finish(body);
+		},
+		hangUp: () => {
+			if (closed) return;
+			closed = true;
+			events.emit('close');
+		},
 	};
 	const response: IDataObject = {
+		get writableEnded() {
+			return recorded.ended;
+		},
+		on: (event: string, listener: () => void) => {
+			events.on(event, listener);
+			return response;
+		},
+		once: (event: string, listener: () => void) => {
+			events.once(event, listener);
+			return response;
+		},
 		get statusCode() {
 			return recorded.statusCode;
 		},
@@ -170,5 +216,5 @@ export function buildResponse(): { response: IDataObject; recorded: RecordedResp
 			return response;
 		},
 	};
-	return { response, recorded };
+	return { response, recorded, control };
 }
