@@ -96,7 +96,7 @@ async function main(): Promise<void> {
 		print(`   tampered call → ${tampered.status} ${tampered.body}`);
 		const replayed = await post(`${n8n.baseUrl}/webhook/connectgain`, envelope, headers);
 		print(
-			`   same valid call again (replay protection is on in this example) → ${replayed.status} ${replayed.body}`,
+			`   same valid call again (replay protection is on in this example: a duplicate is answered 200 and starts nothing) → ${replayed.status} ${replayed.body}`,
 		);
 		const connectGainRuns = await n8n.waitForExecutions(connectGainId, 1);
 		await sleepMs(1000);

@@ -15,6 +15,9 @@
  *    protection" section documents them: just outside the window is refused,
  *    just inside accepted; an id is remembered (whatever the body, timestamp
  *    or signature) only once verified and only for the window.
+ * 3. Once, when runs fail: with Respond When Last Node Finishes, a run that
+ *    fails answers 500, the sender's retry runs, and a copy of the call that
+ *    succeeded starts nothing and is answered 200.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -28,6 +31,7 @@ import { ensureN8n, TARGETS, type TargetName } from '../../e2e/harness/install';
 import { log } from '../../e2e/harness/log';
 import { N8n, outputItems, sleep, type Execution } from '../../e2e/harness/n8n';
 import { buildAndPack, installPackage } from '../../e2e/harness/package';
+import { sequence, startReceiver } from '../helpers/receiver';
 
 const target = (process.env.E2E_TARGET ?? '2.x') as TargetName;
 if (!(target in TARGETS))
@@ -319,6 +323,8 @@ describe(`Webhook Trigger (Verified) under load in n8n ${TARGETS[target].n8nVers
 		const path = 'load';
 		const workflowId = await deployTrigger(path, {
 			replayProtection: true,
+			// Refused, so that a replay can be told from a valid call by its answer.
+			duplicateAnswer: 'reject',
 			toleranceSeconds: 300,
 		});
 
@@ -422,7 +428,10 @@ describe(`Webhook Trigger (Verified): timestamp window and replayed ids in n8n $
 		const margin = 4;
 		const workflowId = await deployTrigger(path, {
 			replayProtection: true,
+			duplicateAnswer: 'reject',
 			toleranceSeconds: tolerance,
+			// The shortest memory: what bounds it is then the window, as below.
+			replayMemorySeconds: 1,
 		});
 		const secondsFromNow = (seconds: number) => new Date(Date.now() + seconds * 1000);
 		let n = 0;
@@ -454,8 +463,8 @@ describe(`Webhook Trigger (Verified): timestamp window and replayed ids in n8n $
 		expect((await post(path, firstCall)).status).toBe(200);
 		accepted.push({ seq: first.payload.seq, id: first.id });
 		expect(refusal(await post(path, firstCall))).toEqual(refused('replayed_id'));
-		// The memory is keyed on the id alone (README: "remembers the id of each
-		// accepted call"): a new body, timestamp and valid signature do not help.
+		// The memory is keyed on the id alone (Standard Webhooks signs it): a
+		// new body, timestamp and valid signature do not help.
 		const sameId = { id: first.id, payload: { seq: ++n, label: 'same id, new body' } };
 		expect(await send(sameId, { at: secondsFromNow(1) })).toEqual(refused('replayed_id'));
 		// The signature is checked before the memory: a forgery is a mismatch, not a replay.
@@ -474,9 +483,10 @@ describe(`Webhook Trigger (Verified): timestamp window and replayed ids in n8n $
 		);
 		await expectAccepted(staleFirst);
 
-		// The memory lasts the window: past it, the captured call is refused as
-		// stale (the timestamp covers what the memory forgot), and the id,
-		// freshly signed by the sender, is accepted again.
+		// The memory lasts at least the window: past it, the captured call is
+		// refused as stale (the timestamp covers what the memory forgot), and,
+		// with Remember Calls For shorter than that, the id freshly signed by
+		// the sender is accepted again.
 		await sleep(Math.max(0, firstAt.getTime() + (tolerance + 2) * 1000 - Date.now()));
 		expect(refusal(await post(path, firstCall))).toEqual(refused('timestamp_too_old'));
 		const again = { id: first.id, payload: { seq: ++n, label: 'same id, after the window' } };
@@ -488,4 +498,75 @@ describe(`Webhook Trigger (Verified): timestamp window and replayed ids in n8n $
 			accepted,
 		);
 	}, 120_000);
+});
+
+describe(`Webhook Trigger (Verified): each event runs once when runs fail, in n8n ${TARGETS[target].n8nVersion}`, () => {
+	it('Respond When Last Node Finishes: a run that fails answers 500, the sender’s retry runs and succeeds, a third copy starts nothing', async () => {
+		// The workflow's work: an HTTP Request to a loopback service that fails
+		// the first time and succeeds after, as a flaky downstream API does.
+		const downstream = await startReceiver(sequence({ status: 500 }, { status: 200, body: '{}' }));
+		try {
+			const path = 'once-after-failure';
+			const workflowId = await n8n.deploy(
+				{
+					name: `e2e ${path}`,
+					nodes: [
+						{
+							id: randomUUID(),
+							name: TRIGGER,
+							type: 'n8n-nodes-signed-webhooks.verifiedWebhookTrigger',
+							typeVersion: 1,
+							position: [0, 0],
+							webhookId: randomUUID(),
+							parameters: {
+								httpMethod: 'POST',
+								path,
+								signatureScheme: 'standardWebhooks',
+								replayProtection: true,
+								responseMode: 'lastNode',
+								options: {},
+							},
+							credentials: {
+								webhookSigningSecretApi: { id: credentialId, name: 'e2e load whsec' },
+							},
+						},
+						{
+							id: randomUUID(),
+							name: 'Downstream',
+							type: 'n8n-nodes-base.httpRequest',
+							typeVersion: 4.2,
+							position: [200, 0],
+							parameters: { method: 'POST', url: `${downstream.url}/work`, options: {} },
+						},
+					],
+					connections: { [TRIGGER]: { main: [[{ node: 'Downstream', type: 'main', index: 0 }]] } },
+					settings: {
+						executionOrder: 'v1',
+						saveDataSuccessExecution: 'all',
+						saveDataErrorExecution: 'all',
+					},
+				},
+				[path],
+			);
+			const id = `msg_${RUN}_once`;
+			const payload = { event: 'order.paid', run: RUN };
+
+			const first = await post(path, signed(id, payload));
+			expect(first.status).toBe(500); // n8n's answer for a run that failed
+			// Standard Webhooks retries with the same id, re-signed with a new timestamp.
+			const retry = await post(path, signed(id, payload, { at: new Date(Date.now() + 1000) }));
+			expect(retry.status).toBe(200);
+			const third = await post(path, signed(id, payload));
+			expect({ status: third.status, body: JSON.parse(third.body) as unknown }).toEqual({
+				status: 200,
+				body: { status: 'duplicate', reason: 'replayed_id' },
+			});
+
+			const executions = await settledExecutions(workflowId, 2, 60_000);
+			expect(executions.map((execution) => execution.status).sort()).toEqual(['error', 'success']);
+			expect(downstream.calls).toHaveLength(2);
+		} finally {
+			await downstream.close();
+		}
+	});
 });
