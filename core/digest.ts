@@ -1,6 +1,7 @@
 import { createHmac, type Hmac } from 'node:crypto';
 
 import type { DigestEncoding, HashAlgorithm, KeyOrder, SignedPart } from './schemes/types';
+import type { HmacKey } from './secrets';
 
 /** The values a scheme's signed content can draw on, exactly as sent or received. */
 export interface SignedValues {
@@ -57,21 +58,21 @@ function decodeEscapes(url: string, decoded: string): string {
 
 export function hmacDigest(
 	algorithm: HashAlgorithm,
-	key: Buffer,
+	key: HmacKey,
 	chunks: readonly SignedChunk[],
 	order?: KeyOrder,
 ): Buffer;
 /** The digest already encoded: one step in OpenSSL instead of a Buffer and then a string. */
 export function hmacDigest(
 	algorithm: HashAlgorithm,
-	key: Buffer,
+	key: HmacKey,
 	chunks: readonly SignedChunk[],
 	order: KeyOrder | undefined,
 	encoding: DigestEncoding,
 ): string;
 export function hmacDigest(
 	algorithm: HashAlgorithm,
-	key: Buffer,
+	key: HmacKey,
 	chunks: readonly SignedChunk[],
 	order: KeyOrder = 'secret-as-key',
 	encoding?: DigestEncoding,

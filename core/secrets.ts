@@ -16,8 +16,12 @@ export interface SecretSet {
 
 export interface SigningKey {
 	readonly label: SecretLabel;
-	readonly key: Buffer;
+	/** The HMAC key: bytes, or text that stands for its UTF-8 bytes. */
+	readonly key: HmacKey;
 }
+
+/** Text is kept as text: node:crypto reads a string key as its UTF-8 bytes, without a copy. */
+export type HmacKey = Buffer | string;
 
 export type KeysResult =
 	| { ok: true; keys: readonly SigningKey[] }
@@ -26,11 +30,11 @@ export type KeysResult =
 const WHSEC_PREFIX = 'whsec_';
 
 /** The HMAC key a secret stands for, or undefined when it is not valid in that encoding. */
-export function decodeSecret(secret: string, encoding: SecretEncoding): Buffer | undefined {
-	let key: Buffer | undefined;
+export function decodeSecret(secret: string, encoding: SecretEncoding): HmacKey | undefined {
+	let key: HmacKey | undefined;
 	switch (encoding) {
 		case 'text':
-			key = Buffer.from(secret, 'utf8');
+			key = secret;
 			break;
 		case 'hex':
 			key = decodeStrict(secret, 'hex');

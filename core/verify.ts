@@ -4,7 +4,7 @@ import { DIGEST_LENGTH, hmacDigest, signedContent, type SignedChunk } from './di
 import { decodeStrict, parseTimestamp } from './encoding';
 import { readHeader, type HeaderBag } from './headers';
 import type { RejectionReason } from './reasons';
-import { resolveKeys, type SecretLabel, type SecretSet } from './secrets';
+import { resolveKeys, type SecretLabel, type SecretSet, type SigningKey } from './secrets';
 import type { KeyOrder, SchemeDefinition, SignatureFormat } from './schemes/types';
 
 /** Replay window used when neither the caller nor the scheme names one. */
@@ -264,7 +264,7 @@ function contentHash(chunks: readonly SignedChunk[]): string {
 
 function findMatch(
 	scheme: SchemeDefinition,
-	keys: readonly { label: SecretLabel; key: Buffer }[],
+	keys: readonly SigningKey[],
 	chunks: readonly SignedChunk[],
 	signatures: readonly Buffer[],
 ): { label: SecretLabel; order: KeyOrder; canonical: Buffer } | undefined {

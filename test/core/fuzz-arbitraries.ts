@@ -317,7 +317,7 @@ export function sameHmacKey(
 	const keyA = decodeSecret(a, encoding);
 	const keyB = decodeSecret(b, encoding);
 	if (!keyA || !keyB) return false;
-	const probe = (key: Buffer) => createHmac(algorithm, key).update('probe').digest('hex');
+	const probe = (key: Buffer | string) => createHmac(algorithm, key).update('probe').digest('hex');
 	return probe(keyA) === probe(keyB);
 }
 
