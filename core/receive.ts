@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { readHeader, type HeaderBag } from './headers';
 import { isConfigurationProblem, type RejectionReason } from './reasons';
 import type { ReplayMemory, RunOutcome } from './replay';
@@ -55,6 +57,14 @@ export interface Verification {
 	/** The signed timestamp, ISO 8601, where the scheme has one. */
 	readonly timestamp?: string;
 	readonly id?: string;
+	/**
+	 * Names the call by what its signature covers, the same for every copy of
+	 * it (however its unsigned parts or its signature's spelling change) and
+	 * different for every other call: the key replay protection uses, hashed
+	 * (SHA-256, base64url) so that it carries no signature. A workflow can
+	 * de-duplicate on it across n8n processes (see README, queue mode).
+	 */
+	readonly replayKey: string;
 }
 
 export type ReceiveResult =
@@ -120,17 +130,17 @@ export function receive(
 		signatureHeader: options.signatureHeader,
 		method: call.method,
 		url: call.url,
-		replayKey: options.replay !== undefined,
+		replayKey: true,
 	};
 	const result = verify(scheme, secrets, body, call.headers, verifyOptions);
 	if (!result.valid) return refuse(result.reason, result.detail, result.id);
+	// Asked for above; without it the call cannot be named, so it is refused.
+	if (result.replayKey === undefined) {
+		return refuse('verifier_error', 'The call could not be named for replay protection');
+	}
 
 	let settle: ((outcome: Exclude<RunOutcome, 'running'>) => void) | undefined;
 	if (options.replay) {
-		// Asked for above; without it the call cannot be checked, so it is refused.
-		if (result.replayKey === undefined) {
-			return refuse('verifier_error', 'The call could not be named for replay protection');
-		}
 		// Keyed by what the signature covers (see replayKey), never by the raw
 		// header or an unsigned id: those a replayer can change at will.
 		const now = options.now.getTime();
@@ -173,6 +183,7 @@ export function receive(
 			keyOrder: result.keyOrder,
 			...(result.timestamp ? { timestamp: result.timestamp.toISOString() } : {}),
 			...(result.id === undefined ? {} : { id: result.id }),
+			replayKey: createHash('sha256').update(result.replayKey).digest('base64url'),
 		},
 		...(settle ? { settle } : {}),
 	};

@@ -2,7 +2,7 @@
  * The receiver's decision (receive) and its replay memory, with an injected
  * clock: the parts of the trigger that need no n8n.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 import {
 	GITHUB,
@@ -126,7 +126,15 @@ describe('receive', () => {
 			),
 		).toEqual({
 			accepted: true,
-			verification: { scheme: 'github', matchedSecret: 'primary', keyOrder: 'secret-as-key' },
+			verification: {
+				scheme: 'github',
+				matchedSecret: 'primary',
+				keyOrder: 'secret-as-key',
+				// SHA-256 of "sig:" and the digest: it names the call, and shows no signature.
+				replayKey: createHash('sha256')
+					.update(`sig:${createHmac('sha256', secret).update(body).digest('base64')}`)
+					.digest('base64url'),
+			},
 		});
 	});
 

@@ -246,6 +246,36 @@ describe("each scheme's own window is the default", () => {
 	});
 });
 
+describe('verification.replayKey: one name per call, for de-duplicating in the workflow', () => {
+	it('is the same for every copy of a call, whatever its spelling, and differs between calls', async () => {
+		const secret = 'replay-key-secret';
+		const call = (payload: string, upper = false, delivery = 'd-1'): IncomingOptions => {
+			const hex = createHmac('sha256', secret).update(payload).digest('hex');
+			return {
+				secret,
+				body: payload,
+				headers: {
+					...json,
+					'x-github-delivery': delivery,
+					'x-hub-signature-256': `sha256=${upper ? hex.toUpperCase() : hex}`,
+				},
+			};
+		};
+		const keyOf = async (options: IncomingOptions) => {
+			const outcome = await deliverTo({ signatureScheme: 'github' }, options);
+			return outcome.verified[0].json.verification as { replayKey: string; id: string };
+		};
+		const first = await keyOf(call('{"n":1}'));
+		// Another unsigned delivery id, the digest in upper-case hex: the same call.
+		expect((await keyOf(call('{"n":1}', true, 'd-2'))).replayKey).toBe(first.replayKey);
+		expect((await keyOf(call('{"n":2}'))).replayKey).not.toBe(first.replayKey);
+		// It names the call without carrying its signature.
+		const hex = createHmac('sha256', secret).update('{"n":1}').digest('hex');
+		expect(first.replayKey).not.toContain(hex.slice(0, 12));
+		expect(first.replayKey).not.toContain(Buffer.from(hex, 'hex').toString('base64').slice(0, 12));
+	});
+});
+
 describe('one memory per trigger', () => {
 	it('the same call to two triggers runs once in each', async () => {
 		const id = uniqueId();

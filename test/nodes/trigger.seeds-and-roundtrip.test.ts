@@ -33,6 +33,7 @@ describe('the seed systems, as their docs sign', () => {
 			scheme: 'goodfit',
 			matchedSecret: 'primary',
 			keyOrder: 'secret-as-key',
+			replayKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
 		});
 	});
 
@@ -289,6 +290,7 @@ describe('what a verified call outputs', () => {
 				matchedSecret: 'primary',
 				keyOrder: 'secret-as-key',
 				id: 'd-1',
+				replayKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
 			},
 		});
 		const text = JSON.stringify(outcome);
