@@ -6,6 +6,7 @@ export * from './batching';
 export * from './delivery';
 export * from './encoding';
 export * from './headers';
+export * from './outgoing';
 export * from './payload';
 export * from './reasons';
 export * from './receive';

@@ -11,6 +11,7 @@ import {
 	deliver,
 	mapWithConcurrency,
 	newDeliveryId,
+	outgoingHeaders,
 	sign,
 	splitIntoBatches,
 	type Batch,
@@ -171,24 +172,23 @@ async function deliverCall(
 			prepare: ({ timestamp, id }) => {
 				// The string signed is the string sent: serialised once per attempt.
 				const body = writeBody(timestamp);
-				const headers: Record<string, string> = {
-					'content-type': 'application/json',
-					...withoutContentType(first.headers),
-				};
-				if (!signing?.resolved.scheme.idHeader) headers[DELIVERY_ID_HEADER] = id;
-				if (signing) {
-					Object.assign(
-						headers,
-						sign(signing.resolved.scheme, signing.secrets, body, {
-							timestamp,
-							id,
-							event: first.event || undefined,
-							method: first.method,
-							url: first.url,
-							signatureHeader: signing.resolved.signatureHeader,
-						}),
-					);
-				}
+				// Built name by name: a header that cannot be sent throws here, it never
+				// vanishes (Object.assign would drop a signature header named __proto__).
+				const headers = outgoingHeaders(
+					{ 'content-type': 'application/json' },
+					first.headers,
+					signing?.resolved.scheme.idHeader ? {} : { [DELIVERY_ID_HEADER]: id },
+					signing
+						? sign(signing.resolved.scheme, signing.secrets, body, {
+								timestamp,
+								id,
+								event: first.event || undefined,
+								method: first.method,
+								url: first.url,
+								signatureHeader: signing.resolved.signatureHeader,
+							})
+						: {},
+				);
 				return { url: first.url, method: first.method, headers, body: Buffer.from(body, 'utf8') };
 			},
 			send: async (request) => await sendAttempt(context, request, settings.transport),
@@ -198,18 +198,6 @@ async function deliverCall(
 		settings.policy,
 		newDeliveryId(),
 	);
-}
-
-/** A user's Content-Type replaces ours whatever its case, instead of being sent twice. */
-function withoutContentType(headers: Readonly<Record<string, string>>): Record<string, string> {
-	const user = { ...headers };
-	const contentType = Object.keys(user).find((name) => name.toLowerCase() === 'content-type');
-	if (contentType) {
-		const value = user[contentType];
-		delete user[contentType];
-		user['content-type'] = value;
-	}
-	return user;
 }
 
 interface SharedRecordParts {
