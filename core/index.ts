@@ -4,6 +4,7 @@
  */
 export * from './batching';
 export * from './delivery';
+export * from './deliveryId';
 export * from './encoding';
 export * from './headers';
 export * from './outgoing';

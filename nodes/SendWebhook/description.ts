@@ -126,6 +126,42 @@ export const sendWebhookProperties: INodeProperties[] = [
 			'Send {"records": [...]} (with this key) instead of a bare array; leave empty for the array itself',
 	},
 	{
+		displayName: 'Delivery ID',
+		name: 'deliveryId',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Random per Call',
+				value: 'random',
+				description: 'A new ID for every call: a re-run sends new IDs',
+			},
+			{
+				name: 'From the Content',
+				value: 'content',
+				description:
+					'Derived from what the call sends (records, URL, method, event, wrapper key), never from a time: the same call made again carries the same ID',
+			},
+			{
+				name: 'From an Expression',
+				value: 'expression',
+				description:
+					"Each item's own ID (by default its ID field); a batch's ID is derived from its items' IDs",
+			},
+		],
+		default: 'random',
+		description:
+			"The ID sent in the scheme's ID header (or in Standard Webhooks' when it has none), the same on every attempt. A receiver that de-duplicates on it can recognise a re-run only with a stable ID.",
+	},
+	{
+		displayName: "Item's Delivery ID",
+		name: 'deliveryIdValue',
+		type: 'string',
+		default: '={{ $json.id }}',
+		displayOptions: { show: { deliveryId: ['expression'] } },
+		description: 'A stable ID per item: at most 200 letters, digits, "_", ":" or "-" (no ".")',
+	},
+	{
 		displayName: 'Send Headers',
 		name: 'sendHeaders',
 		type: 'boolean',

@@ -7,7 +7,9 @@ import {
 
 import {
 	assembleBody,
+	batchDeliveryId,
 	bodyWriter,
+	contentDeliveryId,
 	deliver,
 	mapWithConcurrency,
 	newDeliveryId,
@@ -196,8 +198,32 @@ async function deliverCall(
 			now: () => new Date(),
 		},
 		settings.policy,
-		newDeliveryId(),
+		deliveryId(batch, settings),
 	);
+}
+
+/**
+ * The call's delivery id, the same on every attempt: random, or stable
+ * across re-runs (from the call's content, or from its items' own ids).
+ */
+function deliveryId(batch: Batch<Sendable>, settings: SendSettings): string {
+	const requests = batch.entries.map((entry) => entry.item.request);
+	switch (settings.deliveryId) {
+		case 'expression':
+			return batchDeliveryId(requests.map((request) => request.deliveryId ?? ''));
+		case 'content':
+			return contentDeliveryId({
+				method: requests[0].method,
+				url: requests[0].url,
+				event: requests[0].event,
+				batched: settings.batched,
+				wrapperKey: settings.wrapperKey,
+				envelope: settings.envelope,
+				records: requests.map((request) => request.record),
+			});
+		default:
+			return newDeliveryId();
+	}
 }
 
 interface SharedRecordParts {

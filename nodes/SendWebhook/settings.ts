@@ -10,6 +10,7 @@ import {
 import {
 	describeBatchSizeProblem,
 	describeCharacter,
+	describeDeliveryIdProblem,
 	describeHeaderProblem,
 	describeRetryPolicyProblem,
 	describeSerialisationProblem,
@@ -33,6 +34,10 @@ import type { TransportSettings } from './transport';
 /** Header for the delivery id when the scheme has none of its own (Standard Webhooks' name). */
 export const DELIVERY_ID_HEADER = 'webhook-id';
 
+/** Where each call's delivery id comes from (see core/deliveryId.ts). */
+export type DeliveryIdSource = 'random' | 'content' | 'expression';
+const DELIVERY_ID_SOURCES: readonly string[] = ['random', 'content', 'expression'];
+
 /** What applies to every item: read once, from the first item's parameters. */
 export interface SendSettings {
 	readonly signing?: { readonly resolved: ResolvedScheme; readonly secrets: SecretSet };
@@ -49,6 +54,7 @@ export interface SendSettings {
 	readonly reservedHeaders: ReadonlyMap<string, string>;
 	/** The scheme's header for the Event Name, when it has one. */
 	readonly eventHeader?: string;
+	readonly deliveryId: DeliveryIdSource;
 }
 
 /** One item's call, as its parameters evaluate. */
@@ -58,6 +64,8 @@ export interface ItemRequest {
 	readonly headers: Readonly<Record<string, string>>;
 	readonly event: string;
 	readonly record: unknown;
+	/** The item's own delivery id, when Delivery ID is "From an Expression". */
+	readonly deliveryId?: string;
 }
 
 function fail(
@@ -104,6 +112,10 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 		reservedHeaders.set(authHeader.toLowerCase(), 'the Header Auth credential');
 	}
 
+	const deliveryId = context.getNodeParameter('deliveryId', 0, 'random') as string;
+	if (!DELIVERY_ID_SOURCES.includes(deliveryId))
+		fail(context, `Unknown Delivery ID choice "${deliveryId}"`, 0);
+
 	const concurrency = (options.concurrency as number | undefined) ?? 1;
 	return {
 		signing,
@@ -127,6 +139,7 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 		httpsOnly: (options.httpsOnly as boolean | undefined) ?? false,
 		reservedHeaders,
 		eventHeader: resolved?.scheme.eventHeader,
+		deliveryId: deliveryId as DeliveryIdSource,
 	};
 }
 
@@ -332,7 +345,35 @@ export function readItemRequest(
 	if (serialisationProblem) {
 		fail(context, `The payload cannot be sent as JSON: ${serialisationProblem}`, itemIndex);
 	}
-	return { url, method, headers, event, record };
+	const deliveryId =
+		settings.deliveryId === 'expression' ? readDeliveryId(context, itemIndex) : undefined;
+	return { url, method, headers, event, record, deliveryId };
+}
+
+/** An item's own delivery id ("From an Expression"), checked before anything is sent. */
+function readDeliveryId(context: IExecuteFunctions, itemIndex: number): string {
+	const value = context.getNodeParameter('deliveryIdValue', itemIndex, '');
+	const hint =
+		'Give each item a stable ID of at most 200 letters, digits, "_", ":" or "-", such as {{ $json.id }}; or set Delivery ID to "From the Content".';
+	if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint') {
+		const what =
+			value === null || value === undefined
+				? 'empty'
+				: `${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}, not text or a number`;
+		fail(context, `Item's Delivery ID of item ${itemIndex} is ${what}`, itemIndex, hint);
+	}
+	const id = String(value);
+	const problem = describeDeliveryIdProblem(id);
+	if (problem) {
+		const shown = id.length > 60 ? `${id.slice(0, 60)}…` : id;
+		fail(
+			context,
+			`Item's Delivery ID of item ${itemIndex}${id === '' ? '' : ` (${JSON.stringify(shown)})`} ${problem}`,
+			itemIndex,
+			hint,
+		);
+	}
+	return id;
 }
 
 const HEADER_VALUE_HINT =
