@@ -3,6 +3,7 @@
  * adapters over what is exported here.
  */
 export * from './batching';
+export * from './bounds';
 export * from './delivery';
 export * from './deliveryId';
 export * from './encoding';
