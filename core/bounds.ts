@@ -76,11 +76,15 @@ export class Deadline {
 	) {}
 
 	/**
-	 * The deadline that applies from now (the node's start), or undefined when
-	 * neither setting asks for one. With both, the earlier one wins.
+	 * The deadline counted from `startedAt` (the node's start; default now),
+	 * or undefined when neither setting asks for one. With both, the earlier
+	 * one wins.
 	 */
-	static start(settings: DeadlineSettings, clock: Clock): Deadline | undefined {
-		const now = clock();
+	static start(
+		settings: DeadlineSettings,
+		clock: Clock,
+		startedAt: number = clock(),
+	): Deadline | undefined {
 		const candidates: { ms: number; label: string }[] = [];
 		const option = settings.optionSeconds;
 		if (option !== undefined && Number.isFinite(option) && option > 0) {
@@ -100,7 +104,7 @@ export class Deadline {
 		}
 		if (candidates.length === 0) return undefined;
 		const earliest = candidates.reduce((a, b) => (b.ms < a.ms ? b : a));
-		return new Deadline(now + earliest.ms, earliest.label, clock);
+		return new Deadline(startedAt + earliest.ms, earliest.label, clock);
 	}
 
 	remainingMs(): number {

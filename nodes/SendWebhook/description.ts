@@ -215,6 +215,24 @@ export const sendWebhookProperties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Deadline (Seconds)',
+				name: 'deadlineSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					"Seconds after the node starts by which it ends, every item in an output: calls not made by then, and calls waiting to retry, go to Failed. 0: the workflow's execution timeout less a margin, or no deadline without one.",
+			},
+			{
+				displayName: 'Give Up on a Destination After (Failed Calls)',
+				name: 'giveUpAfterFailedCalls',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 3,
+				description:
+					'After this many calls in a row to one URL and method have failed with every retry spent, the rest of its calls fail at once instead of each waiting out its retries. 0 never gives up.',
+			},
+			{
 				displayName: 'Only HTTPS URLs',
 				name: 'httpsOnly',
 				type: 'boolean',

@@ -9,8 +9,11 @@ import {
 	assembleBody,
 	batchDeliveryId,
 	bodyWriter,
+	callBounds,
 	contentDeliveryId,
+	Deadline,
 	deliver,
+	DestinationBreaker,
 	mapWithConcurrency,
 	newDeliveryId,
 	outgoingHeaders,
@@ -27,7 +30,7 @@ import {
 	type ItemRequest,
 	type SendSettings,
 } from './settings';
-import { cancellableSleep, sendAttempt, type OutgoingRequest } from './transport';
+import { retryWaits, sendAttempt, type OutgoingRequest, type RetryWaits } from './transport';
 
 /** The delivery record added to each output item, under this key. */
 export const DELIVERY_FIELD = 'webhookDelivery';
@@ -39,6 +42,14 @@ interface Call {
 	readonly batch: Batch<Sendable>;
 	readonly batchIndex: number;
 	readonly writeBody: BodyWriter;
+}
+
+/** What bounds every call of one run: the cancel signal, the deadline, the breaker, the waits. */
+interface RunBounds {
+	readonly signal?: AbortSignal;
+	readonly deadline?: Deadline;
+	readonly breaker: DestinationBreaker;
+	readonly waits: RetryWaits;
 }
 
 interface CallReport {
@@ -56,6 +67,8 @@ interface CallReport {
  * is made, so a bad item never leaves a workflow half-sent.
  */
 export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	// The deadline counts from here: the node cannot see when the execution started.
+	const startedAt = Date.now();
 	const items = this.getInputData();
 	const settings = await readSettings(this);
 	const continueOnFail = this.continueOnFail();
@@ -93,16 +106,38 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 		},
 	);
 
-	// 3. Deliver, retrying as the policy says.
-	const sleep = cancellableSleep(this);
+	// 3. Deliver, retrying as the policy says, within the run's bounds: a cancel
+	// or the deadline ends every call still going, a destination given up on
+	// ends its own; each such call goes to Failed saying why.
+	const bounds: RunBounds = {
+		signal: this.getExecutionCancelSignal(),
+		deadline: Deadline.start(
+			{
+				optionSeconds: settings.deadlineSeconds,
+				executionTimeoutSeconds: executionTimeoutSeconds(this),
+			},
+			Date.now,
+			startedAt,
+		),
+		breaker: new DestinationBreaker(settings.giveUpAfter),
+		waits: retryWaits(this),
+	};
+	// With "Stop the Workflow", the first call that fails stops the others from
+	// starting; a cancel does not count as such a failure: the run is ending
+	// anyway, and the node returns what was delivered rather than an error.
+	const failureStops = (result: DeliveryResult) =>
+		!result.delivered &&
+		result.stoppedBy !== 'cancelled' &&
+		settings.stopOnFailure &&
+		!continueOnFail;
 	let stopped = false;
 	const reports = await mapWithConcurrency(
 		calls,
 		settings.concurrency,
 		async (call): Promise<CallReport> => {
 			if (stopped) return { call };
-			const result = await deliverCall(this, call, settings, sleep);
-			if (!result.delivered && settings.stopOnFailure && !continueOnFail) stopped = true;
+			const result = await deliverCall(this, call, settings, bounds);
+			if (failureStops(result)) stopped = true;
 			return { call, result };
 		},
 	);
@@ -123,10 +158,8 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 		});
 	}
 
-	if (settings.stopOnFailure && !continueOnFail) {
-		const first = reports.find((report) => report.result && !report.result.delivered);
-		if (first) throw stopError(this, first, delivered.length);
-	}
+	const firstFailure = reports.find((report) => report.result && failureStops(report.result));
+	if (firstFailure) throw stopError(this, firstFailure, delivered.length);
 
 	const byInputOrder = (a: INodeExecutionData, b: INodeExecutionData) =>
 		pairedIndex(a) - pairedIndex(b);
@@ -161,15 +194,23 @@ function batchValue(batch: Batch<Sendable>, settings: SendSettings): unknown {
 	);
 }
 
+/** The workflow's execution timeout in seconds, as its settings hold it (-1 or absent: none). */
+function executionTimeoutSeconds(context: IExecuteFunctions): number | undefined {
+	const timeout = context.getWorkflowSettings().executionTimeout;
+	return typeof timeout === 'number' ? timeout : undefined;
+}
+
 async function deliverCall(
 	context: IExecuteFunctions,
 	{ batch, writeBody }: Call,
 	settings: SendSettings,
-	sleep: (ms: number) => Promise<void>,
+	{ signal, deadline, breaker, waits }: RunBounds,
 ): Promise<DeliveryResult> {
 	const first = batch.entries[0].item.request;
 	const { signing } = settings;
-	return await deliver<OutgoingRequest>(
+	// The breaker's destination: calls to one URL with one method.
+	const destination = `${first.method} ${first.url}`;
+	const result = await deliver<OutgoingRequest>(
 		{
 			prepare: ({ timestamp, id }) => {
 				// The string signed is the string sent: serialised once per attempt.
@@ -193,13 +234,23 @@ async function deliverCall(
 				);
 				return { url: first.url, method: first.method, headers, body: Buffer.from(body, 'utf8') };
 			},
-			send: async (request) => await sendAttempt(context, request, settings.transport),
-			sleep,
+			send: async (request) =>
+				await sendAttempt(context, request, {
+					...settings.transport,
+					// No answer is awaited past the deadline.
+					timeoutMs:
+						deadline?.capTimeout(settings.transport.timeoutMs) ?? settings.transport.timeoutMs,
+				}),
+			sleep: async (ms) => await waits.wait(ms, destination),
 			now: () => new Date(),
 		},
 		settings.policy,
 		deliveryId(batch, settings),
+		callBounds({ cancelled: () => signal?.aborted === true, deadline, breaker, destination }),
 	);
+	// Given up on now: calls to it that wait for a retry end at once.
+	if (breaker.record(destination, result)) waits.interrupt(destination);
+	return result;
 }
 
 /**

@@ -55,6 +55,10 @@ export interface SendSettings {
 	/** The scheme's header for the Event Name, when it has one. */
 	readonly eventHeader?: string;
 	readonly deliveryId: DeliveryIdSource;
+	/** Deadline (Seconds): 0 leaves it to the workflow's execution timeout. */
+	readonly deadlineSeconds: number;
+	/** Failed calls in a row after which a destination is given up on; 0 never. */
+	readonly giveUpAfter: number;
 }
 
 /** One item's call, as its parameters evaluate. */
@@ -116,6 +120,25 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 	if (!DELIVERY_ID_SOURCES.includes(deliveryId))
 		fail(context, `Unknown Delivery ID choice "${deliveryId}"`, 0);
 
+	const deadlineSeconds = (options.deadlineSeconds as number | undefined) ?? 0;
+	if (
+		typeof deadlineSeconds !== 'number' ||
+		!Number.isFinite(deadlineSeconds) ||
+		deadlineSeconds < 0
+	)
+		fail(
+			context,
+			`Deadline (Seconds) must be a number of seconds, 0 or more (got ${String(deadlineSeconds)})`,
+			0,
+		);
+	const giveUpAfter = (options.giveUpAfterFailedCalls as number | undefined) ?? 3;
+	if (typeof giveUpAfter !== 'number' || !Number.isInteger(giveUpAfter) || giveUpAfter < 0)
+		fail(
+			context,
+			`Give Up on a Destination After must be a whole number of failed calls, 0 or more (got ${String(giveUpAfter)})`,
+			0,
+		);
+
 	const concurrency = (options.concurrency as number | undefined) ?? 1;
 	return {
 		signing,
@@ -140,6 +163,8 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 		reservedHeaders,
 		eventHeader: resolved?.scheme.eventHeader,
 		deliveryId: deliveryId as DeliveryIdSource,
+		deadlineSeconds,
+		giveUpAfter,
 	};
 }
 

@@ -84,6 +84,9 @@ describe('the automatic deadline: the workflow timeout less a margin', () => {
 		expect(deadline?.label).toBe(
 			"18 s after the node started (the workflow's 20 s timeout, less 2 s)",
 		);
+		// Started a while ago (the node read its settings first): the time since counts.
+		const earlier = Deadline.start({ optionSeconds: 10 }, clock.now, clock.now() - 4_000);
+		expect(earlier?.remainingMs()).toBe(6_000);
 	});
 
 	it('none without a timeout or an option; the earlier one wins with both', () => {

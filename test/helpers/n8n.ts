@@ -52,6 +52,7 @@ import {
 	type IWebhookDescription,
 	type IWebhookResponseData,
 	type IWorkflowExecuteAdditionalData,
+	type IWorkflowSettings,
 	type NodeExecutionHint,
 	type WebhookType,
 	type WorkflowExecuteMode,
@@ -88,6 +89,8 @@ export interface ExecuteOptions extends NodeRunOptions {
 	readonly abortSignal?: AbortSignal;
 	/** Default 'manual' (run from the editor). */
 	readonly mode?: WorkflowExecuteMode;
+	/** The workflow's settings besides executionOrder v1, as getWorkflowSettings() returns them (an executionTimeout). */
+	readonly workflowSettings?: IWorkflowSettings;
 }
 
 export interface ExecuteResult {
@@ -130,7 +133,7 @@ export async function runExecute(
 		options,
 		options.continueOnFail ? { onError: 'continueRegularOutput' } : {},
 	);
-	const workflow = buildWorkflow(nodeType, node);
+	const workflow = buildWorkflow(nodeType, node, options.workflowSettings);
 	const additionalData = buildAdditionalData(options);
 
 	// As WorkflowExecute hands a start node its input: one entry on the
@@ -263,7 +266,11 @@ function buildNode(nodeType: INodeType, options: NodeRunOptions, extra: Partial<
  * A one-node workflow. Its constructor fills in the node's default parameter
  * values from the node type, as n8n does for every workflow it runs.
  */
-function buildWorkflow(nodeType: INodeType, node: INode): Workflow {
+function buildWorkflow(
+	nodeType: INodeType,
+	node: INode,
+	settings: IWorkflowSettings = {},
+): Workflow {
 	const lookup = (name: string): INodeType => {
 		if (name !== node.type) throw new UnexpectedError(`Unknown node type "${name}"`);
 		return nodeType;
@@ -282,7 +289,7 @@ function buildWorkflow(nodeType: INodeType, node: INode): Workflow {
 		connections: {},
 		active: false,
 		nodeTypes,
-		settings: { executionOrder: 'v1' },
+		settings: { executionOrder: 'v1', ...settings },
 	});
 }
 
