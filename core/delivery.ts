@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import { NO_BOUNDS, type DeliveryBounds, type Stop, type StopKind } from './bounds';
 import {
 	classifyOutcome,
 	delayBeforeAttempt,
@@ -22,7 +23,11 @@ export interface DeliveryIo<Request> {
 	prepare(context: AttemptContext): Request;
 	/** Sends it. Must not throw: failures are outcomes. */
 	send(request: Request): Promise<AttemptOutcome>;
-	/** Waits; rejects when the execution is cancelled, which ends the delivery at once. */
+	/**
+	 * Waits. May end early when the delivery has to stop (a cancel, a
+	 * destination given up on): deliver() then asks its bounds why. A wait
+	 * that rejects ends the delivery with that error.
+	 */
 	sleep(ms: number): Promise<void>;
 	now(): Date;
 }
@@ -45,6 +50,8 @@ export interface DeliveryResult {
 	readonly attempts: readonly AttemptRecord[];
 	/** The last answer received, if any. */
 	readonly lastResponse?: { readonly status: number; readonly body?: string };
+	/** What ended it before its schedule did: a cancel, the deadline, a destination given up on. */
+	readonly stoppedBy?: StopKind;
 }
 
 /** A delivery id in Standard Webhooks' style: `msg_` and 18 random bytes, base64url. */
@@ -57,15 +64,35 @@ export function newDeliveryId(): string {
  * until it is delivered, given up on, or the schedule is used up. Each
  * attempt is re-signed (prepare) with a fresh timestamp, so a late retry is
  * not rejected as stale; the id stays, so the receiver can de-duplicate.
+ *
+ * `bounds` can end it sooner: asked before every attempt (and after a failed
+ * one), a stop ends the delivery there, undelivered, saying why and how many
+ * attempts were made; a wait that would end too late is not begun.
  */
 export async function deliver<Request>(
 	io: DeliveryIo<Request>,
 	policy: RetryPolicy,
 	id: string,
+	bounds: DeliveryBounds = NO_BOUNDS,
 ): Promise<DeliveryResult> {
 	const attempts: AttemptRecord[] = [];
 	let lastResponse: DeliveryResult['lastResponse'];
+	let lastWhy = '';
+	const stopped = (stop: Stop): DeliveryResult => ({
+		id,
+		delivered: false,
+		outcome:
+			attempts.length === 0
+				? `${stop.reason}; not sent`
+				: `${stop.reason}; ${attempts.length} attempt${attempts.length === 1 ? '' : 's'} made, the last: ${lastWhy}`,
+		attempts,
+		lastResponse,
+		stoppedBy: stop.kind,
+	});
 	for (let attempt = 1; ; attempt++) {
+		const before = bounds.stop();
+		if (before) return stopped(before);
+
 		const started = io.now();
 		const request = io.prepare({ attempt, timestamp: started, id });
 		const outcome = await sendSafely(io, request);
@@ -73,27 +100,43 @@ export async function deliver<Request>(
 		if (outcome.kind === 'response') lastResponse = { status: outcome.status, body: outcome.body };
 
 		const { verdict, why } = classifyOutcome(outcome, policy);
-		const wait =
-			verdict === 'retry' ? delayBeforeAttempt(attempt + 1, outcome, policy, finished) : undefined;
-		attempts.push({
-			attempt,
-			startedAt: started.toISOString(),
-			durationMs: finished.getTime() - started.getTime(),
-			...(outcome.kind === 'response'
-				? { status: outcome.status }
-				: { error: `${outcome.code}: ${outcome.message}` }),
-			...(wait === undefined ? {} : { retryInMs: wait }),
-		});
+		lastWhy = why;
+		const record = (retryInMs?: number) =>
+			attempts.push({
+				attempt,
+				startedAt: started.toISOString(),
+				durationMs: finished.getTime() - started.getTime(),
+				...(outcome.kind === 'response'
+					? { status: outcome.status }
+					: { error: `${outcome.code}: ${outcome.message}` }),
+				...(retryInMs === undefined ? {} : { retryInMs }),
+			});
 
-		if (verdict === 'delivered')
+		if (verdict === 'delivered') {
+			record();
 			return { id, delivered: true, outcome: why, attempts, lastResponse };
+		}
+		if (verdict === 'give-up') {
+			record();
+			return { id, delivered: false, outcome: why, attempts, lastResponse };
+		}
+		const after = bounds.stop();
+		if (after) {
+			record();
+			return stopped(after);
+		}
+		const wait = delayBeforeAttempt(attempt + 1, outcome, policy, finished);
 		if (wait === undefined) {
-			const ending =
-				verdict === 'give-up'
-					? why
-					: `${why}; no retries left after ${attempt} attempt${attempt === 1 ? '' : 's'}`;
+			record();
+			const ending = `${why}; no retries left after ${attempt} attempt${attempt === 1 ? '' : 's'}`;
 			return { id, delivered: false, outcome: ending, attempts, lastResponse };
 		}
+		const refused = bounds.refuseWait(wait);
+		if (refused) {
+			record();
+			return stopped(refused);
+		}
+		record(wait);
 		await io.sleep(wait);
 	}
 }

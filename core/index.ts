@@ -3,9 +3,12 @@
  * adapters over what is exported here.
  */
 export * from './batching';
+export * from './bounds';
 export * from './delivery';
+export * from './deliveryId';
 export * from './encoding';
 export * from './headers';
+export * from './outgoing';
 export * from './payload';
 export * from './reasons';
 export * from './receive';

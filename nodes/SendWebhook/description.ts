@@ -126,6 +126,42 @@ export const sendWebhookProperties: INodeProperties[] = [
 			'Send {"records": [...]} (with this key) instead of a bare array; leave empty for the array itself',
 	},
 	{
+		displayName: 'Delivery ID',
+		name: 'deliveryId',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Random per Call',
+				value: 'random',
+				description: 'A new ID for every call: a re-run sends new IDs',
+			},
+			{
+				name: 'From the Content',
+				value: 'content',
+				description:
+					'Derived from what the call sends (records, URL, method, event, wrapper key), never from a time: the same call made again carries the same ID',
+			},
+			{
+				name: 'From an Expression',
+				value: 'expression',
+				description:
+					"Each item's own ID (by default its ID field); a batch's ID is derived from its items' IDs",
+			},
+		],
+		default: 'random',
+		description:
+			"The ID sent in the scheme's ID header (or in Standard Webhooks' when it has none), the same on every attempt. A receiver that de-duplicates on it can recognise a re-run only with a stable ID.",
+	},
+	{
+		displayName: "Item's Delivery ID",
+		name: 'deliveryIdValue',
+		type: 'string',
+		default: '={{ $json.id }}',
+		displayOptions: { show: { deliveryId: ['expression'] } },
+		description: 'A stable ID per item: at most 200 letters, digits, "_", ":" or "-" (no ".")',
+	},
+	{
 		displayName: 'Send Headers',
 		name: 'sendHeaders',
 		type: 'boolean',
@@ -178,6 +214,24 @@ export const sendWebhookProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			{
+				displayName: 'Deadline (Seconds)',
+				name: 'deadlineSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					"Seconds after the node starts by which it ends, every item in an output: calls not made by then, and calls waiting to retry, go to Failed. 0: the workflow's execution timeout less a margin, or no deadline without one.",
+			},
+			{
+				displayName: 'Give Up on a Destination After (Failed Calls)',
+				name: 'giveUpAfterFailedCalls',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 3,
+				description:
+					'After this many calls in a row to one URL and method have failed with every retry spent, the rest of its calls fail at once instead of each waiting out its retries. 0 never gives up.',
+			},
 			{
 				displayName: 'Only HTTPS URLs',
 				name: 'httpsOnly',

@@ -7,10 +7,16 @@ import {
 
 import {
 	assembleBody,
+	batchDeliveryId,
 	bodyWriter,
+	callBounds,
+	contentDeliveryId,
+	Deadline,
 	deliver,
+	DestinationBreaker,
 	mapWithConcurrency,
 	newDeliveryId,
+	outgoingHeaders,
 	sign,
 	splitIntoBatches,
 	type Batch,
@@ -24,7 +30,7 @@ import {
 	type ItemRequest,
 	type SendSettings,
 } from './settings';
-import { cancellableSleep, sendAttempt, type OutgoingRequest } from './transport';
+import { retryWaits, sendAttempt, type OutgoingRequest, type RetryWaits } from './transport';
 
 /** The delivery record added to each output item, under this key. */
 export const DELIVERY_FIELD = 'webhookDelivery';
@@ -36,6 +42,14 @@ interface Call {
 	readonly batch: Batch<Sendable>;
 	readonly batchIndex: number;
 	readonly writeBody: BodyWriter;
+}
+
+/** What bounds every call of one run: the cancel signal, the deadline, the breaker, the waits. */
+interface RunBounds {
+	readonly signal?: AbortSignal;
+	readonly deadline?: Deadline;
+	readonly breaker: DestinationBreaker;
+	readonly waits: RetryWaits;
 }
 
 interface CallReport {
@@ -53,6 +67,8 @@ interface CallReport {
  * is made, so a bad item never leaves a workflow half-sent.
  */
 export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	// The deadline counts from here: the node cannot see when the execution started.
+	const startedAt = Date.now();
 	const items = this.getInputData();
 	const settings = await readSettings(this);
 	const continueOnFail = this.continueOnFail();
@@ -90,16 +106,38 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 		},
 	);
 
-	// 3. Deliver, retrying as the policy says.
-	const sleep = cancellableSleep(this);
+	// 3. Deliver, retrying as the policy says, within the run's bounds: a cancel
+	// or the deadline ends every call still going, a destination given up on
+	// ends its own; each such call goes to Failed saying why.
+	const bounds: RunBounds = {
+		signal: this.getExecutionCancelSignal(),
+		deadline: Deadline.start(
+			{
+				optionSeconds: settings.deadlineSeconds,
+				executionTimeoutSeconds: executionTimeoutSeconds(this),
+			},
+			Date.now,
+			startedAt,
+		),
+		breaker: new DestinationBreaker(settings.giveUpAfter),
+		waits: retryWaits(this),
+	};
+	// With "Stop the Workflow", the first call that fails stops the others from
+	// starting; a cancel does not count as such a failure: the run is ending
+	// anyway, and the node returns what was delivered rather than an error.
+	const failureStops = (result: DeliveryResult) =>
+		!result.delivered &&
+		result.stoppedBy !== 'cancelled' &&
+		settings.stopOnFailure &&
+		!continueOnFail;
 	let stopped = false;
 	const reports = await mapWithConcurrency(
 		calls,
 		settings.concurrency,
 		async (call): Promise<CallReport> => {
 			if (stopped) return { call };
-			const result = await deliverCall(this, call, settings, sleep);
-			if (!result.delivered && settings.stopOnFailure && !continueOnFail) stopped = true;
+			const result = await deliverCall(this, call, settings, bounds);
+			if (failureStops(result)) stopped = true;
 			return { call, result };
 		},
 	);
@@ -120,10 +158,8 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 		});
 	}
 
-	if (settings.stopOnFailure && !continueOnFail) {
-		const first = reports.find((report) => report.result && !report.result.delivered);
-		if (first) throw stopError(this, first, delivered.length);
-	}
+	const firstFailure = reports.find((report) => report.result && failureStops(report.result));
+	if (firstFailure) throw stopError(this, firstFailure, delivered.length);
 
 	const byInputOrder = (a: INodeExecutionData, b: INodeExecutionData) =>
 		pairedIndex(a) - pairedIndex(b);
@@ -158,58 +194,87 @@ function batchValue(batch: Batch<Sendable>, settings: SendSettings): unknown {
 	);
 }
 
+/** The workflow's execution timeout in seconds, as its settings hold it (-1 or absent: none). */
+function executionTimeoutSeconds(context: IExecuteFunctions): number | undefined {
+	const timeout = context.getWorkflowSettings().executionTimeout;
+	return typeof timeout === 'number' ? timeout : undefined;
+}
+
 async function deliverCall(
 	context: IExecuteFunctions,
 	{ batch, writeBody }: Call,
 	settings: SendSettings,
-	sleep: (ms: number) => Promise<void>,
+	{ signal, deadline, breaker, waits }: RunBounds,
 ): Promise<DeliveryResult> {
 	const first = batch.entries[0].item.request;
 	const { signing } = settings;
-	return await deliver<OutgoingRequest>(
+	// The breaker's destination: calls to one URL with one method.
+	const destination = `${first.method} ${first.url}`;
+	const result = await deliver<OutgoingRequest>(
 		{
 			prepare: ({ timestamp, id }) => {
 				// The string signed is the string sent: serialised once per attempt.
 				const body = writeBody(timestamp);
-				const headers: Record<string, string> = {
-					'content-type': 'application/json',
-					...withoutContentType(first.headers),
-				};
-				if (!signing?.resolved.scheme.idHeader) headers[DELIVERY_ID_HEADER] = id;
-				if (signing) {
-					Object.assign(
-						headers,
-						sign(signing.resolved.scheme, signing.secrets, body, {
-							timestamp,
-							id,
-							event: first.event || undefined,
-							method: first.method,
-							url: first.url,
-							signatureHeader: signing.resolved.signatureHeader,
-						}),
-					);
-				}
+				// Built name by name: a header that cannot be sent throws here, it never
+				// vanishes (Object.assign would drop a signature header named __proto__).
+				const headers = outgoingHeaders(
+					{ 'content-type': 'application/json' },
+					first.headers,
+					signing?.resolved.scheme.idHeader ? {} : { [DELIVERY_ID_HEADER]: id },
+					signing
+						? sign(signing.resolved.scheme, signing.secrets, body, {
+								timestamp,
+								id,
+								event: first.event || undefined,
+								method: first.method,
+								url: first.url,
+								signatureHeader: signing.resolved.signatureHeader,
+							})
+						: {},
+				);
 				return { url: first.url, method: first.method, headers, body: Buffer.from(body, 'utf8') };
 			},
-			send: async (request) => await sendAttempt(context, request, settings.transport),
-			sleep,
+			send: async (request) =>
+				await sendAttempt(context, request, {
+					...settings.transport,
+					// No answer is awaited past the deadline.
+					timeoutMs:
+						deadline?.capTimeout(settings.transport.timeoutMs) ?? settings.transport.timeoutMs,
+				}),
+			sleep: async (ms) => await waits.wait(ms, destination),
 			now: () => new Date(),
 		},
 		settings.policy,
-		newDeliveryId(),
+		deliveryId(batch, settings),
+		callBounds({ cancelled: () => signal?.aborted === true, deadline, breaker, destination }),
 	);
+	// Given up on now: calls to it that wait for a retry end at once.
+	if (breaker.record(destination, result)) waits.interrupt(destination);
+	return result;
 }
 
-/** A user's Content-Type replaces ours whatever its case, instead of being sent twice. */
-function withoutContentType(headers: Readonly<Record<string, string>>): Record<string, string> {
-	const user = { ...headers };
-	const contentType = Object.keys(user).find((name) => name.toLowerCase() === 'content-type');
-	if (contentType) {
-		const value = user[contentType];
-		delete user[contentType];
-		user['content-type'] = value;
+/**
+ * The call's delivery id, the same on every attempt: random, or stable
+ * across re-runs (from the call's content, or from its items' own ids).
+ */
+function deliveryId(batch: Batch<Sendable>, settings: SendSettings): string {
+	const requests = batch.entries.map((entry) => entry.item.request);
+	switch (settings.deliveryId) {
+		case 'expression':
+			return batchDeliveryId(requests.map((request) => request.deliveryId ?? ''));
+		case 'content':
+			return contentDeliveryId({
+				method: requests[0].method,
+				url: requests[0].url,
+				event: requests[0].event,
+				batched: settings.batched,
+				wrapperKey: settings.wrapperKey,
+				envelope: settings.envelope,
+				records: requests.map((request) => request.record),
+			});
+		default:
+			return newDeliveryId();
 	}
-	return user;
 }
 
 interface SharedRecordParts {

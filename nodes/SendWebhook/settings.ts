@@ -9,10 +9,15 @@ import {
 
 import {
 	describeBatchSizeProblem,
+	describeCharacter,
+	describeDeliveryIdProblem,
 	describeHeaderProblem,
 	describeRetryPolicyProblem,
 	describeSerialisationProblem,
+	describeUnsendableHeaderName,
+	findHeaderValueFault,
 	resolveKeys,
+	type HeaderValueFault,
 	type RetryPolicy,
 	type SchemeDefinition,
 	type SecretSet,
@@ -29,6 +34,10 @@ import type { TransportSettings } from './transport';
 /** Header for the delivery id when the scheme has none of its own (Standard Webhooks' name). */
 export const DELIVERY_ID_HEADER = 'webhook-id';
 
+/** Where each call's delivery id comes from (see core/deliveryId.ts). */
+export type DeliveryIdSource = 'random' | 'content' | 'expression';
+const DELIVERY_ID_SOURCES: readonly string[] = ['random', 'content', 'expression'];
+
 /** What applies to every item: read once, from the first item's parameters. */
 export interface SendSettings {
 	readonly signing?: { readonly resolved: ResolvedScheme; readonly secrets: SecretSet };
@@ -43,6 +52,13 @@ export interface SendSettings {
 	readonly httpsOnly: boolean;
 	/** Lower-case names of headers the node itself sets; a user header may not replace them. */
 	readonly reservedHeaders: ReadonlyMap<string, string>;
+	/** The scheme's header for the Event Name, when it has one. */
+	readonly eventHeader?: string;
+	readonly deliveryId: DeliveryIdSource;
+	/** Deadline (Seconds): 0 leaves it to the workflow's execution timeout. */
+	readonly deadlineSeconds: number;
+	/** Failed calls in a row after which a destination is given up on; 0 never. */
+	readonly giveUpAfter: number;
 }
 
 /** One item's call, as its parameters evaluate. */
@@ -52,6 +68,8 @@ export interface ItemRequest {
 	readonly headers: Readonly<Record<string, string>>;
 	readonly event: string;
 	readonly record: unknown;
+	/** The item's own delivery id, when Delivery ID is "From an Expression". */
+	readonly deliveryId?: string;
 }
 
 function fail(
@@ -68,6 +86,7 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 	const choice = chooseScheme((name, fallback) => context.getNodeParameter(name, 0, fallback));
 	if (!choice.ok) fail(context, choice.message, 0, choice.description);
 	const { resolved } = choice;
+	refuseUnsendableSchemeHeaders(context, resolved);
 	const signing = resolved
 		? { resolved, secrets: await readSecrets(context, resolved.scheme) }
 		: undefined;
@@ -90,12 +109,35 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 	for (const name of generatedHeaderNames(resolved))
 		reservedHeaders.set(name.toLowerCase(), 'the signing scheme');
 	if (useHeaderAuth) {
-		const authHeader = await readHeaderAuthName(context);
+		const authHeader = await readHeaderAuth(context);
 		const clash = reservedHeaders.get(authHeader.toLowerCase());
 		if (clash)
 			fail(context, `The Header Auth credential's header ${authHeader} is also set by ${clash}`, 0);
 		reservedHeaders.set(authHeader.toLowerCase(), 'the Header Auth credential');
 	}
+
+	const deliveryId = context.getNodeParameter('deliveryId', 0, 'random') as string;
+	if (!DELIVERY_ID_SOURCES.includes(deliveryId))
+		fail(context, `Unknown Delivery ID choice "${deliveryId}"`, 0);
+
+	const deadlineSeconds = (options.deadlineSeconds as number | undefined) ?? 0;
+	if (
+		typeof deadlineSeconds !== 'number' ||
+		!Number.isFinite(deadlineSeconds) ||
+		deadlineSeconds < 0
+	)
+		fail(
+			context,
+			`Deadline (Seconds) must be a number of seconds, 0 or more (got ${String(deadlineSeconds)})`,
+			0,
+		);
+	const giveUpAfter = (options.giveUpAfterFailedCalls as number | undefined) ?? 3;
+	if (typeof giveUpAfter !== 'number' || !Number.isInteger(giveUpAfter) || giveUpAfter < 0)
+		fail(
+			context,
+			`Give Up on a Destination After must be a whole number of failed calls, 0 or more (got ${String(giveUpAfter)})`,
+			0,
+		);
 
 	const concurrency = (options.concurrency as number | undefined) ?? 1;
 	return {
@@ -119,6 +161,10 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 		concurrency: Number.isInteger(concurrency) && concurrency >= 1 ? concurrency : 1,
 		httpsOnly: (options.httpsOnly as boolean | undefined) ?? false,
 		reservedHeaders,
+		eventHeader: resolved?.scheme.eventHeader,
+		deliveryId: deliveryId as DeliveryIdSource,
+		deadlineSeconds,
+		giveUpAfter,
 	};
 }
 
@@ -151,10 +197,16 @@ async function readSecrets(
 	return secrets;
 }
 
-async function readHeaderAuthName(context: IExecuteFunctions): Promise<string> {
-	let name: unknown;
+/**
+ * The Header Auth credential's header name, once its name and value are known
+ * to be sendable: checked here, before the first call, because n8n adds the
+ * header itself when each call is made. Its value is a secret: a message
+ * says what is wrong with it, never what it holds.
+ */
+async function readHeaderAuth(context: IExecuteFunctions): Promise<string> {
+	let data: ICredentialDataDecryptedObject;
 	try {
-		name = (await context.getCredentials(HEADER_AUTH_CREDENTIAL)).name;
+		data = await context.getCredentials(HEADER_AUTH_CREDENTIAL);
 	} catch (error) {
 		return fail(
 			context,
@@ -163,9 +215,53 @@ async function readHeaderAuthName(context: IExecuteFunctions): Promise<string> {
 			`Choose a Webhook Header Auth credential, or set Authentication to None. (${(error as Error).message})`,
 		);
 	}
+	const { name, secretValue } = data;
 	if (typeof name !== 'string' || name.trim() === '')
 		fail(context, 'The Webhook Header Auth credential has no header name', 0);
+	const problem =
+		describeHeaderProblem(name.trim(), '') ?? describeUnsendableHeaderName(name.trim());
+	if (problem) fail(context, `Webhook Header Auth credential: ${problem}`, 0);
+	const fault = typeof secretValue === 'string' ? findHeaderValueFault(secretValue) : undefined;
+	if (fault) {
+		fail(
+			context,
+			`Webhook Header Auth credential: the value of ${name.trim()} has ${fault.kind === 'control' ? 'a line break or control character' : 'a character outside visible ASCII'}, which cannot be sent in a header`,
+			0,
+			'Only visible ASCII, space and tab travel intact in a header value. Fix the value in the credential.',
+		);
+	}
 	return name.trim();
+}
+
+/**
+ * The header names a user chose for the scheme (Smarter Launch's and Generic
+ * HMAC's): one that cannot be sent would leave the call without it, unsigned.
+ */
+function refuseUnsendableSchemeHeaders(
+	context: IExecuteFunctions,
+	resolved: ResolvedScheme | undefined,
+): void {
+	if (!resolved) return;
+	const { scheme } = resolved;
+	const named: Array<[string, string | undefined]> = [
+		['Signature Header Name', resolved.signatureHeader ?? scheme.signatureHeader],
+		[
+			'Timestamp Header Name',
+			scheme.timestamp?.in === 'header' ? scheme.timestamp.header : undefined,
+		],
+		['ID Header Name', scheme.idHeader],
+	];
+	for (const [parameter, name] of named) {
+		const problem = name === undefined ? undefined : describeUnsendableHeaderName(name);
+		if (problem) {
+			fail(
+				context,
+				`${parameter}: ${problem}`,
+				0,
+				'Choose another header name: the call would go out without this header.',
+			);
+		}
+	}
 }
 
 /** Every header a signed call carries besides the user's: none of them may be overridden. */
@@ -209,6 +305,17 @@ export function readItemRequest(
 	const url = readUrl(context, itemIndex, settings.httpsOnly);
 	const method = context.getNodeParameter('method', itemIndex) as IHttpRequestMethods;
 	const event = String(context.getNodeParameter('eventName', itemIndex, '') ?? '');
+	if (settings.eventHeader && event !== '') {
+		const fault = findHeaderValueFault(event);
+		if (fault) {
+			fail(
+				context,
+				`Event Name cannot be sent in the ${settings.eventHeader} header: ${describeFault(fault)}`,
+				itemIndex,
+				HEADER_VALUE_HINT,
+			);
+		}
+	}
 
 	const headers: Record<string, string> = {};
 	if (context.getNodeParameter('sendHeaders', itemIndex, false)) {
@@ -221,8 +328,17 @@ export function readItemRequest(
 			const value = row.value === undefined || row.value === null ? '' : String(row.value);
 			if (name === '' && value === '') continue;
 			if (name === '') fail(context, 'A header has a value but no name', itemIndex);
-			const problem = describeHeaderProblem(name, value);
+			const problem = describeHeaderProblem(name, '') ?? describeUnsendableHeaderName(name);
 			if (problem) fail(context, problem, itemIndex);
+			const fault = findHeaderValueFault(value);
+			if (fault) {
+				fail(
+					context,
+					`Header Parameters: the value of ${name} cannot be sent: ${describeFault(fault)}`,
+					itemIndex,
+					HEADER_VALUE_HINT,
+				);
+			}
 			const owner = settings.reservedHeaders.get(name.toLowerCase());
 			if (owner) {
 				fail(
@@ -254,7 +370,46 @@ export function readItemRequest(
 	if (serialisationProblem) {
 		fail(context, `The payload cannot be sent as JSON: ${serialisationProblem}`, itemIndex);
 	}
-	return { url, method, headers, event, record };
+	const deliveryId =
+		settings.deliveryId === 'expression' ? readDeliveryId(context, itemIndex) : undefined;
+	return { url, method, headers, event, record, deliveryId };
+}
+
+/** An item's own delivery id ("From an Expression"), checked before anything is sent. */
+function readDeliveryId(context: IExecuteFunctions, itemIndex: number): string {
+	const value = context.getNodeParameter('deliveryIdValue', itemIndex, '');
+	const hint =
+		'Give each item a stable ID of at most 200 letters, digits, "_", ":" or "-", such as {{ $json.id }}; or set Delivery ID to "From the Content".';
+	if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint') {
+		const what =
+			value === null || value === undefined
+				? 'empty'
+				: `${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}, not text or a number`;
+		fail(context, `Item's Delivery ID of item ${itemIndex} is ${what}`, itemIndex, hint);
+	}
+	const id = String(value);
+	const problem = describeDeliveryIdProblem(id);
+	if (problem) {
+		const shown = id.length > 60 ? `${id.slice(0, 60)}…` : id;
+		fail(
+			context,
+			`Item's Delivery ID of item ${itemIndex}${id === '' ? '' : ` (${JSON.stringify(shown)})`} ${problem}`,
+			itemIndex,
+			hint,
+		);
+	}
+	return id;
+}
+
+const HEADER_VALUE_HINT =
+	'A header value travels intact only as visible ASCII, space and tab (RFC 9110): other characters are dropped, or read differently by different receivers.';
+
+/** What is wrong with a header value, naming the character (never used for a secret). */
+function describeFault(fault: HeaderValueFault): string {
+	const where = `at position ${fault.index + 1}`;
+	return fault.kind === 'control'
+		? `it has a line break or control character (${describeCharacter(fault.character)}) ${where}, which HTTP does not allow`
+		: `it has ${describeCharacter(fault.character)} ${where}, a character outside visible ASCII`;
 }
 
 function readUrl(context: IExecuteFunctions, itemIndex: number, httpsOnly: boolean): string {

@@ -1,5 +1,4 @@
 import {
-	NodeOperationError,
 	sleep,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -95,47 +94,55 @@ function truncate(text: string, limit: number): string {
 	return text.length > limit ? `${text.slice(0, limit)}…` : text;
 }
 
+/** Waits between attempts, each of which can be ended early. */
+export interface RetryWaits {
+	/**
+	 * Waits `ms` before the next attempt of a call to `destination`. Resolves
+	 * (never rejects) when the time is up, when the execution is cancelled,
+	 * or when the destination is given up on (interrupt): deliver() then asks
+	 * its bounds whether to go on.
+	 */
+	wait(ms: number, destination: string): Promise<void>;
+	/** Ends at once every wait in progress for calls to `destination`. */
+	interrupt(destination: string): void;
+}
+
 /**
- * Waits between attempts. n8n 2.x's sleep() rejects when the execution is
- * cancelled; 1.x's ignores the signal, so the signal is also listened to
- * here: a cancel ends the wait at once on either. One listener serves all
- * the waits in progress (n8n's sleep adds its own per wait), so many calls in
- * flight do not pile listeners onto the signal, and it is removed when no
+ * Each wait gets an AbortController of its own, handed to n8n's sleep(): on
+ * n8n 2.x that clears the wait's timer when it is ended early; 1.x's sleep()
+ * ignores the signal, so the wait also listens to it here and ends at once on
+ * either (on 1.x its timer then runs out on its own, harmlessly). One listener
+ * on the execution's cancel signal serves all the waits in progress, so many
+ * calls in flight do not pile listeners onto it, and it is removed when no
  * wait is left, so a node run many times in one execution leaves none behind.
  */
-export function cancellableSleep(context: IExecuteFunctions): (ms: number) => Promise<void> {
+export function retryWaits(context: IExecuteFunctions): RetryWaits {
 	const signal = context.getExecutionCancelSignal();
-	const waiting = new Set<() => void>();
-	const cancelAll = () => {
-		for (const cancel of [...waiting]) cancel();
+	const waiting = new Map<AbortController, string>();
+	const endAll = () => {
+		for (const controller of [...waiting.keys()]) controller.abort();
 	};
-	const settle = (wait: () => void) => {
-		waiting.delete(wait);
-		if (waiting.size === 0) signal?.removeEventListener('abort', cancelAll);
-	};
-	return async (ms) =>
-		await new Promise<void>((resolve, reject) => {
-			const cancelled = () => {
-				settle(cancelled);
-				reject(
-					new NodeOperationError(
-						context.getNode(),
-						'The execution was cancelled while waiting to retry',
-					),
-				);
-			};
-			if (signal?.aborted) {
-				cancelled();
-				return;
+	return {
+		wait: async (ms, destination) => {
+			if (signal?.aborted) return;
+			const controller = new AbortController();
+			if (waiting.size === 0) signal?.addEventListener('abort', endAll);
+			waiting.set(controller, destination);
+			try {
+				await new Promise<void>((resolve) => {
+					controller.signal.addEventListener('abort', () => resolve(), { once: true });
+					// Rejects only when ended early, which the listener above has answered.
+					sleep(ms, controller.signal).then(resolve, resolve);
+				});
+			} finally {
+				waiting.delete(controller);
+				if (waiting.size === 0) signal?.removeEventListener('abort', endAll);
 			}
-			if (waiting.size === 0) signal?.addEventListener('abort', cancelAll);
-			waiting.add(cancelled);
-			sleep(ms, signal).then(
-				() => {
-					settle(cancelled);
-					resolve();
-				},
-				() => cancelled(),
-			);
-		});
+		},
+		interrupt: (destination) => {
+			for (const [controller, waitingFor] of [...waiting]) {
+				if (waitingFor === destination) controller.abort();
+			}
+		},
+	};
 }

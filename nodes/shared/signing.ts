@@ -9,6 +9,7 @@ import {
 	buildGenericScheme,
 	describeHeaderProblem,
 	describeSecretProblem,
+	describeUnsendableHeaderName,
 	findScheme,
 	type DigestEncoding,
 	type HashAlgorithm,
@@ -128,7 +129,7 @@ export async function testHeaderAuth(
 	const value = typeof credential.data?.secretValue === 'string' ? credential.data.secretValue : '';
 	if (name === '') return { status: 'Error', message: 'The header name is empty' };
 	if (value === '') return { status: 'Error', message: 'The header value is empty' };
-	const problem = describeHeaderProblem(name, value);
+	const problem = describeHeaderProblem(name, value) ?? describeUnsendableHeaderName(name);
 	if (problem) return { status: 'Error', message: problem };
 	return { status: 'OK', message: `The header ${name} is well-formed` };
 }

@@ -52,6 +52,7 @@ import {
 	type IWebhookDescription,
 	type IWebhookResponseData,
 	type IWorkflowExecuteAdditionalData,
+	type IWorkflowSettings,
 	type NodeExecutionHint,
 	type WebhookType,
 	type WorkflowExecuteMode,
@@ -89,6 +90,8 @@ export interface ExecuteOptions extends NodeRunOptions {
 	readonly abortSignal?: AbortSignal;
 	/** Default 'manual' (run from the editor). */
 	readonly mode?: WorkflowExecuteMode;
+	/** The workflow's settings besides executionOrder v1, as getWorkflowSettings() returns them (an executionTimeout). */
+	readonly workflowSettings?: IWorkflowSettings;
 }
 
 export interface ExecuteResult {
@@ -138,7 +141,7 @@ export async function runExecute(
 		options,
 		options.continueOnFail ? { onError: 'continueRegularOutput' } : {},
 	);
-	const workflow = buildWorkflow(nodeType, node);
+	const workflow = buildWorkflow(nodeType, node, options.workflowSettings);
 	const additionalData = buildAdditionalData(options);
 
 	// As WorkflowExecute hands a start node its input: one entry on the
@@ -185,7 +188,7 @@ export async function runWebhook(
 	ensureServices();
 	if (!nodeType.webhook) throw new UnexpectedError(`${nodeType.description.name} has no webhook()`);
 	const node = buildNode(nodeType, options, { webhookId: 'harness-webhook-id' });
-	const workflow = buildWorkflow(nodeType, node, options.workflowId);
+	const workflow = buildWorkflow(nodeType, node, {}, options.workflowId);
 	const additionalData = buildAdditionalData(options);
 	if (options.webhookBaseUrl) additionalData.webhookBaseUrl = options.webhookBaseUrl;
 	if (options.webhookTestBaseUrl) additionalData.webhookTestBaseUrl = options.webhookTestBaseUrl;
@@ -273,7 +276,12 @@ function buildNode(nodeType: INodeType, options: NodeRunOptions, extra: Partial<
  * A one-node workflow. Its constructor fills in the node's default parameter
  * values from the node type, as n8n does for every workflow it runs.
  */
-function buildWorkflow(nodeType: INodeType, node: INode, id = WORKFLOW_ID): Workflow {
+function buildWorkflow(
+	nodeType: INodeType,
+	node: INode,
+	settings: IWorkflowSettings = {},
+	id = WORKFLOW_ID,
+): Workflow {
 	const lookup = (name: string): INodeType => {
 		if (name !== node.type) throw new UnexpectedError(`Unknown node type "${name}"`);
 		return nodeType;
@@ -292,7 +300,7 @@ function buildWorkflow(nodeType: INodeType, node: INode, id = WORKFLOW_ID): Work
 		connections: {},
 		active: false,
 		nodeTypes,
-		settings: { executionOrder: 'v1' },
+		settings: { executionOrder: 'v1', ...settings },
 	});
 }
 

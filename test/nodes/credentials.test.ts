@@ -61,9 +61,19 @@ describe('Webhook Header Auth', () => {
 			'Error',
 			/line break or control character/,
 		],
+		[
+			{ name: 'X-Api-Key', secretValue: 'Bearer tøken' },
+			'Error',
+			/^Header "X-Api-Key" has a value with a character outside visible ASCII/,
+		],
+		[{ name: '__proto__', secretValue: 'v' }, 'Error', /cannot be named "__proto__"/],
+		[{ name: 'Common', secretValue: 'v' }, 'Error', /cannot be named "Common"/],
 	])('%j → %s', async (data, status, message) => {
 		const result = await headerAuth(data);
 		expect(result.status).toBe(status);
 		expect(result.message).toMatch(message);
+		// The value is a secret: never in the message, not even the character at fault.
+		if (data.secretValue.length > 3) expect(result.message).not.toContain(data.secretValue.trim());
+		expect(result.message).not.toContain('ø');
 	});
 });

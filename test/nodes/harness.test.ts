@@ -31,6 +31,8 @@ interface Received {
 	method: string;
 	url: string;
 	headers: IncomingHttpHeaders;
+	/** Names and values as they came off the wire, in order. */
+	rawHeaders: string[];
 	body: Buffer;
 }
 
@@ -59,6 +61,7 @@ beforeAll(async () => {
 				method: req.method ?? '',
 				url: req.url ?? '',
 				headers: req.headers,
+				rawHeaders: req.rawHeaders,
 				body: Buffer.concat(chunks),
 			};
 			loopback.received.push(request);
@@ -521,6 +524,100 @@ describe('n8n-core 2.41 HTTP helpers, as nodes/SendWebhook/transport.ts uses the
 		// The default follows.
 		expect((await request('/302')).response?.statusCode).toBe(200);
 		expect(loopback.received.map(({ url }) => url)).toContain('/target');
+	});
+
+	describe('header names axios takes for its own never leave as sent (why core/outgoing.ts refuses them)', () => {
+		// axios keeps per-method defaults under headers.get, .post, … and .common,
+		// merges a config's headers case-insensitively into them, and skips
+		// __proto__, constructor and prototype when it merges. A signature header
+		// of such a name would go out missing (or renamed), the call unsigned.
+		const dropped = [
+			'__proto__',
+			'constructor',
+			'prototype',
+			'common',
+			'Common',
+			'delete',
+			'get',
+			'GET',
+			'head',
+			'patch',
+			'put',
+			'query',
+		];
+		const sent = ['X-Ok', 'options', 'link', 'toString', 'hasOwnProperty'];
+
+		async function sendWith(names: readonly string[], method: 'POST' | 'PUT' = 'POST') {
+			const headers: Record<string, string> = {};
+			for (const name of names) {
+				// As own properties: a plain assignment of __proto__ would not even make one.
+				Object.defineProperty(headers, name, {
+					value: `v-${name}`,
+					enumerable: true,
+					writable: true,
+					configurable: true,
+				});
+			}
+			expect(Object.keys(headers)).toEqual(names);
+			const plain = await request('/ok', { method, headers });
+			const authenticated = await request('/ok', { method, headers }, { withAuthentication: true });
+			expect(plain.response?.statusCode).toBe(200);
+			expect(authenticated.response?.statusCode).toBe(200);
+			// As they came off the wire, not as Node parsed them.
+			return loopback.received.splice(0).map(({ rawHeaders }) => ({
+				names: rawHeaders.filter((_, i) => i % 2 === 0),
+				values: rawHeaders.filter((_, i) => i % 2 === 1),
+			}));
+		}
+
+		it('dropped without an error, by httpRequest and httpRequestWithAuthentication alike', async () => {
+			for (const wire of await sendWith([...sent, ...dropped])) {
+				const lowerNames = wire.names.map((text) => text.toLowerCase());
+				// Sent, though not always as spelled (toString arrives as ToString): names are case-insensitive.
+				for (const name of sent) expect(lowerNames).toContain(name.toLowerCase());
+				for (const name of dropped) {
+					expect(lowerNames).not.toContain(name.toLowerCase());
+					// Gone, or (common, merged as the method's defaults) renamed to 0.
+					const at = wire.values.indexOf(`v-${name}`);
+					if (at !== -1) expect([name, wire.names[at]]).toEqual([name, '0']);
+				}
+			}
+		});
+
+		it("a header named after the request's own method is sent renamed to 0", async () => {
+			for (const [name, method] of [
+				['post', 'POST'],
+				['Post', 'POST'],
+				['put', 'PUT'],
+			] as const) {
+				for (const wire of await sendWith(['X-Ok', name], method)) {
+					expect(wire.names).not.toContain(name);
+					expect(wire.names[wire.values.indexOf(`v-${name}`)]).toBe('0');
+				}
+			}
+		});
+	});
+
+	it('header values outside visible ASCII do not arrive as written (why Send Webhook refuses them)', async () => {
+		await request('/ok', {
+			headers: {
+				'x-cyrillic': 'контакт.создан',
+				'x-latin1': 'café',
+				'x-crlf': 'a\r\nX-Injected: 1',
+				'x-ascii': 'contact.created',
+			},
+		});
+		const [{ headers, rawHeaders }] = loopback.received;
+		// axios removes every character above 0xFF (and C0 controls and DEL) without an error.
+		expect(headers['x-cyrillic']).toBe('.');
+		// Latin-1 goes out as one byte, which a UTF-8 reader cannot read as "é".
+		expect(Buffer.from(headers['x-latin1'] as string, 'latin1')).toEqual(
+			Buffer.from([0x63, 0x61, 0x66, 0xe9]),
+		);
+		// CR and LF are removed: no injected header, but not the value given either.
+		expect(headers['x-crlf']).toBe('aX-Injected: 1');
+		expect(rawHeaders.map((name) => name.toLowerCase())).not.toContain('x-injected');
+		expect(headers['x-ascii']).toBe('contact.created');
 	});
 
 	it('timeout: an AxiosError with code ECONNABORTED', async () => {

@@ -241,26 +241,6 @@ describe('every item ends in exactly one output', () => {
 	});
 });
 
-describe('cancelling the execution', () => {
-	it('ends the wait before a retry at once: no further attempt is made', async () => {
-		receiver.answer(() => ({ status: 500 }));
-		const controller = new AbortController();
-		const started = Date.now();
-		const run = send(
-			{ url: receiver.url, signatureScheme: 'none' },
-			{ abortSignal: controller.signal },
-		);
-		while (receiver.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		controller.abort();
-		await expect(run).rejects.toThrow(/cancelled/);
-		// The default schedule would wait 10 s before the 2nd attempt.
-		expect(Date.now() - started).toBeLessThan(3000);
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		expect(receiver.calls).toHaveLength(1);
-	});
-});
-
 describe("the default schedule (Smarter Launch's): 10 s, then 100 s, then no more", () => {
 	afterEach(() => {
 		jest.useRealTimers();

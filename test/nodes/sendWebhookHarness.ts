@@ -2,7 +2,12 @@
  * Runs Send Webhook inside n8n-core's execution context with the parameters a
  * workflow would hold, against real receivers on 127.0.0.1.
  */
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	IWorkflowSettings,
+} from 'n8n-workflow';
 
 import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
 import { runExecute } from '../helpers/n8n';
@@ -14,6 +19,8 @@ export interface SendOptions {
 	readonly headerAuth?: { name: string; secretValue: string };
 	readonly continueOnFail?: boolean;
 	readonly abortSignal?: AbortSignal;
+	/** The workflow's settings, e.g. an executionTimeout in seconds. */
+	readonly workflowSettings?: IWorkflowSettings;
 }
 
 export interface SendResult {
@@ -45,6 +52,7 @@ export async function send(
 		items: options.items ?? items(1),
 		continueOnFail: options.continueOnFail,
 		abortSignal: options.abortSignal,
+		workflowSettings: options.workflowSettings,
 	});
 	return { delivered: outputs[0] ?? [], failed: outputs[1] ?? [] };
 }

@@ -1,0 +1,226 @@
+/**
+ * What ends a delivery before its retry schedule does: the execution being
+ * cancelled, the sender's deadline, or a destination given up on after too
+ * many failed calls in a row. Pure logic, on an injected clock: the node
+ * wires it to the execution's cancel signal and to Date.now.
+ */
+
+/** Milliseconds since the epoch, as Date.now gives them. */
+export type Clock = () => number;
+
+export type StopKind = 'cancelled' | 'deadline' | 'breaker';
+
+/** Why a delivery ended early. */
+export interface Stop {
+	readonly kind: StopKind;
+	/** One line for the delivery record, starting with what stopped it. */
+	readonly reason: string;
+}
+
+/** What may end a delivery early; deliver() asks before each attempt and each wait. */
+export interface DeliveryBounds {
+	/** Why no further attempt may start now, or undefined. */
+	stop(): Stop | undefined;
+	/** Why a wait of `ms` from now may not begin (it would end too late), or undefined. */
+	refuseWait(ms: number): Stop | undefined;
+}
+
+export const NO_BOUNDS: DeliveryBounds = {
+	stop: () => undefined,
+	refuseWait: () => undefined,
+};
+
+/** Seconds as a message shows them: `18 s`, `0.25 s`. */
+export function formatSeconds(ms: number): string {
+	return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+// ---------------------------------------------------------------- deadline
+
+/** Where a sender's deadline comes from. */
+export interface DeadlineSettings {
+	/** The node's own Deadline (Seconds); 0 or absent: none of its own. */
+	readonly optionSeconds?: number;
+	/** The workflow's execution timeout, in seconds; 0, negative or absent: none. */
+	readonly executionTimeoutSeconds?: number;
+}
+
+/**
+ * How much earlier than the workflow's execution timeout the node stops on
+ * its own: a tenth of the timeout, at least 2 s, at most half of it.
+ *
+ * The node cannot see when the execution started, so its deadline counts
+ * from the node's own start: the tenth stands for the nodes that ran before
+ * it, which take longer in longer workflows. The 2 s cover what happens
+ * after the deadline: the attempt in flight ends (its timeout is cut to the
+ * deadline), the outputs are built, n8n records them. Never more than half,
+ * so even a short timeout leaves the node time to send.
+ */
+export function executionTimeoutMarginMs(timeoutSeconds: number): number {
+	const timeoutMs = timeoutSeconds * 1000;
+	return Math.min(Math.max(2000, timeoutMs / 10), timeoutMs / 2);
+}
+
+/**
+ * A moment after which no call starts, no wait for a retry ends, and no
+ * attempt waits for its answer: the node ends by then with every item in an
+ * output, instead of being killed by n8n's execution timeout with none.
+ */
+export class Deadline {
+	private constructor(
+		/** Milliseconds since the epoch. */
+		readonly at: number,
+		/** Where it comes from, for the delivery record. */
+		readonly label: string,
+		private readonly clock: Clock,
+	) {}
+
+	/**
+	 * The deadline counted from `startedAt` (the node's start; default now),
+	 * or undefined when neither setting asks for one. With both, the earlier
+	 * one wins.
+	 */
+	static start(
+		settings: DeadlineSettings,
+		clock: Clock,
+		startedAt: number = clock(),
+	): Deadline | undefined {
+		const candidates: { ms: number; label: string }[] = [];
+		const option = settings.optionSeconds;
+		if (option !== undefined && Number.isFinite(option) && option > 0) {
+			candidates.push({
+				ms: option * 1000,
+				label: `${formatSeconds(option * 1000)} after the node started (Deadline option)`,
+			});
+		}
+		const timeout = settings.executionTimeoutSeconds;
+		if (timeout !== undefined && Number.isFinite(timeout) && timeout > 0) {
+			const margin = executionTimeoutMarginMs(timeout);
+			const ms = timeout * 1000 - margin;
+			candidates.push({
+				ms,
+				label: `${formatSeconds(ms)} after the node started (the workflow's ${formatSeconds(timeout * 1000)} timeout, less ${formatSeconds(margin)})`,
+			});
+		}
+		if (candidates.length === 0) return undefined;
+		const earliest = candidates.reduce((a, b) => (b.ms < a.ms ? b : a));
+		return new Deadline(startedAt + earliest.ms, earliest.label, clock);
+	}
+
+	remainingMs(): number {
+		return Math.max(0, this.at - this.clock());
+	}
+
+	reached(): boolean {
+		return this.clock() >= this.at;
+	}
+
+	/** Whether a wait of `ms` starting now ends before the deadline. */
+	allowsWait(ms: number): boolean {
+		return this.clock() + ms < this.at;
+	}
+
+	/** An attempt's timeout, cut so that its answer is not awaited past the deadline. */
+	capTimeout(timeoutMs: number): number {
+		return Math.max(1, Math.min(timeoutMs, this.remainingMs()));
+	}
+
+	reachedStop(): Stop {
+		return { kind: 'deadline', reason: `deadline reached, ${this.label}` };
+	}
+
+	waitRefusedStop(waitMs: number): Stop {
+		return {
+			kind: 'deadline',
+			reason: `deadline too close: the retry in ${formatSeconds(waitMs)} would come after the deadline, ${this.label}`,
+		};
+	}
+}
+
+// ---------------------------------------------------------------- breaker
+
+/** How a call ended, as far as the breaker is concerned. */
+export interface CallEnding {
+	readonly delivered: boolean;
+	/** What stopped it early, if anything did. */
+	readonly stoppedBy?: StopKind;
+	readonly attempts: readonly unknown[];
+}
+
+/**
+ * Gives up on a destination (a method and URL) after `limit` calls to it in
+ * a row have failed: the rest of the run's calls to it fail at once instead
+ * of each spending its whole retry schedule. A call counts as failed when it
+ * ended undelivered after at least one attempt and nothing but the
+ * destination stopped it (its retries spent, a give-up answer such as 410,
+ * or the deadline leaving no time to retry); a call stopped by a cancel or
+ * by the breaker itself says nothing new about the destination. A delivered
+ * call starts the count again. Once given up on, a destination stays so for
+ * the rest of the run. A limit of 0 never gives up.
+ */
+export class DestinationBreaker {
+	private readonly failedInARow = new Map<string, number>();
+
+	private readonly givenUp = new Set<string>();
+
+	constructor(readonly limit: number) {}
+
+	/** Records how a call to `destination` ended; true when that made the breaker give up on it. */
+	record(destination: string, ending: CallEnding): boolean {
+		if (this.limit <= 0 || this.givenUp.has(destination)) return false;
+		if (ending.delivered) {
+			this.failedInARow.delete(destination);
+			return false;
+		}
+		if (ending.attempts.length === 0) return false;
+		if (ending.stoppedBy === 'cancelled' || ending.stoppedBy === 'breaker') return false;
+		const count = (this.failedInARow.get(destination) ?? 0) + 1;
+		this.failedInARow.set(destination, count);
+		if (count < this.limit) return false;
+		this.givenUp.add(destination);
+		return true;
+	}
+
+	isOpen(destination: string): boolean {
+		return this.givenUp.has(destination);
+	}
+
+	/** Why no further call to `destination` is made, or undefined while it is not given up on. */
+	stop(destination: string): Stop | undefined {
+		if (!this.givenUp.has(destination)) return undefined;
+		return {
+			kind: 'breaker',
+			reason: `gave up on ${destination}: ${this.limit} call${this.limit === 1 ? '' : 's'} in a row to it failed`,
+		};
+	}
+}
+
+// ---------------------------------------------------------------- one call's bounds
+
+/** The stop of a cancelled execution. */
+export const CANCELLED: Stop = {
+	kind: 'cancelled',
+	reason: 'cancelled: the execution was stopped',
+};
+
+/**
+ * The bounds of one call: a cancel first, then the deadline, then the
+ * destination's breaker.
+ */
+export function callBounds(parts: {
+	readonly cancelled: () => boolean;
+	readonly deadline?: Deadline;
+	readonly breaker?: DestinationBreaker;
+	readonly destination: string;
+}): DeliveryBounds {
+	const { cancelled, deadline, breaker, destination } = parts;
+	return {
+		stop: () => {
+			if (cancelled()) return CANCELLED;
+			if (deadline?.reached()) return deadline.reachedStop();
+			return breaker?.stop(destination);
+		},
+		refuseWait: (ms) =>
+			deadline && !deadline.allowsWait(ms) ? deadline.waitRefusedStop(ms) : undefined,
+	};
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+
+import { describeCharacter } from './headers';
+
+/**
+ * Delivery ids a receiver can de-duplicate on, stable across re-runs: from
+ * the call's content, or from the items' own ids. A random id
+ * (newDeliveryId) is new on every run, so a re-run cannot be recognised.
+ */
+
+/** Longest delivery id accepted, in characters. */
+export const MAX_DELIVERY_ID_LENGTH = 200;
+
+const ID_CHARACTER = /^[A-Za-z0-9_:-]$/;
+
+/**
+ * Why a delivery id cannot be used, or undefined if it can: 1 to 200 of
+ * `A-Z a-z 0-9 _ : -`. No `.`: Standard Webhooks and Svix sign
+ * `{id}.{timestamp}.{body}`, and an id holding `.` and digits makes that
+ * string read two ways (id `a.1` at time `2` signs as id `a` at time `1.2`).
+ * Everything allowed also travels intact in a header.
+ */
+export function describeDeliveryIdProblem(id: string): string | undefined {
+	if (id === '') return 'is empty';
+	const characters = [...id];
+	if (characters.length > MAX_DELIVERY_ID_LENGTH) {
+		return `is ${characters.length} characters long; at most ${MAX_DELIVERY_ID_LENGTH} are allowed`;
+	}
+	const at = characters.findIndex((character) => !ID_CHARACTER.test(character));
+	if (at === -1) return undefined;
+	const character = characters[at];
+	const why =
+		character === '.'
+			? ' (Standard Webhooks signs "{id}.{timestamp}.{body}": a "." in the id would let that text be read two ways)'
+			: '';
+	return `has ${describeCharacter(character)} at position ${at + 1}; only letters, digits, "_", ":" and "-" are allowed${why}`;
+}
+
+/** What a call's content id is derived from: what it sends, never when. */
+export interface CallContent {
+	readonly method: string;
+	readonly url: string;
+	readonly event: string;
+	/** Whether the records go as a batch (a JSON array) or one record alone. */
+	readonly batched: boolean;
+	readonly wrapperKey?: string;
+	readonly envelope: boolean;
+	readonly records: readonly unknown[];
+}
+
+/**
+ * An id derived from what a call sends: `msg_` and 24 base64url characters
+ * (144 bits) of the SHA-256 of its method, URL, event name, body shape and
+ * records as JSON. No timestamp goes in (not ConnectGain's envelope time, nor
+ * a signature's), so the same call made again, on a re-run, gets the same
+ * id; two calls that send the same records the same way get the same id too.
+ */
+export function contentDeliveryId(call: CallContent): string {
+	const described = JSON.stringify([
+		'content-id/1',
+		call.method,
+		call.url,
+		call.event,
+		call.batched,
+		call.wrapperKey ?? null,
+		call.envelope,
+		call.records,
+	]);
+	return `msg_${createHash('sha256').update(described, 'utf8').digest('base64url').slice(0, 24)}`;
+}
+
+/**
+ * The id of a call carrying several items with ids of their own: `msg_` and
+ * 24 base64url characters of the SHA-256 of the ids joined by line feeds, in
+ * the order the items are in the batch (an id cannot hold a line feed, so no
+ * two lists join alike). A call of one item carries that item's id unchanged.
+ */
+export function batchDeliveryId(ids: readonly string[]): string {
+	if (ids.length === 1) return ids[0];
+	return `msg_${createHash('sha256').update(ids.join('\n'), 'utf8').digest('base64url').slice(0, 24)}`;
+}
