@@ -19,6 +19,14 @@ export interface StartOptions {
 	readonly userFolder?: string;
 	/** Extra environment, e.g. N8N_LOG_LEVEL. */
 	readonly env?: Readonly<Record<string, string>>;
+	/**
+	 * Which n8n process: the main one (`n8n start`, default), or in queue
+	 * mode a webhook processor (`n8n webhook`) or a worker (`n8n worker`),
+	 * whose health server then listens on the port.
+	 */
+	readonly command?: 'start' | 'webhook' | 'worker';
+	/** Extra command-line arguments, e.g. --concurrency=5 for a worker. */
+	readonly args?: readonly string[];
 }
 
 export interface Execution {
@@ -62,11 +70,16 @@ export class N8n {
 
 	/** Starts n8n and waits until it answers /healthz/readiness. */
 	static async start(options: StartOptions): Promise<N8n> {
+		const command = options.command ?? 'start';
 		const port = options.port ?? (await freePort());
 		const brokerPort = await freePort();
 		const userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), 'n8n-signed-webhooks-'));
 		mkdirSync(userFolder, { recursive: true });
-		const logFile = join(userFolder, 'n8n.log');
+		// Queue-mode processes share the main one's user folder: one log each.
+		const logFile = join(
+			userFolder,
+			command === 'start' ? 'n8n.log' : `n8n-${command}-${port}.log`,
+		);
 		const out = createWriteStream(logFile, { flags: 'a' });
 		const baseUrl = `http://127.0.0.1:${port}`;
 		const env: NodeJS.ProcessEnv = {
@@ -98,16 +111,27 @@ export class N8n {
 			N8N_LOG_LEVEL: 'info',
 			N8N_LOG_OUTPUT: 'console',
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			...(command === 'worker'
+				? {
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(port),
+						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+					}
+				: {}),
 			...options.installed.target.env,
 			...options.env,
 		};
-		const child = spawn(options.installed.node, [options.installed.n8nBin, 'start'], {
-			env,
-			cwd: userFolder,
-			// Its own process group: stop() ends n8n and the task runners it starts.
-			detached: true,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const child = spawn(
+			options.installed.node,
+			[options.installed.n8nBin, command, ...(options.args ?? [])],
+			{
+				env,
+				cwd: userFolder,
+				// Its own process group: stop() ends n8n and the task runners it starts.
+				detached: true,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
 		child.stdout?.pipe(out);
 		child.stderr?.pipe(out);
 		const instance = new N8n(
@@ -123,12 +147,27 @@ export class N8n {
 			),
 		);
 		exited.catch(() => {});
-		await Promise.race([instance.waitUntilReady(), exited]);
+		await Promise.race([
+			command === 'start' ? instance.waitUntilReady() : instance.waitUntilHealthy(),
+			exited,
+		]);
 		return instance;
 	}
 
 	get pid(): number | undefined {
 		return this.child.pid;
+	}
+
+	/** Sends a signal to n8n's process group and waits until n8n has exited (a worker restart, say). */
+	async kill(signal: NodeJS.Signals, timeoutMs = 300_000): Promise<void> {
+		const pid = this.child.pid;
+		if (pid === undefined || this.child.exitCode !== null || this.child.signalCode !== null) return;
+		const gone = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+		signalGroup(pid, signal);
+		const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), timeoutMs);
+		await gone;
+		clearTimeout(timer);
+		signalGroup(pid, 'SIGKILL');
 	}
 
 	/** SIGTERM to n8n's process group, then SIGKILL if it has not gone in 20 s. */
@@ -146,6 +185,20 @@ export class N8n {
 
 	log(): string {
 		return readFileSync(this.logFile, 'utf8');
+	}
+
+	/** A webhook processor or a worker: its /healthz answers 200. */
+	private async waitUntilHealthy(timeoutMs = 180_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			try {
+				if ((await fetch(`${this.baseUrl}/healthz`)).ok) return;
+			} catch {
+				// not listening yet
+			}
+			await sleep(250);
+		}
+		throw new Error(`n8n was not healthy after ${timeoutMs / 1000} s; see ${this.logFile}`);
 	}
 
 	private async waitUntilReady(timeoutMs = 180_000): Promise<void> {
