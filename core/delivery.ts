@@ -52,6 +52,26 @@ export interface DeliveryResult {
 	readonly lastResponse?: { readonly status: number; readonly body?: string };
 	/** What ended it before its schedule did: a cancel, the deadline, a destination given up on. */
 	readonly stoppedBy?: StopKind;
+	/**
+	 * With retries handed back (DeliveryOptions.handBackRetries): the wait
+	 * before the next attempt is due. The delivery is not over; whoever waits
+	 * passes `attempts` back as earlierAttempts.
+	 */
+	readonly retryInMs?: number;
+}
+
+export interface DeliveryOptions {
+	/**
+	 * Attempts an earlier pass made, before it handed its retry back: the
+	 * numbering and the schedule go on from them.
+	 */
+	readonly earlierAttempts?: readonly AttemptRecord[];
+	/**
+	 * When a retry is due, end and say when (result.retryInMs) instead of
+	 * waiting: the wait happens outside (n8n's Wait node, which keeps long
+	 * waits in its database, so a restart in between loses nothing).
+	 */
+	readonly handBackRetries?: boolean;
 }
 
 /** A delivery id in Standard Webhooks' style: `msg_` and 18 random bytes, base64url. */
@@ -74,8 +94,9 @@ export async function deliver<Request>(
 	policy: RetryPolicy,
 	id: string,
 	bounds: DeliveryBounds = NO_BOUNDS,
+	options: DeliveryOptions = {},
 ): Promise<DeliveryResult> {
-	const attempts: AttemptRecord[] = [];
+	const attempts: AttemptRecord[] = [...(options.earlierAttempts ?? [])];
 	let lastResponse: DeliveryResult['lastResponse'];
 	let lastWhy = '';
 	const stopped = (stop: Stop): DeliveryResult => ({
@@ -89,7 +110,7 @@ export async function deliver<Request>(
 		lastResponse,
 		stoppedBy: stop.kind,
 	});
-	for (let attempt = 1; ; attempt++) {
+	for (let attempt = attempts.length + 1; ; attempt++) {
 		const before = bounds.stop();
 		if (before) return stopped(before);
 
@@ -130,6 +151,17 @@ export async function deliver<Request>(
 			record();
 			const ending = `${why}; no retries left after ${attempt} attempt${attempt === 1 ? '' : 's'}`;
 			return { id, delivered: false, outcome: ending, attempts, lastResponse };
+		}
+		if (options.handBackRetries) {
+			record(wait);
+			return {
+				id,
+				delivered: false,
+				outcome: `${why}; attempt ${attempt + 1} due in ${Math.ceil(wait / 1000)} s`,
+				attempts,
+				lastResponse,
+				retryInMs: wait,
+			};
 		}
 		const refused = bounds.refuseWait(wait);
 		if (refused) {

@@ -53,6 +53,60 @@ const status = (code: number, headers: Record<string, string> = {}): AttemptOutc
 	body: `answer ${code}`,
 });
 
+describe('deliver, with retries handed back to a Wait node outside', () => {
+	const handBack = { handBackRetries: true };
+
+	it('each pass makes one attempt and says when the next is due; the schedule goes on across passes', async () => {
+		const first = virtualIo([status(503)]);
+		const pass1 = await deliver(first.io, DEFAULT_RETRY_POLICY, 'msg_h', undefined, handBack);
+		expect(pass1).toMatchObject({
+			delivered: false,
+			retryInMs: 10_000,
+			outcome: 'answered 503; attempt 2 due in 10 s',
+		});
+		expect(first.slept).toEqual([]); // nothing waited inside
+
+		const second = virtualIo([status(502)]);
+		const pass2 = await deliver(second.io, DEFAULT_RETRY_POLICY, 'msg_h', undefined, {
+			...handBack,
+			earlierAttempts: pass1.attempts,
+		});
+		expect(second.prepared.map((context) => [context.attempt, context.id])).toEqual([[2, 'msg_h']]);
+		expect(pass2.retryInMs).toBe(100_000);
+
+		const third = virtualIo([status(500)]);
+		const pass3 = await deliver(third.io, DEFAULT_RETRY_POLICY, 'msg_h', undefined, {
+			...handBack,
+			earlierAttempts: pass2.attempts,
+		});
+		expect(pass3).toMatchObject({
+			delivered: false,
+			outcome: 'answered 500; no retries left after 3 attempts',
+		});
+		expect(pass3.retryInMs).toBeUndefined();
+		expect(pass3.attempts.map((a) => [a.attempt, a.status, a.retryInMs])).toEqual([
+			[1, 503, 10_000],
+			[2, 502, 100_000],
+			[3, 500, undefined],
+		]);
+	});
+
+	it('a pass that is answered 2xx is delivered; a 410 is given up at once; Retry-After is honoured', async () => {
+		const ok = virtualIo([status(200)]);
+		const okResult = await deliver(ok.io, DEFAULT_RETRY_POLICY, 'msg_o', undefined, handBack);
+		expect(okResult.delivered).toBe(true);
+		expect(okResult).not.toHaveProperty('retryInMs');
+		const gone = virtualIo([status(410)]);
+		const goneResult = await deliver(gone.io, DEFAULT_RETRY_POLICY, 'msg_g', undefined, handBack);
+		expect(goneResult.retryInMs).toBeUndefined();
+		expect(goneResult.outcome).toMatch(/410 Gone/);
+		const later = virtualIo([status(429, { 'retry-after': '120' })]);
+		expect(
+			(await deliver(later.io, DEFAULT_RETRY_POLICY, 'msg_l', undefined, handBack)).retryInMs,
+		).toBe(120_000);
+	});
+});
+
 describe('deliver (virtual clock)', () => {
 	it('fails twice, waits 10 s then 100 s, and is delivered on the third attempt', async () => {
 		const { io, prepared, slept } = virtualIo([status(500), status(503), status(200)]);
