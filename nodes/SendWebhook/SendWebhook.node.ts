@@ -27,8 +27,8 @@ export class SendWebhook implements INodeType {
 		defaults: { name: 'Send Webhook' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Delivered', 'Failed'],
+		// A third output, Retry, exists only when retries go through a Wait node.
+		outputs: `={{ ($parameter["options"] || {})["retryMode"] === "waitNode" ? [{ "type": "main", "displayName": "Delivered" }, { "type": "main", "displayName": "Failed" }, { "type": "main", "displayName": "Retry" }] : [{ "type": "main", "displayName": "Delivered" }, { "type": "main", "displayName": "Failed" }] }}`,
 		credentials: [
 			{
 				name: 'webhookSigningSecretApi',

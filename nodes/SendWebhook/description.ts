@@ -257,6 +257,27 @@ export const sendWebhookProperties: INodeProperties[] = [
 					"Characters of the receiver's answer kept in the delivery record; 0 keeps none",
 			},
 			{
+				displayName: 'Retries',
+				name: 'retryMode',
+				type: 'options',
+				options: [
+					{
+						name: 'Wait Inside the Node',
+						value: 'inNode',
+						description:
+							'The node waits between attempts; in queue mode a worker that stops meanwhile loses the calls still waiting, unless N8N_GRACEFUL_SHUTDOWN_TIMEOUT outlasts the schedule',
+					},
+					{
+						name: 'Through a Wait Node (Survives Restarts)',
+						value: 'waitNode',
+						description:
+							"A failed call goes to a third output, Retry, with when to try again: wire it through n8n's Wait node back into this node. Waits are at least 70 s: n8n keeps waits from 65 s on in its database.",
+					},
+				],
+				default: 'inNode',
+				description: 'Where the waits between attempts happen',
+			},
+			{
 				displayName: 'Retry 3xx and 4xx Answers',
 				name: 'retryClientErrors',
 				type: 'boolean',

@@ -30,10 +30,8 @@ import {
 	type ItemRequest,
 	type SendSettings,
 } from './settings';
+import { DELIVERY_FIELD, retryDue } from './retryLater';
 import { retryWaits, sendAttempt, type OutgoingRequest, type RetryWaits } from './transport';
-
-/** The delivery record added to each output item, under this key. */
-export const DELIVERY_FIELD = 'webhookDelivery';
 
 type Sendable = { readonly index: number; readonly request: ItemRequest };
 
@@ -74,6 +72,8 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 	const continueOnFail = this.continueOnFail();
 	const delivered: INodeExecutionData[] = [];
 	const failed: INodeExecutionData[] = [];
+	// Retries handed to a Wait node (Retries: Through a Wait Node).
+	const retry: INodeExecutionData[] = [];
 	const refuse = (error: NodeOperationError, indexes: readonly number[]) => {
 		if (!continueOnFail) throw error;
 		for (const index of indexes) failed.push(output(items[index], index, notSent(error.message)));
@@ -148,13 +148,20 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 		// What is the same for every item of a batch is built once and shared:
 		// 200 items do not need 200 copies of one call's attempts and answer.
 		const shared = sharedRecordParts(result);
+		const due =
+			result.retryInMs === undefined
+				? undefined
+				: retryDue(result.attempts.length + 1, result.retryInMs, new Date());
 		batch.entries.forEach(({ item: { index, request } }, position) => {
 			const record = deliveryRecord(request, result, shared, {
 				index: batchIndex,
 				size: batch.entries.length,
 				position,
 			});
-			(result.delivered ? delivered : failed).push(output(items[index], index, record));
+			if (due) record.retry = due;
+			(result.delivered ? delivered : due ? retry : failed).push(
+				output(items[index], index, record),
+			);
 		});
 	}
 
@@ -163,7 +170,39 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 
 	const byInputOrder = (a: INodeExecutionData, b: INodeExecutionData) =>
 		pairedIndex(a) - pairedIndex(b);
-	return [delivered.sort(byInputOrder), failed.sort(byInputOrder)];
+	if (settings.retryMode === 'inNode' && reports.some(({ result }) => waitedToRetry(result))) {
+		hintAboutWorkerRestarts(this, settings);
+	}
+	const outputs = [delivered.sort(byInputOrder), failed.sort(byInputOrder)];
+	return settings.retryMode === 'waitNode' ? [...outputs, retry.sort(byInputOrder)] : outputs;
+}
+
+function waitedToRetry(result: DeliveryResult | undefined): boolean {
+	return result?.attempts.some((attempt) => attempt.retryInMs !== undefined) === true;
+}
+
+/** n8n's default N8N_GRACEFUL_SHUTDOWN_TIMEOUT: how long a stopping worker lets executions finish. */
+const DEFAULT_GRACEFUL_SHUTDOWN_SECONDS = 30;
+
+/**
+ * The node waited inside the execution to retry: in queue mode a worker that
+ * stops meanwhile ends the execution with the calls still waiting. Say how
+ * long the schedule can take, and the two ways to make that safe.
+ */
+function hintAboutWorkerRestarts(context: IExecuteFunctions, settings: SendSettings): void {
+	const { delaysSeconds, retryAfterCapSeconds } = settings.policy;
+	const answerSeconds = ((delaysSeconds.length + 1) * settings.transport.timeoutMs) / 1000;
+	const scheduled = Math.ceil(delaysSeconds.reduce((sum, delay) => sum + delay, 0) + answerSeconds);
+	if (scheduled <= DEFAULT_GRACEFUL_SHUTDOWN_SECONDS) return;
+	const withRetryAfter = Math.ceil(
+		delaysSeconds.reduce((sum, delay) => sum + Math.max(delay, retryAfterCapSeconds), 0) +
+			answerSeconds,
+	);
+	if (typeof context.addExecutionHints !== 'function') return; // older n8n
+	context.addExecutionHints({
+		message: `Retries waited inside this execution; with these settings a call can take up to ${scheduled} s (${withRetryAfter} s if receivers ask for longer waits with Retry-After). In queue mode, a worker that stops meanwhile ends the execution and the calls still waiting are lost: set N8N_GRACEFUL_SHUTDOWN_TIMEOUT above that on the workers (n8n's default is ${DEFAULT_GRACEFUL_SHUTDOWN_SECONDS} s), or set Retries to "Through a Wait Node".`,
+		location: 'outputPane',
+	});
 }
 
 function asNodeError(
@@ -176,9 +215,18 @@ function asNodeError(
 		: new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
-/** Items share a call only when everything that makes the call is the same. */
+/**
+ * Items share a call only when everything that makes the call is the same;
+ * items back from the Wait node make up the call they came from, again.
+ */
 function destinationKey(request: ItemRequest): string {
-	return JSON.stringify([request.method, request.url, request.headers, request.event]);
+	return JSON.stringify([
+		request.method,
+		request.url,
+		request.headers,
+		request.event,
+		request.carried?.id ?? null,
+	]);
 }
 
 /** The JSON value a call sends: one record, or a batch of them, wrapped as set. */
@@ -245,8 +293,12 @@ async function deliverCall(
 			now: () => new Date(),
 		},
 		settings.policy,
-		deliveryId(batch, settings),
+		first.carried?.id ?? deliveryId(batch, settings),
 		callBounds({ cancelled: () => signal?.aborted === true, deadline, breaker, destination }),
+		{
+			earlierAttempts: first.carried?.attempts,
+			handBackRetries: settings.retryMode === 'waitNode',
+		},
 	);
 	// Given up on now: calls to it that wait for a retry end at once.
 	if (breaker.record(destination, result)) waits.interrupt(destination);

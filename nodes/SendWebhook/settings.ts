@@ -29,6 +29,12 @@ import {
 	toSecretSet,
 	type ResolvedScheme,
 } from '../shared/signing';
+import {
+	carriedRetry,
+	withoutDeliveryRecord,
+	type CarriedRetry,
+	type RetryMode,
+} from './retryLater';
 import type { TransportSettings } from './transport';
 
 /** Header for the delivery id when the scheme has none of its own (Standard Webhooks' name). */
@@ -59,6 +65,7 @@ export interface SendSettings {
 	readonly deadlineSeconds: number;
 	/** Failed calls in a row after which a destination is given up on; 0 never. */
 	readonly giveUpAfter: number;
+	readonly retryMode: RetryMode;
 }
 
 /** One item's call, as its parameters evaluate. */
@@ -70,6 +77,8 @@ export interface ItemRequest {
 	readonly record: unknown;
 	/** The item's own delivery id, when Delivery ID is "From an Expression". */
 	readonly deliveryId?: string;
+	/** The call an item back from the Wait node belongs to (Retries: Through a Wait Node). */
+	readonly carried?: CarriedRetry;
 }
 
 function fail(
@@ -165,6 +174,7 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 		deliveryId: deliveryId as DeliveryIdSource,
 		deadlineSeconds,
 		giveUpAfter,
+		retryMode: options.retryMode === 'waitNode' ? 'waitNode' : 'inNode',
 	};
 }
 
@@ -355,7 +365,9 @@ export function readItemRequest(
 		}
 	}
 
-	let record: unknown = item.json;
+	// Back from the Wait node: the same call again, with the record it came back with taken off.
+	const carried = settings.retryMode === 'waitNode' ? carriedRetry(item) : undefined;
+	let record: unknown = carried ? withoutDeliveryRecord(item.json) : item.json;
 	if (context.getNodeParameter('payload', itemIndex) === 'custom') {
 		record = context.getNodeParameter('customPayload', itemIndex);
 		if (typeof record === 'string') {
@@ -372,7 +384,7 @@ export function readItemRequest(
 	}
 	const deliveryId =
 		settings.deliveryId === 'expression' ? readDeliveryId(context, itemIndex) : undefined;
-	return { url, method, headers, event, record, deliveryId };
+	return { url, method, headers, event, record, deliveryId, ...(carried ? { carried } : {}) };
 }
 
 /** An item's own delivery id ("From an Expression"), checked before anything is sent. */

@@ -7,6 +7,7 @@ import type {
 	INodeExecutionData,
 	INodeParameters,
 	IWorkflowSettings,
+	NodeExecutionHint,
 } from 'n8n-workflow';
 
 import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
@@ -26,6 +27,12 @@ export interface SendOptions {
 export interface SendResult {
 	readonly delivered: INodeExecutionData[];
 	readonly failed: INodeExecutionData[];
+	/** The Retry output (Retries: Through a Wait Node); empty otherwise. */
+	readonly retry: INodeExecutionData[];
+	/** How many outputs the node returned. */
+	readonly outputCount: number;
+	/** The hints the node added for the editor's output pane. */
+	readonly hints: NodeExecutionHint[];
 }
 
 /** Retries in tests wait tens of milliseconds, not 10 s and 100 s, unless a test says otherwise. */
@@ -46,7 +53,7 @@ export async function send(
 	if (options.secret !== undefined)
 		credentials.webhookSigningSecretApi = signingSecretData(options.secret);
 	if (options.headerAuth) credentials.webhookHeaderAuthApi = { ...options.headerAuth };
-	const { outputs } = await runExecute(new SendWebhook(), {
+	const { outputs, hints } = await runExecute(new SendWebhook(), {
 		parameters,
 		credentials,
 		items: options.items ?? items(1),
@@ -54,7 +61,13 @@ export async function send(
 		abortSignal: options.abortSignal,
 		workflowSettings: options.workflowSettings,
 	});
-	return { delivered: outputs[0] ?? [], failed: outputs[1] ?? [] };
+	return {
+		delivered: outputs[0] ?? [],
+		failed: outputs[1] ?? [],
+		retry: outputs[2] ?? [],
+		outputCount: outputs.length,
+		hints,
+	};
 }
 
 /** The delivery record the node adds to an output item. */
