@@ -3,6 +3,7 @@
  * hand-written findings around them survive a re-run.
  */
 import type { CoreResult } from './core';
+import type { QueueReceiveResult } from './queue';
 import type { ReceiveResult } from './receive';
 import type { MemoryResult, SendResult } from './send';
 import { formatNumber, formatRatio, formatSpread } from './stats';
@@ -27,6 +28,7 @@ export interface Results {
 	readonly receive?: ReadonlyArray<{ readonly label: string; readonly result: ReceiveResult }>;
 	readonly send?: SendResult;
 	readonly memory?: MemoryResult;
+	readonly queue?: ReadonlyArray<{ readonly label: string; readonly result: QueueReceiveResult }>;
 	/** The day each section was last measured. */
 	readonly measuredOn?: Readonly<Record<string, string>>;
 }
@@ -53,6 +55,7 @@ export function renderResults(results: Results): string {
 		lines.push(...renderReceive(label, result));
 	if (results.send) lines.push(...renderSend(results.send));
 	if (results.memory) lines.push(...renderMemory(results.memory));
+	for (const { label, result } of results.queue ?? []) lines.push(...renderQueue(label, result));
 	return lines.join('\n');
 }
 
@@ -108,6 +111,29 @@ function renderReceive(label: string, result: ReceiveResult): string[] {
 		),
 		'',
 		`Targets: Verified ≥ 0.95× core Webhook: ${formatRatio(verified / core)}, ${verdict(verified >= 0.95 * core)}; ≥ 2× the workaround: ${formatRatio(verified / workaround)}, ${verdict(verified >= 2 * workaround)}.`,
+		'',
+	];
+}
+
+function renderQueue(label: string, result: QueueReceiveResult): string[] {
+	const find = (prefix: string, calls: string) =>
+		result.rows.find((row) => row.name.startsWith(prefix) && row.calls === calls);
+	const core = find('core', 'valid')?.requestsPerSecond.median ?? NaN;
+	const verified = find('Webhook Trigger', 'valid')?.requestsPerSecond.median ?? NaN;
+	const forged = find('Webhook Trigger', 'forged')?.requestsPerSecond.median ?? NaN;
+	return [
+		`### 5. Receiving in queue mode, n8n ${result.n8nVersion}, ${label}`,
+		'',
+		`Postgres, Redis, ${result.webhookProcessors} webhook processors behind nginx (round robin), ${result.workers} workers (concurrency 5), all on these cores; autocannon through nginx, ${result.connections} connections, ${result.secondsPerRound} s per round, ${formatNumber(result.bodyBytes)}-byte JSON signed as GitHub does; each round starts with no execution queued or running.`,
+		'',
+		'| workflow | calls | answer | req/s | p50 ms | p99 ms | vs core Webhook | unexpected answers |',
+		'|---|---|---:|---:|---:|---:|---:|---:|',
+		...result.rows.map(
+			(row) =>
+				`| ${row.name} | ${row.calls} | ${row.expectedStatus} | ${formatSpread(row.requestsPerSecond)} | ${formatNumber(row.p50Ms.median)} | ${formatNumber(row.p99Ms.median)} | ${formatRatio(row.requestsPerSecond.median / core)} | ${row.unexpected} |`,
+		),
+		'',
+		`Verified valid calls ${formatRatio(verified / core)} and forged calls refused at ${formatRatio(forged / core)} the rate of n8n's Webhook node.`,
 		'',
 	];
 }

@@ -2,7 +2,7 @@
 /**
  * npm run bench: every benchmark, then BENCHMARKS.md. Nothing here asserts on
  * time; it measures and reports. Options:
- *   --only core,receive,send,memory   run some sections (the others keep
+ *   --only core,receive,send,memory,queue   run some sections (the others keep
  *                                     their last tables only if you re-run them)
  *   --quick                           fewer rounds and items: a smoke run
  */
@@ -14,12 +14,13 @@ import { TARGETS } from '../e2e/harness/install';
 import { log } from '../e2e/harness/log';
 import { REPO_ROOT } from '../e2e/harness/package';
 import { benchCore } from './core';
+import { benchQueueReceive } from './queue';
 import { benchReceive } from './receive';
 import { renderResults, spliceResults, type Results } from './report';
 import { benchMemory, benchSend } from './send';
 
-type Section = 'core' | 'receive' | 'send' | 'memory';
-const SECTIONS: readonly Section[] = ['core', 'receive', 'send', 'memory'];
+type Section = 'core' | 'receive' | 'send' | 'memory' | 'queue';
+const SECTIONS: readonly Section[] = ['core', 'receive', 'send', 'memory', 'queue'];
 
 async function main(): Promise<void> {
 	const args = process.argv.slice(2);
@@ -101,6 +102,27 @@ async function main(): Promise<void> {
 			items: quick ? 20_000 : 100_000,
 			onProgress: progress,
 		});
+	}
+
+	if (wants('queue')) {
+		const queue: Array<NonNullable<Results['queue']>[number]> = [];
+		results.queue = queue;
+		for (const { label, env } of [
+			{ label: 'default settings', env: {} },
+			{ label: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+		]) {
+			log(`queue (${label}): core Webhook and the Verified trigger, through nginx, 2 processors`);
+			queue.push({
+				label,
+				result: await benchQueueReceive({
+					env,
+					rounds: quick ? 1 : 3,
+					seconds: quick ? 5 : 10,
+					connections: 20,
+					onProgress: progress,
+				}),
+			});
+		}
 	}
 
 	// Sections not run this time keep their last measurement (bench/results.json
