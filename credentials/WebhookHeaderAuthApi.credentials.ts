@@ -15,7 +15,7 @@ export class WebhookHeaderAuthApi implements ICredentialType {
 		dark: 'file:../icons/signing-key.dark.svg',
 	};
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-signed-webhooks#credentials';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-signed-webhooks#secrets-and-rotation';
 
 	properties: INodeProperties[] = [
 		{

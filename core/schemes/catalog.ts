@@ -39,7 +39,7 @@ export const SVIX: SchemeDefinition = {
 export const STRIPE: SchemeDefinition = {
 	id: 'stripe',
 	name: 'Stripe',
-	description: 'Stripe-Signature: t=<unix>,v1=<hex> of t.body; the whsec_ secret is used as text',
+	description: 'Stripe-Signature: t=<unix>,v1=<hex> of t.body (whsec_ secret used as text)',
 	signatureHeader: 'Stripe-Signature',
 	algorithm: 'sha256',
 	digestEncoding: 'hex',
@@ -251,7 +251,7 @@ export const GOODFIT: SchemeDefinition = {
 export const SMARTER_LAUNCH: SchemeDefinition = {
 	id: 'smarterLaunch',
 	name: 'Smarter Launch',
-	description: '<hex> of the JSON body, in a header you name (the docs do not)',
+	description: '<hex> HMAC-SHA256 of the JSON body, in a header you name',
 	signatureHeader: 'X-Signature',
 	algorithm: 'sha256',
 	digestEncoding: 'hex',

@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { schemeNameExpression } from '../shared/schemeParameters';
 import { testHeaderAuth, testSigningSecret } from '../shared/signing';
 import { sendWebhookProperties } from './description';
 import { sendWebhooks } from './execute';
@@ -20,12 +21,13 @@ export class SendWebhook implements INodeType {
 		},
 		group: ['output'],
 		version: 1,
-		subtitle:
-			'={{$parameter["method"] + " · " + ($parameter["signatureScheme"] === "none" ? "unsigned" : $parameter["signatureScheme"])}}',
-		description:
-			'Send items as JSON to a URL: signed, batched, retried, and every item reported as delivered or failed',
+		subtitle: `={{$parameter["method"] + " · " + ${schemeNameExpression('signatureScheme')}}}`,
+		description: 'Send items as signed JSON webhooks, retried until delivered',
 		defaults: { name: 'Send Webhook' },
-		usableAsTool: true,
+		// Deliberately not an AI tool: a call can wait minutes for its retries
+		// and posts to whatever URL it is given, which a model should not pick.
+		// n8n's lint wants the property declared; its type has no `false`.
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		// A third output, Retry, exists only when retries go through a Wait node.
 		outputs: `={{ ($parameter["options"] || {})["retryMode"] === "waitNode" ? [{ "type": "main", "displayName": "Delivered" }, { "type": "main", "displayName": "Failed" }, { "type": "main", "displayName": "Retry" }] : [{ "type": "main", "displayName": "Delivered" }, { "type": "main", "displayName": "Failed" }] }}`,

@@ -290,7 +290,7 @@ export const sendWebhookProperties: INodeProperties[] = [
 				name: 'retryDelays',
 				type: 'string',
 				default: '10, 100',
-				placeholder: '10, 100',
+				placeholder: 'No retries',
 				description:
 					'Waits before each retry, comma-separated; empty for no retries. Default: 3 attempts.',
 			},

@@ -5,15 +5,16 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { schemeNameExpression } from '../shared/schemeParameters';
 import { testSigningSecret } from '../shared/signing';
 import { verifiedWebhookTriggerProperties } from './description';
 import { receiveVerifiedWebhook } from './webhook';
 
 export class VerifiedWebhookTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		// The product's name for it; n8n's own rule wants "Trigger" last.
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-display-name-unsuffixed-trigger-node
-		displayName: 'Webhook Trigger (Verified)',
+		// n8n's verification scanner wants "Trigger" last; "Webhook Trigger
+		// (Verified)", its earlier name, is an alias in the codex file.
+		displayName: 'Verified Webhook Trigger',
 		name: 'verifiedWebhookTrigger',
 		icon: {
 			light: 'file:../../icons/verified-webhook-trigger.svg',
@@ -21,12 +22,24 @@ export class VerifiedWebhookTrigger implements INodeType {
 		},
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["httpMethod"] + " · " + $parameter["signatureScheme"]}}',
-		description:
-			'Starts the workflow when a webhook call with a valid signature arrives; refuses forged, tampered, stale and replayed calls with 401 before any execution',
+		subtitle: `={{$parameter["httpMethod"] + " · " + ${schemeNameExpression('signatureScheme')}}}`,
+		description: 'Starts the workflow on a webhook call whose signature checks out',
 		eventTriggerDescription: 'Waiting for a signed call to the Test URL',
 		activationMessage: 'Signed calls to the production URL now start this workflow.',
-		defaults: { name: 'Webhook Trigger (Verified)' },
+		defaults: { name: 'Verified Webhook Trigger' },
+		// n8n's editor shows its "Make a request to" panel for its own Webhook
+		// node only; this is the text the panel takes from a trigger.
+		triggerPanel: {
+			header: 'Listen for a signed test call',
+			executionsHelp: {
+				inactive:
+					"This trigger has two URLs, test and production (under Webhook URLs above). <br /> <br /> <b>While you build the workflow</b>, click 'Execute step', then send a signed call to the test URL. A verified call shows up here; a refused one too, with the reason, while its sender gets the 401. <br /> <br /> <b>To run the workflow automatically</b>, publish it and have the sender call the production URL. Those executions are in the executions list, not in the editor.",
+				active:
+					'This trigger has two URLs, test and production (under Webhook URLs above). <br /> <br /> <b>While you build the workflow</b>, click \'Execute step\', then send a signed call to the test URL. A verified call shows up here; a refused one too, with the reason, while its sender gets the 401. <br /> <br /> <b>The workflow is published</b>: calls to the production URL run it. Those executions are in the <a data-key="executions">executions list</a>, not in the editor.',
+			},
+			activationHint:
+				'Once the workflow is built, publish it and point the sender at the production URL: it then runs without this button.',
+		},
 		inputs: [],
 		// The "Rejected" output exists only when the user asks for it.
 		outputs: `={{ $parameter["rejectedOutput"] ? [{ "type": "main", "displayName": "Verified" }, { "type": "main", "displayName": "Rejected" }] : [{ "type": "main" }] }}`,

@@ -46,7 +46,7 @@ function toleranceProperties(): INodeProperties[] {
 	}));
 }
 
-/** Parameters of Webhook Trigger (Verified). Names follow n8n's Webhook node where it has one. */
+/** Parameters of Verified Webhook Trigger. Names follow n8n's Webhook node where it has one. */
 export const verifiedWebhookTriggerProperties: INodeProperties[] = [
 	{
 		displayName: 'HTTP Method',

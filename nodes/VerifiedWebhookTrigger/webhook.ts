@@ -63,7 +63,7 @@ interface IncomingRequest {
 }
 
 /**
- * Webhook Trigger (Verified)'s webhook(): checks the call on its exact bytes
+ * Verified Webhook Trigger's webhook(): checks the call on its exact bytes
  * and either starts the workflow with it, or answers the rejection itself
  * and starts nothing (unless the Rejected output is on).
  */

@@ -20,6 +20,18 @@ export const SCHEME_OPTIONS: INodePropertyOptions[] = [
 	},
 ].sort((a, b) => a.name.localeCompare(b.name));
 
+/**
+ * The name of the scheme a node is set to, as an n8n expression, for the
+ * canvas subtitle: "POST · Standard Webhooks" rather than the stored id.
+ */
+export function schemeNameExpression(parameter: string): string {
+	const names = Object.fromEntries([
+		...SCHEME_OPTIONS.map((option) => [option.value, option.name]),
+		['none', 'unsigned'],
+	]);
+	return `(${JSON.stringify(names)})[$parameter["${parameter}"]] || $parameter["${parameter}"]`;
+}
+
 const showFor = (...schemes: string[]) => ({
 	displayOptions: { show: { signatureScheme: schemes } },
 });

@@ -64,7 +64,7 @@ describe('Send Webhook signs the URL as it is sent', () => {
 	});
 });
 
-describe('Webhook Trigger (Verified) applies HubSpot v3’s decoding rule', () => {
+describe('Verified Webhook Trigger applies HubSpot v3’s decoding rule', () => {
 	it('a call whose URL carries escapes HubSpot decodes before signing is accepted', async () => {
 		const path = '/webhook/hubspot?filter=%28a%29%2Cb&name=x%20y';
 		const url = `http://127.0.0.1:5678${path}`;

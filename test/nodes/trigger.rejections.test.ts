@@ -1,5 +1,5 @@
 /**
- * Webhook Trigger (Verified) through its webhook(), as n8n calls it: every
+ * Verified Webhook Trigger through its webhook(), as n8n calls it: every
  * refusal answers the right status with a short body and starts no execution.
  */
 import { createHmac, randomBytes } from 'node:crypto';

@@ -2,7 +2,7 @@
 /**
  * Both ways: calls built as the seed systems document them are accepted, and
  * whatever Send Webhook sends (every scheme, run in n8n's context over real
- * HTTP) is accepted by Webhook Trigger (Verified) fed the exact bytes and
+ * HTTP) is accepted by Verified Webhook Trigger fed the exact bytes and
  * headers that arrived.
  */
 import { createHmac, randomBytes } from 'node:crypto';
@@ -145,7 +145,7 @@ describe('the seed systems, as their docs sign', () => {
 	});
 });
 
-describe('Send Webhook → Webhook Trigger (Verified), every scheme', () => {
+describe('Send Webhook → Verified Webhook Trigger, every scheme', () => {
 	let receiver: Receiver;
 	beforeAll(async () => {
 		receiver = await startReceiver();

@@ -1,5 +1,5 @@
 /**
- * Calls Webhook Trigger (Verified)'s webhook() inside n8n-core's
+ * Calls Verified Webhook Trigger's webhook() inside n8n-core's
  * WebhookContext with a request shaped as n8n 2.41 hands it over, and reads
  * back what the caller got and whether an execution would start.
  */
