@@ -8,7 +8,7 @@ import {
 
 import { schemeNameExpression } from '../shared/schemeParameters';
 import { testHeaderAuth, testSigningSecret } from '../shared/signing';
-import { sendWebhookProperties } from './description';
+import { sendWebhookHints, sendWebhookProperties } from './description';
 import { sendWebhooks } from './execute';
 
 export class SendWebhook implements INodeType {
@@ -46,6 +46,7 @@ export class SendWebhook implements INodeType {
 			},
 		],
 		properties: sendWebhookProperties,
+		hints: sendWebhookHints,
 	};
 
 	methods = {

@@ -1,7 +1,31 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, NodeHint } from 'n8n-workflow';
 
-import { MAX_BATCH_SIZE } from '../../core';
+import { DEFAULT_RETRY_POLICY, MAX_BATCH_SIZE } from '../../core';
 import { DEFAULT_SCHEME, SCHEME_OPTIONS, SCHEME_SETTINGS } from '../shared/schemeParameters';
+
+/** Retry Delays as the field shows the default schedule. */
+export const DEFAULT_RETRY_DELAYS = DEFAULT_RETRY_POLICY.delaysSeconds.join(', ');
+
+/**
+ * Shown before a run while the default schedule is in place: a test run
+ * against a URL that does not answer spins without a word otherwise.
+ */
+export const sendWebhookHints: NodeHint[] = [
+	{
+		message: `A call that fails is retried after ${DEFAULT_RETRY_POLICY.delaysSeconds
+			.map((seconds) => `${seconds} s`)
+			.join(
+				', then ',
+			)}: against a URL that does not answer, this node runs for about ${DEFAULT_RETRY_POLICY.delaysSeconds.reduce(
+			(sum, seconds) => sum + seconds,
+			0,
+		)} s before it reports the items as failed. For a quick test, empty Options → Retry Delays.`,
+		type: 'info',
+		location: 'outputPane',
+		whenToDisplay: 'beforeExecution',
+		displayCondition: `={{ String(($parameter["options"] || {})["retryDelays"] ?? "${DEFAULT_RETRY_DELAYS}").replace(/\\s/g, "") === "${DEFAULT_RETRY_DELAYS.replace(/\s/g, '')}" }}`,
+	},
+];
 
 /** Parameters of Send Webhook. Names follow n8n's HTTP Request node where it has one. */
 export const sendWebhookProperties: INodeProperties[] = [
@@ -289,7 +313,7 @@ export const sendWebhookProperties: INodeProperties[] = [
 				displayName: 'Retry Delays (Seconds)',
 				name: 'retryDelays',
 				type: 'string',
-				default: '10, 100',
+				default: DEFAULT_RETRY_DELAYS,
 				placeholder: 'No retries',
 				description:
 					'Waits before each retry, comma-separated; empty for no retries. Default: 3 attempts.',

@@ -1,6 +1,8 @@
 import {
+	NodeApiError,
 	NodeOperationError,
 	type IDataObject,
+	type JsonObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
@@ -173,8 +175,34 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 	if (settings.retryMode === 'inNode' && reports.some(({ result }) => waitedToRetry(result))) {
 		hintAboutWorkerRestarts(this, settings);
 	}
-	const outputs = [delivered.sort(byInputOrder), failed.sort(byInputOrder)];
+	reportFailures(this, items.length, delivered.length, failed.sort(byInputOrder));
+	const outputs = [delivered.sort(byInputOrder), failed];
 	return settings.retryMode === 'waitNode' ? [...outputs, retry.sort(byInputOrder)] : outputs;
+}
+
+/**
+ * n8n says "Node executed successfully" whenever a node returns, and opens
+ * the first output: a run where items failed says so on the output pane,
+ * with the first reason.
+ */
+function reportFailures(
+	context: IExecuteFunctions,
+	total: number,
+	deliveredCount: number,
+	failed: readonly INodeExecutionData[],
+): void {
+	if (failed.length === 0 || typeof context.addExecutionHints !== 'function') return;
+	const record = failed[0].json[DELIVERY_FIELD] as IDataObject;
+	const where = typeof record.url === 'string' ? ` (${String(record.method)} ${record.url})` : '';
+	const first = `First failure${where}: ${String(record.outcome)}.`;
+	context.addExecutionHints({
+		message:
+			deliveredCount === 0
+				? `No item was delivered: all ${failed.length} failed. ${first} They are on the Failed output.`
+				: `${failed.length} of ${total} items were not delivered. ${first} They are on the Failed output.`,
+		type: deliveredCount === 0 ? 'danger' : 'warning',
+		location: 'outputPane',
+	});
 }
 
 function waitedToRetry(result: DeliveryResult | undefined): boolean {
@@ -397,19 +425,35 @@ function pairedIndex(item: INodeExecutionData): number {
 	return typeof paired === 'object' && paired !== null && !Array.isArray(paired) ? paired.item : 0;
 }
 
+/**
+ * The error that stops the node: a NodeApiError carrying the receiver's
+ * status and answer when the last attempt got one, as n8n's HTTP Request
+ * node reports it; otherwise (no answer: refused, timed out, given up) a
+ * NodeOperationError.
+ */
 function stopError(
 	context: IExecuteFunctions,
 	report: CallReport,
 	deliveredCount: number,
-): NodeOperationError {
+): NodeApiError | NodeOperationError {
 	const firstEntry = report.call.batch.entries[0];
 	const outcome = report.result?.outcome ?? 'not sent';
-	return new NodeOperationError(
-		context.getNode(),
-		`Item ${firstEntry.item.index} could not be delivered to ${firstEntry.item.request.url}: ${outcome}`,
-		{
-			itemIndex: firstEntry.item.index,
-			description: `${deliveredCount} item(s) were delivered before the node stopped. Set On Final Failure to "Route to the Failed Output" to keep going and see every item's outcome.`,
-		},
-	);
+	const message = `Item ${firstEntry.item.index} could not be delivered to ${firstEntry.item.request.url}: ${outcome}`;
+	const description = `${deliveredCount} item(s) were delivered before the node stopped. Set On Final Failure to "Route to the Failed Output" to keep going and see every item's outcome.`;
+	const answer = report.result?.lastResponse;
+	if (answer) {
+		return new NodeApiError(
+			context.getNode(),
+			{ statusCode: answer.status, body: answer.body ?? '' } as JsonObject,
+			{ message, description, httpCode: String(answer.status), itemIndex: firstEntry.item.index },
+		);
+	}
+	const error = new NodeOperationError(context.getNode(), message, {
+		itemIndex: firstEntry.item.index,
+		description,
+	});
+	// n8n swaps a message that mentions ECONNREFUSED and the like for a
+	// generic sentence; the item, the URL and the attempts are what matter here.
+	error.message = message;
+	return error;
 }

@@ -8,6 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import {
+	DEFAULT_RETRY_POLICY,
 	describeBatchSizeProblem,
 	describeCharacter,
 	describeDeliveryIdProblem,
@@ -35,6 +36,7 @@ import {
 	type CarriedRetry,
 	type RetryMode,
 } from './retryLater';
+import { DEFAULT_RETRY_DELAYS } from './description';
 import type { TransportSettings } from './transport';
 
 /** Header for the delivery id when the scheme has none of its own (Standard Webhooks' name). */
@@ -101,9 +103,14 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 		: undefined;
 
 	const policy: RetryPolicy = {
-		delaysSeconds: parseDelays(context, (options.retryDelays as string | undefined) ?? '10, 100'),
-		retryClientErrors: (options.retryClientErrors as boolean | undefined) ?? true,
-		retryAfterCapSeconds: (options.retryAfterCap as number | undefined) ?? 300,
+		delaysSeconds: parseDelays(
+			context,
+			(options.retryDelays as string | undefined) ?? DEFAULT_RETRY_DELAYS,
+		),
+		retryClientErrors:
+			(options.retryClientErrors as boolean | undefined) ?? DEFAULT_RETRY_POLICY.retryClientErrors,
+		retryAfterCapSeconds:
+			(options.retryAfterCap as number | undefined) ?? DEFAULT_RETRY_POLICY.retryAfterCapSeconds,
 	};
 	const policyProblem = describeRetryPolicyProblem(policy);
 	if (policyProblem) fail(context, policyProblem, 0);

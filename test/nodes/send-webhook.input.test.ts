@@ -4,7 +4,7 @@
  * nothing is sent; with Continue On Fail the item goes to Failed instead.
  * Secrets and signatures never reach an output or an error.
  */
-import { NodeOperationError, type INodeParameters } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type INodeParameters } from 'n8n-workflow';
 
 import { header, startReceiver, type Receiver } from '../helpers/receiver';
 import { FAST_RETRIES, items, record, send, type SendOptions } from './sendWebhookHarness';
@@ -27,6 +27,19 @@ async function refusal(
 	);
 	expect(error).toBeInstanceOf(NodeOperationError);
 	return error as NodeOperationError;
+}
+
+/** The node stopped on an answer: a NodeApiError with the receiver's status, as n8n's HTTP Request node gives. */
+async function stoppedOnAnswer(
+	parameters: INodeParameters,
+	options: SendOptions = {},
+): Promise<NodeApiError> {
+	const error = await send(parameters, options).then(
+		() => undefined,
+		(thrown: unknown) => thrown,
+	);
+	expect(error).toBeInstanceOf(NodeApiError);
+	return error as NodeApiError;
 }
 
 describe('bad input is refused before anything is sent', () => {
@@ -165,10 +178,11 @@ describe('Continue On Fail', () => {
 describe('On Final Failure: Stop the Workflow', () => {
 	it('fails the node naming the first item that could not be delivered', async () => {
 		receiver.answer((call) => ({ status: JSON.parse(call.body.toString()).id === 1 ? 500 : 200 }));
-		const error = await refusal(
+		const error = await stoppedOnAnswer(
 			{ url: receiver.url, signatureScheme: 'none', onFailure: 'error', options: FAST_RETRIES },
 			{ items: items(3) },
 		);
+		expect(error.httpCode).toBe('500');
 		expect(error.message).toBe(
 			`Item 1 could not be delivered to ${receiver.url}/: answered 500; no retries left after 3 attempts`,
 		);
@@ -176,6 +190,18 @@ describe('On Final Failure: Stop the Workflow', () => {
 		expect(error.description).toMatch(/^1 item\(s\) were delivered before the node stopped/);
 		// Item 2 was never sent: the node stopped at item 1.
 		expect(receiver.calls.map((call) => JSON.parse(call.body.toString()).id)).toEqual([0, 1, 1, 1]);
+	});
+
+	it('without any answer (nothing listens), fails with a NodeOperationError saying so', async () => {
+		const url = receiver.url;
+		await receiver.close();
+		const error = await refusal(
+			{ url, signatureScheme: 'none', onFailure: 'error', options: { retryDelays: '' } },
+			{ items: items(1) },
+		);
+		expect(error).not.toBeInstanceOf(NodeApiError);
+		expect(error.message).toMatch(/^Item 0 could not be delivered to .*: .*refused/i);
+		receiver = await startReceiver();
 	});
 
 	it('with Continue On Fail, the undelivered item goes to Failed and the rest are still sent', async () => {
@@ -232,7 +258,7 @@ describe('secrets never leave', () => {
 
 	it('not in the error when the node stops', async () => {
 		receiver.answer(() => ({ status: 401 }));
-		const error = await refusal(
+		const error = await stoppedOnAnswer(
 			{
 				url: receiver.url,
 				signatureScheme: 'github',
@@ -246,6 +272,8 @@ describe('secrets never leave', () => {
 			message: error.message,
 			description: error.description,
 			context: error.context,
+			httpCode: error.httpCode,
+			errorResponse: error.errorResponse,
 		});
 		expect(text).not.toContain(secret);
 		expect(text).not.toContain('tok-never-shown');
