@@ -1,4 +1,7 @@
 import type {
+	IExecuteFunctions,
+	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -8,6 +11,8 @@ import type {
 import { schemeNameExpression } from '../shared/schemeParameters';
 import { testSigningSecret } from '../shared/signing';
 import { verifiedWebhookTriggerProperties } from './description';
+import { checkConfiguration } from './checkConfiguration';
+import { routeReceivedCalls } from './execute';
 import { receiveVerifiedWebhook } from './webhook';
 
 export class VerifiedWebhookTrigger implements INodeType {
@@ -68,16 +73,21 @@ export class VerifiedWebhookTrigger implements INodeType {
 		credentialTest: { webhookSigningSecretTest: testSigningSecret },
 	};
 
-	/** A webhook path needs nothing registered with a third party: n8n itself serves it. */
+	/**
+	 * A webhook path needs nothing registered with a third party (n8n itself
+	 * serves it), so the lifecycle is used to check the configuration when
+	 * listening starts or the workflow is published.
+	 */
 	webhookMethods = {
 		default: {
-			async checkExists(this: unknown): Promise<boolean> {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				await checkConfiguration.call(this);
 				return true;
 			},
-			async create(this: unknown): Promise<boolean> {
+			async create(this: IHookFunctions): Promise<boolean> {
 				return true;
 			},
-			async delete(this: unknown): Promise<boolean> {
+			async delete(this: IHookFunctions): Promise<boolean> {
 				return true;
 			},
 		},
@@ -85,5 +95,10 @@ export class VerifiedWebhookTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receiveVerifiedWebhook.call(this);
+	}
+
+	/** Runs first in the execution webhook() started: routes its calls to the outputs. */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await routeReceivedCalls.call(this);
 	}
 }

@@ -152,18 +152,17 @@ export const verifiedWebhookTriggerProperties: INodeProperties[] = [
 				value: 'lastNode',
 				description: 'Returns data of the last-executed node',
 			},
-			{
-				name: "Using 'Respond to Webhook' Node",
-				value: 'responseNode',
-				description: 'Response defined in that node',
-			},
+			// "Using 'Respond to Webhook' Node" is not offered: the Respond to
+			// Webhook node n8n inserts (1.1 and later) answers only behind n8n's
+			// own webhook nodes. Workflows saved with it keep working with a
+			// version 1 Respond to Webhook node (see the README's Limits).
 		],
 		default: 'onReceived',
 		description: 'When and how to respond to a verified call',
 	},
 	{
 		displayName:
-			"n8n's Respond to Webhook node answers only behind n8n's own Webhook node from its version 1.1 on. Behind this trigger use Respond to Webhook version 1 (e.g. from examples/respond-with-node.json), or choose 'When Last Node Finishes'.",
+			"This workflow answers through a Respond to Webhook node, which this trigger no longer offers: only that node's version 1 works behind it (n8n's newer versions answer only behind n8n's own Webhook node). Choose 'When Last Node Finishes' and let the last node's output be the answer.",
 		name: 'respondToWebhookNotice',
 		type: 'notice',
 		default: '',

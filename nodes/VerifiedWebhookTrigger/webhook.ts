@@ -20,6 +20,7 @@ import {
 } from '../../core';
 import { chooseScheme, SIGNING_SECRET_CREDENTIAL, toSecretSet } from '../shared/signing';
 import { DEFAULT_REMEMBER_SECONDS, type DuplicateAnswer } from './description';
+import { REJECTION_FIELD } from './execute';
 
 /**
  * What each trigger in this n8n process remembers of the calls it let
@@ -65,7 +66,8 @@ interface IncomingRequest {
 /**
  * Verified Webhook Trigger's webhook(): checks the call on its exact bytes
  * and either starts the workflow with it, or answers the rejection itself
- * and starts nothing (unless the Rejected output is on).
+ * and starts nothing (unless the Rejected output is on, or this is a test
+ * run, where the editor shows the refusal).
  */
 export async function receiveVerifiedWebhook(
 	this: IWebhookFunctions,
@@ -136,11 +138,13 @@ export async function receiveVerifiedWebhook(
 					: { error: errorText(result.status), reason: result.reason },
 			),
 		);
-		if (!rejectedOutput) return { noWebhookResponse: true };
+		// A refused call starts an execution only to be shown: on the Rejected
+		// output, or in a test run, where execute() fails with its reason.
+		if (!rejectedOutput && this.getMode() !== 'manual') return { noWebhookResponse: true };
 		const rejected: INodeExecutionData = {
 			json: {
 				...describe(),
-				rejection: {
+				[REJECTION_FIELD]: {
 					reason: result.reason,
 					detail: result.detail,
 					status: result.status,
@@ -148,7 +152,7 @@ export async function receiveVerifiedWebhook(
 				},
 			},
 		};
-		return { noWebhookResponse: true, workflowData: [[], [rejected]] };
+		return { noWebhookResponse: true, workflowData: [[rejected]] };
 	}
 
 	// From here the call runs: its claim is settled by the answer n8n gives.
@@ -167,7 +171,8 @@ export async function receiveVerifiedWebhook(
 		read('responseMode', 'onReceived') === 'onReceived' ? options.responseText : undefined;
 	return {
 		...(responseText ? { webhookResponse: responseText } : {}),
-		workflowData: rejectedOutput ? [items, []] : [items],
+		// One list: execute() sorts verified and refused calls onto their outputs.
+		workflowData: [items],
 	};
 }
 

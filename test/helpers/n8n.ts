@@ -28,6 +28,7 @@ import {
 	CredentialTestContext,
 	ExecuteContext,
 	ExternalSecretsProxy,
+	HookContext,
 	WebhookContext,
 } from 'n8n-core';
 import {
@@ -54,6 +55,7 @@ import {
 	type IWorkflowExecuteAdditionalData,
 	type IWorkflowSettings,
 	type NodeExecutionHint,
+	type WorkflowActivateMode,
 	type WebhookType,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -218,6 +220,52 @@ export async function runWebhook(
 	const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 	const webhookResponse = await nodeType.webhook.call(context);
 	return { webhookResponse, response: recorded, control };
+}
+
+export interface HookOptions extends NodeRunOptions {
+	/** Which lifecycle method n8n calls. */
+	readonly method: 'checkExists' | 'create' | 'delete';
+	/** 'manual' when listening for a test call, 'webhook' for a published workflow. */
+	readonly mode: WorkflowExecuteMode;
+	/** Why n8n is calling: a test listen ('manual'), a user publishing ('activate'), n8n starting ('init'). */
+	readonly activation: WorkflowActivateMode;
+}
+
+/** Calls a webhook lifecycle method (webhookMethods.default) in n8n-core's HookContext, as n8n's WebhookService does. */
+export async function runWebhookMethod(
+	nodeType: INodeType,
+	options: HookOptions,
+): Promise<unknown> {
+	ensureServices();
+	const method = nodeType.webhookMethods?.default?.[options.method];
+	if (!method) throw new UnexpectedError(`${nodeType.description.name} has no ${options.method}()`);
+	const node = buildNode(nodeType, options, { webhookId: 'harness-webhook-id' });
+	const workflow = buildWorkflow(nodeType, node, {});
+	const additionalData = buildAdditionalData(options);
+	const description = nodeType.description.webhooks?.[0] ?? {
+		name: 'default',
+		httpMethod: 'POST',
+		path: '',
+	};
+	const webhookData: IWebhookData = {
+		httpMethod: 'POST',
+		node: node.name,
+		path: node.webhookId ?? '',
+		webhookDescription: description,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+		webhookId: node.webhookId,
+		isTest: options.mode === 'manual',
+	};
+	const context = new HookContext(
+		workflow,
+		node,
+		additionalData,
+		options.mode,
+		options.activation,
+		webhookData,
+	);
+	return await method.call(context);
 }
 
 /**

@@ -3,10 +3,15 @@
  * WebhookContext with a request shaped as n8n 2.41 hands it over, and reads
  * back what the caller got and whether an execution would start.
  */
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	NodeExecutionHint,
+} from 'n8n-workflow';
 
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
-import { runWebhook, type ResponseControl, type WebhookOptions } from '../helpers/n8n';
+import { runExecute, runWebhook, type ResponseControl, type WebhookOptions } from '../helpers/n8n';
 import { signingSecretData, type SecretOption } from '../helpers/credentials';
 
 export interface IncomingOptions {
@@ -37,10 +42,14 @@ export interface Outcome {
 	readonly status: number;
 	readonly responseBody: unknown;
 	readonly responseHeaders: Record<string, unknown>;
-	/** Whether n8n would start an execution, and with what. */
+	/** Whether n8n would start an execution, and with what: the trigger's outputs once its execute() sorted them. */
 	readonly started: boolean;
 	readonly verified: INodeExecutionData[];
 	readonly rejected: INodeExecutionData[];
+	/** What the trigger's execute() threw: how a test run shows a refused call in the editor. */
+	readonly executionError?: Error;
+	/** Hints execute() added for the output pane. */
+	readonly hints: readonly NodeExecutionHint[];
 	/** The webhookResponse webhook() returned (the text of an immediate answer). */
 	readonly webhookResponse: unknown;
 	/** Ends a call left open (n8nAnswers: 'later'). */
@@ -83,8 +92,24 @@ export async function deliverTo(
 			),
 		},
 	});
-	const outputs = webhookResponse.workflowData ?? [];
 	const started = webhookResponse.workflowData !== undefined;
+	// As n8n goes on: the execution's first step is the trigger's execute(),
+	// with what webhook() returned as its input.
+	let outputs: INodeExecutionData[][] = [];
+	let hints: readonly NodeExecutionHint[] = [];
+	let executionError: Error | undefined;
+	if (started) {
+		try {
+			({ outputs, hints } = await runExecute(new VerifiedWebhookTrigger(), {
+				parameters,
+				credentials,
+				items: webhookResponse.workflowData?.[0] ?? [],
+				mode: options.mode ?? 'webhook',
+			}));
+		} catch (error) {
+			executionError = error as Error;
+		}
+	}
 	const recordedBeforeN8n = { ended: response.ended, status: response.statusCode };
 	const n8nAnswers = options.n8nAnswers ?? 200;
 	if (started && n8nAnswers !== 'later') control.answer(n8nAnswers);
@@ -103,6 +128,8 @@ export async function deliverTo(
 		started,
 		verified: outputs[0] ?? [],
 		rejected: outputs[1] ?? [],
+		executionError,
+		hints,
 		webhookResponse: webhookResponse.webhookResponse,
 		control,
 	};

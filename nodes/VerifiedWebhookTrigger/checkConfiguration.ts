@@ -1,0 +1,61 @@
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IHookFunctions,
+} from 'n8n-workflow';
+
+import { resolveKeys } from '../../core';
+import { chooseScheme, SIGNING_SECRET_CREDENTIAL, toSecretSet } from '../shared/signing';
+
+/**
+ * Run by n8n when the trigger starts listening (a test run) or its workflow
+ * is published: a configuration that would refuse every call (no secret, a
+ * secret the scheme cannot read, an unusable scheme setting) stops there,
+ * with the reason in the editor, instead of answering each call 500 while
+ * the editor keeps "Listening".
+ */
+export async function checkConfiguration(this: IHookFunctions): Promise<void> {
+	const problem = await findProblem(this);
+	if (!problem) return;
+	// When n8n itself (re)starts or changes leader, failing here would leave
+	// the path unregistered (404) and nobody watching: the calls are refused
+	// with 500 and the reason logged instead.
+	const activation = this.getActivationMode();
+	if (activation === 'init' || activation === 'leadershipChange') {
+		this.logger.warn(`${this.getNode().name}: ${problem.message}. Every call will be refused.`);
+		return;
+	}
+	throw new NodeOperationError(this.getNode(), problem.message, {
+		description: problem.description,
+	});
+}
+
+interface Problem {
+	readonly message: string;
+	readonly description?: string;
+}
+
+async function findProblem(context: IHookFunctions): Promise<Problem | undefined> {
+	const choice = chooseScheme((name, fallback) => context.getNodeParameter(name, fallback));
+	if (!choice.ok) return choice;
+	if (!choice.resolved) return { message: 'No signing scheme is set' };
+	const { scheme } = choice.resolved;
+	let data: ICredentialDataDecryptedObject | undefined;
+	try {
+		data = await context.getCredentials<ICredentialDataDecryptedObject>(SIGNING_SECRET_CREDENTIAL);
+	} catch {
+		return {
+			message: 'No Webhook Signing Secret credential is selected',
+			description: 'Choose or create one under "Credential to connect with".',
+		};
+	}
+	const keys = resolveKeys(toSecretSet(data), scheme.secretEncoding);
+	if (keys.ok) return undefined;
+	return {
+		message: `${keys.detail}, which the ${scheme.name} scheme needs`,
+		description:
+			scheme.secretEncoding === 'whsec'
+				? `${scheme.name} secrets look like whsec_ followed by base64, as the sender shows them. If your sender gave you a plain-text secret, set the credential's Secret Format to "Text (UTF-8)".`
+				: "Check the credential's Secret and Secret Format.",
+	};
+}
