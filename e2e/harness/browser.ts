@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tooling, not node code: it runs in Node to drive n8n's editor in a browser */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- tooling, not node code: it runs in Node to drive n8n's editor in a browser */
 /**
  * n8n's editor in a real browser: Debian's Chromium (no browser download:
  * playwright-core only drives it), a 1440x900 window, screenshots into

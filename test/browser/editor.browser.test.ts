@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: it drives a real n8n and its editor from Node */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/require-node-api-error -- test code: it drives a real n8n and its editor from Node */
 /**
  * The package in n8n's editor, clicked through in Chromium as a person would
  * (npm run test:e2e:browser): n8n 2.41.1 installed by the e2e harness, this
