@@ -47,14 +47,18 @@ export async function launchBrowser(): Promise<EditorBrowser> {
 
 /** Signs in through the login form, as a person does, with the harness's owner account. */
 export async function signInThroughForm(page: Page, baseUrl: string): Promise<void> {
-	await page.goto(`${baseUrl}/signin`);
+	await page.goto(`${baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
 	await page.getByLabel(/email/i).first().fill(OWNER.email);
 	await page
 		.getByLabel(/password/i)
 		.first()
 		.fill(OWNER.password);
 	await page.keyboard.press('Enter');
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 });
+	// 'commit': the checks that follow wait for what they need; the load event is not one of them.
+	await page.waitForURL((url) => !url.pathname.startsWith('/signin'), {
+		timeout: 30_000,
+		waitUntil: 'commit',
+	});
 }
 
 /** Saves a full-window screenshot as artifacts/browser/<name>.png and returns its path. */
@@ -85,5 +89,23 @@ export async function waitVisible(
 		throw new Error(
 			`not visible within ${timeoutMs / 1000} s: ${what}\n--- what the editor showed instead ---\n${shown.replace(/\n{2,}/g, '\n').slice(0, 3000)}`,
 		);
+	}
+	await settled(locator.first());
+}
+
+/**
+ * Waits (up to 3 s, then goes on) until the element has stopped moving: a
+ * toast slides in from the side, and a screenshot taken meanwhile shows half
+ * of it.
+ */
+export async function settled(locator: Locator): Promise<void> {
+	let last = '';
+	const deadline = Date.now() + 3_000;
+	while (Date.now() < deadline) {
+		const box = await locator.boundingBox().catch(() => null);
+		const now = JSON.stringify(box);
+		if (box && now === last) return;
+		last = now;
+		await locator.page().waitForTimeout(100);
 	}
 }

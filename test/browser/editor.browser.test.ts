@@ -179,7 +179,7 @@ describe('n8n editor, in Chromium', () => {
 		'node panel: "signed" finds both nodes, "Webhook Trigger (Verified)" the trigger',
 		'node-panel',
 		async () => {
-			await page.goto(`${n8n.baseUrl}/workflow/new`);
+			await page.goto(`${n8n.baseUrl}/workflow/new`, { waitUntil: 'domcontentloaded' });
 			await page.getByTestId('canvas-add-button').click();
 			const search = page.getByTestId('node-creator-search-bar');
 			const names = page.getByTestId('node-creator-item-name');
@@ -419,7 +419,7 @@ describe('n8n editor, in Chromium', () => {
 		});
 
 		async function openWorkflow(id: string): Promise<void> {
-			await page.goto(`${n8n.baseUrl}/workflow/${id}`);
+			await page.goto(`${n8n.baseUrl}/workflow/${id}`, { waitUntil: 'domcontentloaded' });
 			await waitVisible(canvasNode('Send Webhook'), 'the Send Webhook node on the canvas');
 		}
 
