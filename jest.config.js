@@ -1,9 +1,9 @@
-/** Unit, node and loopback-HTTP tests. The real-n8n suite has its own config. */
+/** Unit, node and loopback-HTTP tests. The real-n8n and browser suites have their own configs. */
 module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
-	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/browser/'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},
