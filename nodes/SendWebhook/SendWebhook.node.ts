@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { schemeNameExpression } from '../shared/schemeParameters';
+import { SCHEME_OPTIONS, schemeNameExpression } from '../shared/schemeParameters';
 import { testHeaderAuth, testSigningSecret } from '../shared/signing';
 import { sendWebhookHints, sendWebhookProperties } from './description';
 import { sendWebhooks } from './execute';
@@ -36,7 +36,12 @@ export class SendWebhook implements INodeType {
 				name: 'webhookSigningSecretApi',
 				required: true,
 				testedBy: 'webhookSigningSecretTest',
-				displayOptions: { hide: { signatureScheme: ['none'] } },
+				// "show" with every scheme rather than "hide: none": n8n's editor
+				// places credential selectors by the parameters their "show"
+				// names, and this puts them below Authentication.
+				displayOptions: {
+					show: { signatureScheme: SCHEME_OPTIONS.map((option) => option.value) },
+				},
 			},
 			{
 				name: 'webhookHeaderAuthApi',

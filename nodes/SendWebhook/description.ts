@@ -50,16 +50,9 @@ export const sendWebhookProperties: INodeProperties[] = [
 		description:
 			'Where to send each item; an expression can send items to different URLs (they are batched separately)',
 	},
-	{
-		displayName: 'Signing Scheme',
-		name: 'signatureScheme',
-		type: 'options',
-		noDataExpression: true,
-		options: [{ name: 'None (Unsigned)', value: 'none' }, ...SCHEME_OPTIONS],
-		default: DEFAULT_SCHEME,
-		description: 'The signature format the receiver checks',
-	},
-	...SCHEME_SETTINGS,
+	// Before Signing Scheme: n8n draws a node's credential selectors just
+	// above the last parameter named in their displayOptions.show, so this
+	// order puts them below the Authentication choice.
 	{
 		displayName: 'Authentication',
 		name: 'authentication',
@@ -75,6 +68,16 @@ export const sendWebhookProperties: INodeProperties[] = [
 		],
 		default: 'none',
 	},
+	{
+		displayName: 'Signing Scheme',
+		name: 'signatureScheme',
+		type: 'options',
+		noDataExpression: true,
+		options: [{ name: 'None (Unsigned)', value: 'none' }, ...SCHEME_OPTIONS],
+		default: DEFAULT_SCHEME,
+		description: 'The signature format the receiver checks',
+	},
+	...SCHEME_SETTINGS,
 	{
 		displayName: 'Payload',
 		name: 'payload',
