@@ -5,7 +5,7 @@ import { isConfigurationProblem, type RejectionReason } from './reasons';
 import type { ReplayMemory, RunOutcome } from './replay';
 import type { SecretLabel, SecretSet } from './secrets';
 import type { KeyOrder, SchemeDefinition } from './schemes/types';
-import { effectiveTolerance, verify, type VerifyOptions } from './verify';
+import { effectiveTolerance, precheck, verify, type VerifyOptions } from './verify';
 
 /** Why a receiver refused a call: verify()'s reasons, and two of the receiver's own. */
 export type ReceiveRejectionReason =
@@ -96,6 +96,42 @@ export const DEFAULT_REJECTION_STATUS = 401;
 export const IN_PROGRESS_STATUS = 503;
 
 /**
+ * What receive() would refuse without the secret (an unreadable body, a
+ * missing or malformed header, a timestamp outside the window), answered the
+ * same way; undefined when the call needs the secret to decide. A receiver
+ * calls it first and loads its secret only for the calls that pass.
+ */
+export function refuseWithoutSecret(
+	scheme: SchemeDefinition,
+	call: IncomingCall,
+	options: Pick<ReceiveOptions, 'now' | 'toleranceSeconds' | 'signatureHeader'>,
+	rejectionStatus = DEFAULT_REJECTION_STATUS,
+): ReceiveResult | undefined {
+	const bodyProblem = describeBodyProblem(call);
+	if (bodyProblem) return refusal('unsupported_body', bodyProblem, rejectionStatus);
+	const rejection = precheck(scheme, call.body ?? new Uint8Array(0), call.headers, {
+		now: options.now,
+		toleranceSeconds: options.toleranceSeconds,
+		signatureHeader: options.signatureHeader,
+		method: call.method,
+		url: call.url,
+	});
+	return rejection
+		? refusal(rejection.reason, rejection.detail, rejectionStatus, rejection.id)
+		: undefined;
+}
+
+function refusal(
+	reason: ReceiveRejectionReason,
+	detail: string,
+	rejectionStatus: number,
+	id?: string,
+	status = statusFor(reason, rejectionStatus),
+): ReceiveResult {
+	return { accepted: false, reason, detail, status, ...(id === undefined ? {} : { id }) };
+}
+
+/**
  * Decides whether an incoming call is authentic. Never throws. The checks
  * run in the order that leaks least: what can be refused without a secret
  * first, then the signature, then (only for an authentic call) replay.
@@ -111,14 +147,8 @@ export function receive(
 		reason: ReceiveRejectionReason,
 		detail: string,
 		id?: string,
-		status = statusFor(reason, rejectionStatus),
-	): ReceiveResult => ({
-		accepted: false,
-		reason,
-		detail,
-		status,
-		...(id === undefined ? {} : { id }),
-	});
+		status?: number,
+	): ReceiveResult => refusal(reason, detail, rejectionStatus, id, status);
 
 	const bodyProblem = describeBodyProblem(call);
 	if (bodyProblem) return refuse('unsupported_body', bodyProblem);

@@ -66,7 +66,8 @@ export type VerifyResult =
 			readonly id?: string;
 	  };
 
-type Rejection = Extract<VerifyResult, { valid: false }>;
+export type VerifyRejection = Extract<VerifyResult, { valid: false }>;
+type Rejection = VerifyRejection;
 
 /**
  * The replay window in force, in seconds: the caller's, else the one the
@@ -120,6 +121,28 @@ export function verify(
 	}
 }
 
+/**
+ * The part of verify() that needs no secret: the rejection verify() would
+ * give for a call that is missing or malformed, replayed outside its
+ * window, or lacking what its signature covers; undefined when only the
+ * signature can decide. For a receiver whose secret is costly to load (n8n
+ * builds a sandbox to hand a trigger its credential), so that such calls are
+ * refused without it. Never throws.
+ */
+export function precheck(
+	scheme: SchemeDefinition,
+	body: Uint8Array,
+	headers: HeaderBag,
+	options: VerifyOptions = {},
+): VerifyRejection | undefined {
+	try {
+		const inspected = inspectCall(scheme, body, headers, options);
+		return inspected.ok ? undefined : inspected.rejection;
+	} catch {
+		return undefined; // verify() answers it, with verifier_error
+	}
+}
+
 function verifyOrReject(
 	scheme: SchemeDefinition,
 	secrets: SecretSet,
@@ -129,70 +152,9 @@ function verifyOrReject(
 ): VerifyResult {
 	const keys = resolveKeys(secrets, scheme.secretEncoding);
 	if (!keys.ok) return reject(keys.reason, keys.detail);
-
-	const headerName = options.signatureHeader ?? scheme.signatureHeader;
-	const signatureHeader = readHeader(headers, headerName);
-	if (signatureHeader.found === 'none')
-		return reject('missing_header', `Header ${headerName} is missing`);
-	if (signatureHeader.found === 'many') {
-		return reject('duplicate_header', `Header ${headerName} was sent more than once`);
-	}
-	const parsed = parseSignatureHeader(
-		signatureHeader.value,
-		scheme.signatureFormat,
-		scheme.digestEncoding,
-		DIGEST_LENGTH[scheme.algorithm],
-	);
-	if (!parsed.ok) return reject('malformed_header', `Header ${headerName} ${parsed.problem}`);
-	if (scheme.bodyFormat === 'json' && !isJsonText(body)) {
-		return reject(
-			'malformed_body',
-			`${scheme.name} signs JSON text; this body is not valid UTF-8 JSON`,
-		);
-	}
-
-	// The id: signed for Standard Webhooks and Svix, informational elsewhere.
-	let id: string | undefined;
-	if (scheme.idHeader) {
-		const idHeader = readHeader(headers, scheme.idHeader);
-		if (idHeader.found === 'many') {
-			return reject('duplicate_header', `Header ${scheme.idHeader} was sent more than once`);
-		}
-		if (idHeader.found === 'one') id = idHeader.value;
-	}
-
-	const tolerance = effectiveTolerance(scheme, options.toleranceSeconds);
-	if (!Number.isFinite(tolerance) || tolerance < 0) {
-		// NaN compares false with everything: left alone it would switch the
-		// replay window off without anyone having asked for that.
-		return reject(
-			'verifier_error',
-			'The timestamp tolerance must be a number of seconds, 0 or more',
-		);
-	}
-	const stamp = readTimestamp(scheme, headers, parsed.timestamp, body, tolerance > 0);
-	if (!stamp.ok) return reject(stamp.reason, stamp.detail, { id });
-
-	const content = signedContent(scheme.signedContent, {
-		body,
-		timestamp: stamp.text,
-		id,
-		method: options.method,
-		url: options.url,
-	});
-	if (!content.ok) {
-		if (content.missing === 'id') {
-			return reject('missing_header', `Header ${scheme.idHeader ?? 'id'} is missing`);
-		}
-		if (content.missing === 'timestamp') {
-			return reject('timestamp_missing', 'The timestamp the signature covers is missing', { id });
-		}
-		return reject(
-			'missing_request_context',
-			`${scheme.name} signs the request ${content.missing}, and it was not given to the verifier`,
-			{ id },
-		);
-	}
+	const inspected = inspectCall(scheme, body, headers, options);
+	if (!inspected.ok) return inspected.rejection;
+	const { headerName, parsed, id, stamp, content } = inspected;
 
 	const match = findMatch(scheme, keys.keys, content.chunks, parsed.signatures);
 	if (!match) {
@@ -200,33 +162,6 @@ function verifyOrReject(
 			id,
 			timestamp: stamp.date,
 		});
-	}
-
-	if (stamp.date && stamp.signed && tolerance > 0) {
-		const now = (options.now ?? new Date()).getTime();
-		if (Number.isNaN(now)) {
-			// Like a NaN tolerance: an Invalid Date compares false with everything,
-			// so left alone it would let every signed timestamp through.
-			return reject('verifier_error', 'The current time is not a valid date', {
-				id,
-				timestamp: stamp.date,
-			});
-		}
-		const skewSeconds = (now - stamp.date.getTime()) / 1000;
-		if (skewSeconds > tolerance) {
-			return reject(
-				'timestamp_too_old',
-				`The signed timestamp is ${Math.round(skewSeconds)} s old; at most ${tolerance} s is accepted`,
-				{ id, timestamp: stamp.date },
-			);
-		}
-		if (-skewSeconds > tolerance) {
-			return reject(
-				'timestamp_too_new',
-				`The signed timestamp is ${Math.round(-skewSeconds)} s in the future; at most ${tolerance} s is accepted`,
-				{ id, timestamp: stamp.date },
-			);
-		}
 	}
 
 	return {
@@ -249,6 +184,129 @@ function verifyOrReject(
 						`content:${contentHash(content.chunks)}`
 					: `sig:${match.canonical.toString('base64')}`,
 	};
+}
+
+/** What can be known of a call without the secret, and the content its signature must cover. */
+type Inspection =
+	| {
+			readonly ok: true;
+			readonly headerName: string;
+			readonly parsed: Extract<ParsedHeader, { ok: true }>;
+			readonly id?: string;
+			readonly stamp: Extract<TimestampRead, { ok: true }>;
+			readonly content: Extract<ReturnType<typeof signedContent>, { ok: true }>;
+	  }
+	| { readonly ok: false; readonly rejection: Rejection };
+
+/**
+ * The checks that need no secret, in the order a reader meets them: the
+ * signature header (present, once, well-formed), the body where the scheme
+ * signs JSON, the id and timestamp headers, the timestamp's window, and the
+ * parts the signature covers. A call refused here never reaches an HMAC, and
+ * a receiver can refuse it before loading its secret at all (see precheck).
+ */
+function inspectCall(
+	scheme: SchemeDefinition,
+	body: Uint8Array,
+	headers: HeaderBag,
+	options: VerifyOptions,
+): Inspection {
+	const refused = (
+		reason: RejectionReason,
+		detail: string,
+		extra: Partial<Rejection> = {},
+	): Inspection => ({ ok: false, rejection: reject(reason, detail, extra) });
+	const headerName = options.signatureHeader ?? scheme.signatureHeader;
+	const signatureHeader = readHeader(headers, headerName);
+	if (signatureHeader.found === 'none')
+		return refused('missing_header', `Header ${headerName} is missing`);
+	if (signatureHeader.found === 'many') {
+		return refused('duplicate_header', `Header ${headerName} was sent more than once`);
+	}
+	const parsed = parseSignatureHeader(
+		signatureHeader.value,
+		scheme.signatureFormat,
+		scheme.digestEncoding,
+		DIGEST_LENGTH[scheme.algorithm],
+	);
+	if (!parsed.ok) return refused('malformed_header', `Header ${headerName} ${parsed.problem}`);
+	if (scheme.bodyFormat === 'json' && !isJsonText(body)) {
+		return refused(
+			'malformed_body',
+			`${scheme.name} signs JSON text; this body is not valid UTF-8 JSON`,
+		);
+	}
+
+	// The id: signed for Standard Webhooks and Svix, informational elsewhere.
+	let id: string | undefined;
+	if (scheme.idHeader) {
+		const idHeader = readHeader(headers, scheme.idHeader);
+		if (idHeader.found === 'many') {
+			return refused('duplicate_header', `Header ${scheme.idHeader} was sent more than once`);
+		}
+		if (idHeader.found === 'one') id = idHeader.value;
+	}
+
+	const tolerance = effectiveTolerance(scheme, options.toleranceSeconds);
+	if (!Number.isFinite(tolerance) || tolerance < 0) {
+		// NaN compares false with everything: left alone it would switch the
+		// replay window off without anyone having asked for that.
+		return refused(
+			'verifier_error',
+			'The timestamp tolerance must be a number of seconds, 0 or more',
+		);
+	}
+	const stamp = readTimestamp(scheme, headers, parsed.timestamp, body, tolerance > 0);
+	if (!stamp.ok) return refused(stamp.reason, stamp.detail, { id });
+
+	if (stamp.date && stamp.signed && tolerance > 0) {
+		const now = (options.now ?? new Date()).getTime();
+		if (Number.isNaN(now)) {
+			// Like a NaN tolerance: an Invalid Date compares false with everything,
+			// so left alone it would let every signed timestamp through.
+			return refused('verifier_error', 'The current time is not a valid date', {
+				id,
+				timestamp: stamp.date,
+			});
+		}
+		const skewSeconds = (now - stamp.date.getTime()) / 1000;
+		if (skewSeconds > tolerance) {
+			return refused(
+				'timestamp_too_old',
+				`The signed timestamp is ${Math.round(skewSeconds)} s old; at most ${tolerance} s is accepted`,
+				{ id, timestamp: stamp.date },
+			);
+		}
+		if (-skewSeconds > tolerance) {
+			return refused(
+				'timestamp_too_new',
+				`The signed timestamp is ${Math.round(-skewSeconds)} s in the future; at most ${tolerance} s is accepted`,
+				{ id, timestamp: stamp.date },
+			);
+		}
+	}
+
+	const content = signedContent(scheme.signedContent, {
+		body,
+		timestamp: stamp.text,
+		id,
+		method: options.method,
+		url: options.url,
+	});
+	if (!content.ok) {
+		if (content.missing === 'id') {
+			return refused('missing_header', `Header ${scheme.idHeader ?? 'id'} is missing`);
+		}
+		if (content.missing === 'timestamp') {
+			return refused('timestamp_missing', 'The timestamp the signature covers is missing', { id });
+		}
+		return refused(
+			'missing_request_context',
+			`${scheme.name} signs the request ${content.missing}, and it was not given to the verifier`,
+			{ id },
+		);
+	}
+	return { ok: true, headerName, parsed, id, stamp, content };
 }
 
 const DEFAULT_KEY_ORDERS: readonly KeyOrder[] = ['secret-as-key'];

@@ -11,6 +11,7 @@ import {
 	IN_PROGRESS_STATUS,
 	ReplayMemories,
 	receive,
+	refuseWithoutSecret,
 	type HeaderBag,
 	type ReceiveResult,
 	type ReplayOptions,
@@ -91,27 +92,38 @@ export async function receiveVerifiedWebhook(
 	} else {
 		const { scheme, signatureHeader } = choice.resolved;
 		signatureHeaderNames.push(signatureHeader ?? scheme.signatureHeader);
-		result = receive(
-			scheme,
-			await readSecrets(this),
-			{
-				body: rawBody,
-				// headersDistinct keeps a header sent twice as two values; Node
-				// would otherwise join them into one string with ", ".
-				headers: (request.headersDistinct ?? request.headers) as HeaderBag,
-				method: request.method,
-				// Resolving n8n's webhook URL costs parameter lookups on every
-				// call: done only for the schemes that sign it.
-				url: signsUrl(scheme) ? publicUrl(this, request) : undefined,
-			},
-			{
-				now,
-				toleranceSeconds: readTolerance(read('toleranceSeconds', null)),
-				signatureHeader,
-				replay: replayOptions(this, now, response, rejectionStatus),
-			},
-			rejectionStatus,
-		);
+		const call = {
+			body: rawBody,
+			// headersDistinct keeps a header sent twice as two values; Node
+			// would otherwise join them into one string with ", ".
+			headers: (request.headersDistinct ?? request.headers) as HeaderBag,
+			method: request.method,
+			// Resolving n8n's webhook URL costs parameter lookups on every
+			// call: done only for the schemes that sign it.
+			url: signsUrl(scheme) ? publicUrl(this, request) : undefined,
+		};
+		const toleranceSeconds = readTolerance(read('toleranceSeconds', null));
+		// What can be refused without the secret is refused before loading it:
+		// n8n builds an expression sandbox to hand a webhook its credential.
+		result =
+			refuseWithoutSecret(
+				scheme,
+				call,
+				{ now, toleranceSeconds, signatureHeader },
+				rejectionStatus,
+			) ??
+			receive(
+				scheme,
+				await readSecrets(this),
+				call,
+				{
+					now,
+					toleranceSeconds,
+					signatureHeader,
+					replay: replayOptions(this, now, response, rejectionStatus),
+				},
+				rejectionStatus,
+			);
 	}
 
 	// Built only when something will output it: a forged call with no

@@ -9,6 +9,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 import { NodeOperationError, type IDataObject, type INodeParameters } from 'n8n-workflow';
 
+import { sign as signCall, STANDARD_WEBHOOKS } from '../../core';
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
 import { signingSecretData, type SecretOption } from '../helpers/credentials';
 import { runWebhookMethod } from '../helpers/n8n';
@@ -39,9 +40,19 @@ describe('a test run (listening in the editor)', () => {
 	});
 
 	it('a call the trigger cannot check (a secret the scheme cannot read) shows as refused with 500', async () => {
+		// A well-formed call: one without a signature is refused before the secret is read.
+		const headers = signCall(
+			STANDARD_WEBHOOKS,
+			{ primary: `whsec_${randomBytes(24).toString('base64')}` },
+			Buffer.from(body),
+			{
+				timestamp: new Date(),
+				id: 'msg_1',
+			},
+		);
 		const outcome = await deliverTo(
 			{ signatureScheme: 'standardWebhooks' },
-			{ mode: 'manual', secret: 'plain text', headers: json, body },
+			{ mode: 'manual', secret: 'plain text', headers: { ...json, ...headers }, body },
 		);
 		expect(outcome.status).toBe(500);
 		expect(outcome.executionError?.message).toBe('Call refused: invalid_secret (500)');

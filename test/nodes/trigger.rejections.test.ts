@@ -249,7 +249,10 @@ describe('every reason code, through webhook()', () => {
 	it('a 401 says how to authenticate (WWW-Authenticate), a 415 or 500 does not', async () => {
 		const refused = await deliverTo(github, { secret: 's', headers: json, body });
 		expect(refused.responseHeaders['www-authenticate']).toBe('Signature realm="n8n webhook"');
-		const misconfigured = await deliverTo(github, { headers: json, body });
+		const misconfigured = await deliverTo(github, {
+			headers: { ...json, 'x-hub-signature-256': githubSignature('s', body) },
+			body,
+		});
 		expect(misconfigured.responseHeaders['www-authenticate']).toBeUndefined();
 	});
 });
@@ -412,5 +415,22 @@ describe('the Rejected output (auditing)', () => {
 		);
 		expect(outcome.verified).toHaveLength(1);
 		expect(outcome.rejected).toEqual([]);
+	});
+});
+
+describe('what can be refused without the secret is refused before it is loaded', () => {
+	it('a call without a signature gets 401 even when no credential could be loaded', async () => {
+		// Without a credential, a well-formed call is refused 500 (no_secret):
+		// that answer needs the credential lookup. A call with no signature at
+		// all never gets that far.
+		const unsigned = await deliverTo({ signatureScheme: 'github' }, { headers: json, body });
+		expect(unsigned).toMatchObject({ status: 401, started: false });
+		expect(unsigned.responseBody).toMatchObject({ reason: 'missing_header' });
+		const wellFormed = await deliverTo(
+			{ signatureScheme: 'github' },
+			{ headers: { ...json, 'x-hub-signature-256': githubSignature('s', body) }, body },
+		);
+		expect(wellFormed).toMatchObject({ status: 500, started: false });
+		expect(wellFormed.responseBody).toMatchObject({ reason: 'no_secret' });
 	});
 });
