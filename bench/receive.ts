@@ -6,11 +6,12 @@
  *   endpoint costs: the ceiling we are held to);
  * - the usual workaround: Webhook (Raw Body) → Crypto HMAC → IF → Respond to
  *   Webhook 200 / 401;
- * - Webhook Trigger (Verified), GitHub scheme (HMAC-SHA256 of the raw body,
+ * - Verified Webhook Trigger, GitHub scheme (HMAC-SHA256 of the raw body,
  *   the check the workaround also does).
- * Then forged calls (a wrong signature) to the workaround and to the Verified
- * trigger: the first runs a whole execution to say no, the second answers
- * before any execution starts.
+ * Then forged calls (a wrong signature) and unsigned ones (no signature
+ * header) to the workaround and to the Verified trigger: the first runs a
+ * whole execution to say no, the second answers before any execution starts
+ * (an unsigned call even before its credential is loaded).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 
@@ -24,7 +25,8 @@ import { interleave, spread, type Spread } from './stats';
 
 export interface ReceiveRow {
 	readonly name: string;
-	readonly calls: 'valid' | 'forged';
+	/** valid: signed; forged: a well-formed wrong signature; unsigned: no signature header. */
+	readonly calls: 'valid' | 'forged' | 'unsigned';
 	readonly expectedStatus: number;
 	readonly requestsPerSecond: Spread;
 	readonly p50Ms: Spread;
@@ -44,7 +46,7 @@ export interface ReceiveResult {
 
 const CORE = 'core Webhook, no authentication';
 const WORKAROUND = 'workaround: Webhook (Raw Body) → Crypto HMAC → IF → Respond';
-const VERIFIED = 'Webhook Trigger (Verified), GitHub scheme';
+const VERIFIED = 'Verified Webhook Trigger, GitHub scheme';
 
 export async function benchReceive(options: {
 	setup: N8nSetup;
@@ -100,7 +102,7 @@ export async function benchReceive(options: {
 				name: 'bench: Verified trigger',
 				nodes: [
 					node(
-						'Webhook Trigger (Verified)',
+						'Verified Webhook Trigger',
 						'n8n-nodes-signed-webhooks.verifiedWebhookTrigger',
 						1,
 						{ path: paths[VERIFIED], signatureScheme: 'github', options: {} },
@@ -116,6 +118,7 @@ export async function benchReceive(options: {
 		const body = jsonBody(1024);
 		const signed = sign(GITHUB, { primary: secret }, body);
 		const forged = { ...signed, 'X-Hub-Signature-256': `sha256=${'0'.repeat(64)}` };
+		const unsigned: Record<string, string> = {};
 		const headers = (signature: Record<string, string>) => ({
 			'content-type': 'application/json',
 			...signature,
@@ -171,6 +174,20 @@ export async function benchReceive(options: {
 				calls: 'forged' as const,
 				path: paths[VERIFIED],
 				signature: forged,
+				expected: 401,
+			},
+			{
+				name: WORKAROUND,
+				calls: 'unsigned' as const,
+				path: paths[WORKAROUND],
+				signature: unsigned,
+				expected: 401,
+			},
+			{
+				name: VERIFIED,
+				calls: 'unsigned' as const,
+				path: paths[VERIFIED],
+				signature: unsigned,
 				expected: 401,
 			},
 		];
