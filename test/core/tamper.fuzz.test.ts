@@ -315,12 +315,18 @@ describe('one changed byte', () => {
 					const result = verifyCase(call, { primary: call.primary }, tampered, headers);
 					expect(result.valid).toBe(false);
 					// A body that carries the signed timestamp may lose it to the change
-					// (unreadable JSON, a renamed field); otherwise it is a mismatch.
-					// A JSON-only scheme's body may stop being JSON (malformed_body).
+					// (unreadable JSON, a renamed field) or carry another time, outside
+					// the window (checked before the signature); otherwise it is a
+					// mismatch. A JSON-only scheme's body may stop being JSON (malformed_body).
 					const allowed = [
 						'signature_mismatch',
 						...(call.scheme.timestamp?.in === 'body'
-							? ['timestamp_missing', 'timestamp_malformed']
+							? [
+									'timestamp_missing',
+									'timestamp_malformed',
+									'timestamp_too_old',
+									'timestamp_too_new',
+								]
 							: []),
 						...(call.scheme.bodyFormat === 'json' ? ['malformed_body'] : []),
 					];
