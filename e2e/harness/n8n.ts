@@ -401,7 +401,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 	}
 }
 
-async function freePort(): Promise<number> {
+/** A 127.0.0.1 port free a moment ago (nothing listens on it once this returns). */
+export async function freePort(): Promise<number> {
 	return await new Promise((resolve, reject) => {
 		const server = createServer();
 		server.once('error', reject);

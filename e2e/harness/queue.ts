@@ -17,12 +17,12 @@ import {
 	rmSync,
 	writeFileSync,
 } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { InstalledN8n } from './install';
-import { N8n, sleep } from './n8n';
+import { freePort, N8n, sleep } from './n8n';
 
 /** A server this harness started: where it listens, and how to stop it. */
 export interface Service {
@@ -379,15 +379,4 @@ async function stopChild(child: ChildProcess): Promise<void> {
 	}, 10_000);
 	await gone;
 	clearTimeout(timer);
-}
-
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-		});
-	});
 }

@@ -22,7 +22,6 @@
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -35,7 +34,7 @@ import {
 	waitVisible,
 } from '../../e2e/harness/browser';
 import { ensureN8n, TARGETS, type TargetName } from '../../e2e/harness/install';
-import { N8n } from '../../e2e/harness/n8n';
+import { freePort, N8n } from '../../e2e/harness/n8n';
 import { buildAndPack, installPackage } from '../../e2e/harness/package';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 
@@ -413,7 +412,7 @@ describe('n8n editor, in Chromium', () => {
 			workflows.live = await create('browser: send, live receiver', `${receiver.url}/hook`, {});
 			workflows.dead = await create(
 				'browser: send, dead receiver',
-				`http://127.0.0.1:${await closedPort()}/hook`,
+				`http://127.0.0.1:${await freePort()}/hook`,
 				{ retryDelays: '' },
 			);
 		});
@@ -515,15 +514,3 @@ describe('n8n editor, in Chromium', () => {
 		);
 	});
 });
-
-/** A 127.0.0.1 port that nothing listens on (just closed). */
-async function closedPort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-		});
-	});
-}

@@ -206,16 +206,14 @@ export async function runWebhook(
 	const description: IWebhookDescription = nodeType.description.webhooks?.find(
 		(webhook) => webhook.name === webhookName,
 	) ?? { name: webhookName, httpMethod: String(request.method), path: '' };
-	const webhookData: IWebhookData = {
-		httpMethod: options.request.method ?? 'POST',
-		node: node.name,
-		path: node.webhookId ?? '',
-		webhookDescription: description,
-		workflowId: workflow.id,
-		workflowExecuteAdditionalData: additionalData,
-		webhookId: node.webhookId,
-		isTest: mode === 'manual',
-	};
+	const webhookData = webhookDataOf(
+		node,
+		workflow,
+		additionalData,
+		description,
+		options.request.method ?? 'POST',
+		mode,
+	);
 	// runExecutionData is null: a webhook that starts a workflow runs before there is an execution.
 	const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 	const webhookResponse = await nodeType.webhook.call(context);
@@ -247,16 +245,14 @@ export async function runWebhookMethod(
 		httpMethod: 'POST',
 		path: '',
 	};
-	const webhookData: IWebhookData = {
-		httpMethod: 'POST',
-		node: node.name,
-		path: node.webhookId ?? '',
-		webhookDescription: description,
-		workflowId: workflow.id,
-		workflowExecuteAdditionalData: additionalData,
-		webhookId: node.webhookId,
-		isTest: options.mode === 'manual',
-	};
+	const webhookData = webhookDataOf(
+		node,
+		workflow,
+		additionalData,
+		description,
+		'POST',
+		options.mode,
+	);
 	const context = new HookContext(
 		workflow,
 		node,
@@ -266,6 +262,27 @@ export async function runWebhookMethod(
 		webhookData,
 	);
 	return await method.call(context);
+}
+
+/** The webhook as n8n's WebhookService describes it to a node's contexts. */
+function webhookDataOf(
+	node: INode,
+	workflow: Workflow,
+	additionalData: IWorkflowExecuteAdditionalData,
+	description: IWebhookDescription,
+	httpMethod: IWebhookData['httpMethod'],
+	mode: WorkflowExecuteMode,
+): IWebhookData {
+	return {
+		httpMethod,
+		node: node.name,
+		path: node.webhookId ?? '',
+		webhookDescription: description,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+		webhookId: node.webhookId,
+		isTest: mode === 'manual',
+	};
 }
 
 /**
