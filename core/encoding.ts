@@ -19,10 +19,6 @@ export function decodeStrict(text: string, encoding: DigestEncoding): Buffer | u
 	return BASE64.test(text) ? Buffer.from(text, 'base64') : undefined;
 }
 
-export function encodeDigest(digest: Buffer, encoding: DigestEncoding): string {
-	return digest.toString(encoding);
-}
-
 const DIGITS = /^\d{1,16}$/;
 // Date and time with an explicit zone: 2024-01-15T10:30:00Z, …00.123+02:00
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;

@@ -25,7 +25,6 @@ export interface GenericHmacSettings {
 	readonly timestampFormat?: TimestampFormat;
 	readonly idHeader?: string;
 	readonly secretEncoding: SecretEncoding;
-	readonly toleranceSeconds?: number;
 }
 
 export type GenericSchemeResult =
@@ -121,7 +120,6 @@ export function buildGenericScheme(settings: GenericHmacSettings): GenericScheme
 					}
 				: undefined,
 			idHeader,
-			toleranceSeconds: settings.toleranceSeconds,
 		},
 	};
 }
