@@ -3,7 +3,7 @@
  * Receiving in queue mode: the queue-mode suite's cluster (Postgres, Redis,
  * two webhook processors behind nginx, two workers), the same 1 KB signed
  * JSON POSTed through nginx at fixed concurrency, in interleaved rounds, to
- * n8n's core Webhook node and to Webhook Trigger (Verified); and forged
+ * n8n's core Webhook node and to Verified Webhook Trigger; and forged
  * calls to the Verified trigger, which answers them before any execution.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -20,8 +20,8 @@ import { buildAndPack, installPackage } from '../e2e/harness/package';
 import { startQueueCluster } from '../e2e/harness/queue';
 import { jsonBody } from './core';
 import { node } from './n8nInstance';
-import type { ReceiveRow } from './receive';
-import { interleave, spread } from './stats';
+import { receiveRows, type ReceiveRow } from './receive';
+import { interleave } from './stats';
 
 export interface QueueReceiveResult {
 	readonly connections: number;
@@ -34,7 +34,7 @@ export interface QueueReceiveResult {
 }
 
 const CORE = 'core Webhook, no authentication';
-const VERIFIED = 'Webhook Trigger (Verified), GitHub scheme';
+const VERIFIED = 'Verified Webhook Trigger, GitHub scheme';
 
 export async function benchQueueReceive(options: {
 	env: Readonly<Record<string, string>>;
@@ -85,7 +85,7 @@ export async function benchQueueReceive(options: {
 				name: 'bench: Verified trigger',
 				nodes: [
 					node(
-						'Webhook Trigger (Verified)',
+						'Verified Webhook Trigger',
 						'n8n-nodes-signed-webhooks.verifiedWebhookTrigger',
 						1,
 						{ path: paths[VERIFIED], signatureScheme: 'github', options: {} },
@@ -165,18 +165,7 @@ export async function benchQueueReceive(options: {
 			webhookProcessors: cluster.webhooks.length,
 			workers: cluster.workers.length,
 			n8nVersion: main.version,
-			rows: contenders.map((contender) => {
-				const runs = measured.get(key(contender)) ?? [];
-				return {
-					name: contender.name,
-					calls: contender.calls,
-					expectedStatus: contender.expected,
-					requestsPerSecond: spread(runs.map((r) => r.rps)),
-					p50Ms: spread(runs.map((r) => r.p50)),
-					p99Ms: spread(runs.map((r) => r.p99)),
-					unexpected: runs.reduce((sum, r) => sum + r.unexpected, 0),
-				};
-			}),
+			rows: receiveRows(contenders, measured, key),
 		};
 	} finally {
 		await cluster.stop();

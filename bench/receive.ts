@@ -218,22 +218,41 @@ export async function benchReceive(options: {
 			bodyBytes: Buffer.byteLength(body),
 			n8nVersion: n8n.version,
 			nodeVersion,
-			rows: contenders.map((contender) => {
-				const runs = measured.get(key(contender)) ?? [];
-				return {
-					name: contender.name,
-					calls: contender.calls,
-					expectedStatus: contender.expected,
-					requestsPerSecond: spread(runs.map((r) => r.rps)),
-					p50Ms: spread(runs.map((r) => r.p50)),
-					p99Ms: spread(runs.map((r) => r.p99)),
-					unexpected: runs.reduce((sum, r) => sum + r.unexpected, 0),
-				};
-			}),
+			rows: receiveRows(contenders, measured, key),
 		};
 	} finally {
 		await n8n.stop();
 	}
+}
+
+/** One run of autocannon against one contender, as both receive benches measure it. */
+export interface RoundResult {
+	readonly rps: number;
+	readonly p50: number;
+	readonly p99: number;
+	readonly unexpected: number;
+}
+
+/** A table row per contender, from its rounds (medians and spreads; unexpected answers summed). */
+export function receiveRows<
+	C extends { name: string; calls: ReceiveRow['calls']; expected: number },
+>(
+	contenders: readonly C[],
+	measured: ReadonlyMap<string, readonly RoundResult[]>,
+	key: (contender: C) => string,
+): ReceiveRow[] {
+	return contenders.map((contender) => {
+		const runs = measured.get(key(contender)) ?? [];
+		return {
+			name: contender.name,
+			calls: contender.calls,
+			expectedStatus: contender.expected,
+			requestsPerSecond: spread(runs.map((r) => r.rps)),
+			p50Ms: spread(runs.map((r) => r.p50)),
+			p99Ms: spread(runs.map((r) => r.p99)),
+			unexpected: runs.reduce((sum, r) => sum + r.unexpected, 0),
+		};
+	});
 }
 
 async function waitUntilIdle(n8n: N8n, timeoutMs = 300_000): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import type { CoreResult } from './core';
 import type { QueueReceiveResult } from './queue';
-import type { ReceiveResult } from './receive';
+import type { ReceiveResult, ReceiveRow } from './receive';
 import type { MemoryResult, SendResult } from './send';
 import { formatNumber, formatRatio, formatSpread } from './stats';
 
@@ -92,9 +92,29 @@ function renderCore(core: readonly CoreResult[]): string[] {
 	return lines;
 }
 
+/** The row of a workflow (a part of its name) and a kind of call. */
+function findRow(
+	rows: readonly ReceiveRow[],
+	prefix: string,
+	calls: string,
+): ReceiveRow | undefined {
+	return rows.find((row) => row.name.includes(prefix) && row.calls === calls);
+}
+
+/** The receive table, single process or queue mode: one row per workflow and kind of call. */
+function receiveTable(rows: readonly ReceiveRow[], core: number): string[] {
+	return [
+		'| workflow | calls | answer | req/s | p50 ms | p99 ms | vs core Webhook | unexpected answers |',
+		'|---|---|---:|---:|---:|---:|---:|---:|',
+		...rows.map(
+			(row) =>
+				`| ${row.name} | ${row.calls} | ${row.expectedStatus} | ${formatSpread(row.requestsPerSecond)} | ${formatNumber(row.p50Ms.median)} | ${formatNumber(row.p99Ms.median)} | ${formatRatio(row.requestsPerSecond.median / core)} | ${row.unexpected} |`,
+		),
+	];
+}
+
 function renderReceive(label: string, result: ReceiveResult): string[] {
-	const find = (prefix: string, calls: string) =>
-		result.rows.find((row) => row.name.includes(prefix) && row.calls === calls);
+	const find = (prefix: string, calls: string) => findRow(result.rows, prefix, calls);
 	const core = find('core', 'valid')?.requestsPerSecond.median ?? NaN;
 	const workaround = find('workaround', 'valid')?.requestsPerSecond.median ?? NaN;
 	const verified = find('Verified', 'valid')?.requestsPerSecond.median ?? NaN;
@@ -105,12 +125,7 @@ function renderReceive(label: string, result: ReceiveResult): string[] {
 		'',
 		`autocannon, ${result.connections} connections, ${result.secondsPerRound} s per round, ${formatNumber(result.bodyBytes)}-byte JSON signed as GitHub does; each round starts with no execution running.`,
 		'',
-		'| workflow | calls | answer | req/s | p50 ms | p99 ms | vs core Webhook | unexpected answers |',
-		'|---|---|---:|---:|---:|---:|---:|---:|',
-		...result.rows.map(
-			(row) =>
-				`| ${row.name} | ${row.calls} | ${row.expectedStatus} | ${formatSpread(row.requestsPerSecond)} | ${formatNumber(row.p50Ms.median)} | ${formatNumber(row.p99Ms.median)} | ${formatRatio(row.requestsPerSecond.median / core)} | ${row.unexpected} |`,
-		),
+		...receiveTable(result.rows, core),
 		'',
 		`Targets: Verified ≥ 0.95× core Webhook: ${formatRatio(verified / core)}, ${verdict(verified >= 0.95 * core)}; ≥ 2× the workaround: ${formatRatio(verified / workaround)}, ${verdict(verified >= 2 * workaround)}; forged calls refused at ≥ 1.0× the rate core Webhook accepts calls: ${formatRatio(forged / core)}, ${verdict(forged >= core)}` +
 			(unsigned === undefined
@@ -121,8 +136,7 @@ function renderReceive(label: string, result: ReceiveResult): string[] {
 }
 
 function renderQueue(label: string, result: QueueReceiveResult): string[] {
-	const find = (prefix: string, calls: string) =>
-		result.rows.find((row) => row.name.includes(prefix) && row.calls === calls);
+	const find = (prefix: string, calls: string) => findRow(result.rows, prefix, calls);
 	const core = find('core', 'valid')?.requestsPerSecond.median ?? NaN;
 	const verified = find('Verified', 'valid')?.requestsPerSecond.median ?? NaN;
 	const forged = find('Verified', 'forged')?.requestsPerSecond.median ?? NaN;
@@ -131,12 +145,7 @@ function renderQueue(label: string, result: QueueReceiveResult): string[] {
 		'',
 		`Postgres, Redis, ${result.webhookProcessors} webhook processors behind nginx (round robin), ${result.workers} workers (concurrency 5), all on these cores; autocannon through nginx, ${result.connections} connections, ${result.secondsPerRound} s per round, ${formatNumber(result.bodyBytes)}-byte JSON signed as GitHub does; each round starts with no execution queued or running.`,
 		'',
-		'| workflow | calls | answer | req/s | p50 ms | p99 ms | vs core Webhook | unexpected answers |',
-		'|---|---|---:|---:|---:|---:|---:|---:|',
-		...result.rows.map(
-			(row) =>
-				`| ${row.name} | ${row.calls} | ${row.expectedStatus} | ${formatSpread(row.requestsPerSecond)} | ${formatNumber(row.p50Ms.median)} | ${formatNumber(row.p99Ms.median)} | ${formatRatio(row.requestsPerSecond.median / core)} | ${row.unexpected} |`,
-		),
+		...receiveTable(result.rows, core),
 		'',
 		`Verified valid calls ${formatRatio(verified / core)} and forged calls refused at ${formatRatio(forged / core)} the rate of n8n's Webhook node.`,
 		'',
