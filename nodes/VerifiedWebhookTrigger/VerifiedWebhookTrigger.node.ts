@@ -13,6 +13,7 @@ import { testSigningSecret } from '../shared/signing';
 import { verifiedWebhookTriggerProperties } from './description';
 import { checkConfiguration } from './checkConfiguration';
 import { routeReceivedCalls } from './execute';
+import { DEFAULT_WEBHOOK } from './webhookDescription';
 import { receiveVerifiedWebhook } from './webhook';
 
 export class VerifiedWebhookTrigger implements INodeType {
@@ -26,7 +27,11 @@ export class VerifiedWebhookTrigger implements INodeType {
 			dark: 'file:../../icons/verified-webhook-trigger.dark.svg',
 		},
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves as 1. n8n evaluates an expression on every call for a
+		// version 1 trigger (its Webhook node v1's binaryData option); from 1.1 on it
+		// does not, so a call can go without a sandbox (docs/n8n-webhook-sandbox.md).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: `={{$parameter["httpMethod"] + " · " + ${schemeNameExpression('signatureScheme')}}}`,
 		description: 'Starts the workflow on a webhook call whose signature checks out',
 		eventTriggerDescription: 'Waiting for a signed call to the Test URL',
@@ -51,21 +56,7 @@ export class VerifiedWebhookTrigger implements INodeType {
 		credentials: [
 			{ name: 'webhookSigningSecretApi', required: true, testedBy: 'webhookSigningSecretTest' },
 		],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: '={{$parameter["httpMethod"] || "POST"}}',
-				isFullPath: true,
-				path: '={{$parameter["path"]}}',
-				responseMode: '={{$parameter["responseMode"]}}',
-				responseCode: '={{$parameter["responseCode"]}}',
-				// Only "When Last Node Finishes" has a response data choice; an
-				// immediate answer's text comes from webhook() itself.
-				responseData:
-					'={{$parameter["responseMode"] === "lastNode" ? $parameter["responseData"] : undefined}}',
-				responseBinaryPropertyName: '={{$parameter["responseBinaryPropertyName"]}}',
-			},
-		],
+		webhooks: [DEFAULT_WEBHOOK],
 		properties: verifiedWebhookTriggerProperties,
 	};
 

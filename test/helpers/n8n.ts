@@ -320,6 +320,20 @@ export async function runCredentialTest(
 }
 
 /** The node as a saved workflow holds it; parameters are copied because Workflow adds defaults in place. */
+/**
+ * A node of this type with these parameters in a one-node workflow, as n8n
+ * builds it for a call: the returned node carries the defaults n8n fills in.
+ */
+export function nodeInWorkflow(
+	nodeType: INodeType,
+	parameters: INodeParameters,
+): { workflow: Workflow; node: INode } {
+	const workflow = buildWorkflow(nodeType, buildNode(nodeType, { parameters }, {}));
+	const node = Object.values(workflow.nodes)[0];
+	if (!node) throw new UnexpectedError('The workflow lost its node');
+	return { workflow, node };
+}
+
 function buildNode(nodeType: INodeType, options: NodeRunOptions, extra: Partial<INode>): INode {
 	const { description } = nodeType;
 	const credentials = Object.fromEntries(
