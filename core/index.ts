@@ -7,6 +7,7 @@ export * from './bounds';
 export * from './delivery';
 export * from './deliveryId';
 export * from './encoding';
+export * from './expiringCache';
 export * from './headers';
 export * from './outgoing';
 export * from './payload';

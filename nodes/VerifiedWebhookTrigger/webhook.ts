@@ -1,5 +1,4 @@
 import type {
-	ICredentialDataDecryptedObject,
 	IDataObject,
 	INodeExecutionData,
 	IWebhookFunctions,
@@ -17,11 +16,11 @@ import {
 	type ReplayOptions,
 	type RunOutcome,
 	type SchemeDefinition,
-	type SecretSet,
 } from '../../core';
-import { chooseScheme, SIGNING_SECRET_CREDENTIAL, toSecretSet } from '../shared/signing';
+import { chooseScheme } from '../shared/signing';
 import { DEFAULT_REMEMBER_SECONDS, type DuplicateAnswer } from './description';
 import { REJECTION_FIELD } from './execute';
+import { readSecrets } from './secrets';
 
 /**
  * What each trigger in this n8n process remembers of the calls it let
@@ -259,17 +258,6 @@ async function readRawBody(request: IncomingRequest): Promise<Buffer | undefined
 		}
 	}
 	return request.rawBody;
-}
-
-async function readSecrets(context: IWebhookFunctions): Promise<SecretSet> {
-	try {
-		return toSecretSet(
-			await context.getCredentials<ICredentialDataDecryptedObject>(SIGNING_SECRET_CREDENTIAL),
-		);
-	} catch {
-		// No credential chosen: an empty set, which verify() answers with no_secret.
-		return {};
-	}
 }
 
 function signsUrl(scheme: SchemeDefinition): boolean {

@@ -23,6 +23,7 @@
  * so an error thrown by execute() rejects runExecute.
  */
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
 
 import {
 	CredentialTestContext,
@@ -77,6 +78,12 @@ export interface NodeRunOptions {
 	readonly parameters: INodeParameters;
 	/** Decrypted credential data by credential type name; each one is also set on the node. */
 	readonly credentials?: Readonly<Record<string, IDataObject>>;
+	/**
+	 * The id each credential has on the node. Default: one id per distinct
+	 * data, as if each were its own saved credential; give the same id with
+	 * other data to stand for a credential edited in place.
+	 */
+	readonly credentialIds?: Readonly<Record<string, string>>;
 	/** Credential types besides the package's own two (for an inline test node). */
 	readonly credentialTypes?: readonly ICredentialType[];
 	/** Default: the node's latest version. */
@@ -337,7 +344,10 @@ export function nodeInWorkflow(
 function buildNode(nodeType: INodeType, options: NodeRunOptions, extra: Partial<INode>): INode {
 	const { description } = nodeType;
 	const credentials = Object.fromEntries(
-		Object.keys(options.credentials ?? {}).map((type) => [type, { id: '1', name: 'test' }]),
+		Object.entries(options.credentials ?? {}).map(([type, data]) => [
+			type,
+			{ id: options.credentialIds?.[type] ?? idOfData(data), name: 'test' },
+		]),
 	);
 	return {
 		id: 'node-under-test',
@@ -349,6 +359,10 @@ function buildNode(nodeType: INodeType, options: NodeRunOptions, extra: Partial<
 		credentials,
 		...extra,
 	};
+}
+
+function idOfData(data: IDataObject): string {
+	return createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
 }
 
 /**

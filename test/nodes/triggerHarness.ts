@@ -17,6 +17,8 @@ import { signingSecretData, type SecretOption } from '../helpers/credentials';
 export interface IncomingOptions {
 	/** The trigger's credential; omit for "no credential chosen". */
 	readonly secret?: SecretOption;
+	/** The credential's id; default one per distinct secret. The same id with another secret is a credential edited in place. */
+	readonly credentialId?: string;
 	readonly headers?: Record<string, string | string[]>;
 	/** The exact bytes sent. */
 	readonly body?: Buffer | string;
@@ -75,6 +77,10 @@ export async function deliverTo(
 	const { webhookResponse, response, control } = await runWebhook(new VerifiedWebhookTrigger(), {
 		parameters,
 		credentials,
+		credentialIds:
+			options.credentialId === undefined
+				? undefined
+				: { webhookSigningSecretApi: options.credentialId },
 		mode: options.mode,
 		webhookBaseUrl: options.webhookBaseUrl,
 		webhookTestBaseUrl: options.webhookTestBaseUrl,

@@ -1,0 +1,57 @@
+import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
+
+import { ExpiringCache, type SecretSet } from '../../core';
+import { SIGNING_SECRET_CREDENTIAL, toSecretSet } from '../shared/signing';
+
+/**
+ * How long production calls reuse a credential's secrets after loading them,
+ * so a changed or deleted secret takes effect within this. Loading costs n8n
+ * 2.x an expression sandbox per call under its default settings (see
+ * docs/n8n-webhook-sandbox.md): under load, one load per trigger every 10 s.
+ */
+export const SECRET_REUSE_MS = 10_000;
+/** Triggers whose secrets one n8n process keeps at most; the oldest go first. */
+export const MAX_KEPT_SECRET_SETS = 256;
+
+const kept = new ExpiringCache<SecretSet>({
+	ttlMs: SECRET_REUSE_MS,
+	maxEntries: MAX_KEPT_SECRET_SETS,
+	now: () => Date.now(),
+});
+
+/**
+ * The trigger's secrets. A test run (listening in the editor) always loads
+ * them, so an edited credential counts at once; a production call reuses what
+ * this process loaded for the same workflow, node and credential in the last
+ * SECRET_REUSE_MS.
+ */
+export async function readSecrets(context: IWebhookFunctions): Promise<SecretSet> {
+	const key = context.getMode() === 'webhook' ? keyOf(context) : undefined;
+	const reused = key === undefined ? undefined : kept.get(key);
+	if (reused) return reused;
+	let secrets: SecretSet;
+	try {
+		secrets = Object.freeze(
+			toSecretSet(
+				await context.getCredentials<ICredentialDataDecryptedObject>(SIGNING_SECRET_CREDENTIAL),
+			),
+		);
+	} catch {
+		// No credential chosen: an empty set, which verify() answers with no_secret.
+		return {};
+	}
+	if (key !== undefined) kept.set(key, secrets);
+	return secrets;
+}
+
+/**
+ * Per workflow and node as well as per credential: n8n checks on each load
+ * that the workflow may use the credential, and a secret loaded for one
+ * workflow must not answer for another.
+ */
+function keyOf(context: IWebhookFunctions): string | undefined {
+	const node = context.getNode();
+	const credentialId = node.credentials?.[SIGNING_SECRET_CREDENTIAL]?.id;
+	if (!credentialId) return undefined;
+	return JSON.stringify([context.getWorkflow().id, node.id ?? node.name, credentialId]);
+}
