@@ -95,7 +95,9 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 	const calls: Call[] = [];
 	splitIntoBatches(sendable, settings.batchSize, ({ request }) => destinationKey(request)).forEach(
 		(batch, batchIndex) => {
-			const writeBody = bodyWriter(batchValue(batch, settings), settings.signing?.resolved.scheme);
+			const writeBody = bodyWriter(batchValue(batch, settings), settings.signing?.resolved.scheme, {
+				known: recordLengths(batch),
+			});
 			if (typeof writeBody === 'function') {
 				calls.push({ batch, batchIndex, writeBody });
 			} else {
@@ -268,6 +270,16 @@ function batchValue(batch: Batch<Sendable>, settings: SendSettings): unknown {
 		},
 		new Date(),
 	);
+}
+
+/** The lengths of the batch's records, measured when each was checked: the body's is their sum and the brackets. */
+function recordLengths(batch: Batch<Sendable>): Map<object, number> {
+	const lengths = new Map<object, number>();
+	for (const { item } of batch.entries) {
+		const { record, recordLength } = item.request;
+		if (typeof record === 'object' && record !== null) lengths.set(record, recordLength);
+	}
+	return lengths;
 }
 
 /** The workflow's execution timeout in seconds, as its settings hold it (-1 or absent: none). */

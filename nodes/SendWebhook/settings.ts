@@ -14,9 +14,9 @@ import {
 	describeDeliveryIdProblem,
 	describeHeaderProblem,
 	describeRetryPolicyProblem,
-	describeSerialisationProblem,
 	describeUnsendableHeaderName,
 	findHeaderValueFault,
+	measureJson,
 	resolveKeys,
 	type HeaderValueFault,
 	type RetryPolicy,
@@ -77,6 +77,8 @@ export interface ItemRequest {
 	readonly headers: Readonly<Record<string, string>>;
 	readonly event: string;
 	readonly record: unknown;
+	/** The length of the record's JSON, measured when it was checked. */
+	readonly recordLength: number;
 	/** The item's own delivery id, when Delivery ID is "From an Expression". */
 	readonly deliveryId?: string;
 	/** The call an item back from the Wait node belongs to (Retries: Through a Wait Node). */
@@ -385,13 +387,23 @@ export function readItemRequest(
 			}
 		}
 	}
-	const serialisationProblem = describeSerialisationProblem(record);
-	if (serialisationProblem) {
-		fail(context, `The payload cannot be sent as JSON: ${serialisationProblem}`, itemIndex);
+	// Checked without writing it: a walk, not a string per item.
+	const measured = measureJson(record);
+	if ('problem' in measured) {
+		fail(context, `The payload cannot be sent as JSON: ${measured.problem}`, itemIndex);
 	}
 	const deliveryId =
 		settings.deliveryId === 'expression' ? readDeliveryId(context, itemIndex) : undefined;
-	return { url, method, headers, event, record, deliveryId, ...(carried ? { carried } : {}) };
+	return {
+		url,
+		method,
+		headers,
+		event,
+		record,
+		recordLength: measured.length,
+		deliveryId,
+		...(carried ? { carried } : {}),
+	};
 }
 
 /** An item's own delivery id ("From an Expression"), checked before anything is sent. */
