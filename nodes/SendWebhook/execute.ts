@@ -27,6 +27,7 @@ import {
 } from '../../core';
 import {
 	DELIVERY_ID_HEADER,
+	itemParameterReader,
 	readItemRequest,
 	readSettings,
 	type ItemRequest,
@@ -83,9 +84,10 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 
 	// 1. Each item's call, as its parameters evaluate.
 	const sendable: Sendable[] = [];
+	const read = itemParameterReader(this);
 	items.forEach((item, index) => {
 		try {
-			sendable.push({ index, request: readItemRequest(this, item, index, settings) });
+			sendable.push({ index, request: readItemRequest(this, item, index, settings, read) });
 		} catch (error) {
 			refuse(asNodeError(this, error, index), [index]);
 		}
