@@ -303,8 +303,9 @@ async function deliverCall(
 	const result = await deliver<OutgoingRequest>(
 		{
 			prepare: ({ timestamp, id }) => {
-				// The string signed is the string sent: serialised once per attempt.
-				const body = writeBody(timestamp);
+				// The bytes signed are the bytes sent: serialised once per attempt,
+				// encoded once (signing the string would encode it a second time).
+				const body = Buffer.from(writeBody(timestamp), 'utf8');
 				// Built name by name: a header that cannot be sent throws here, it never
 				// vanishes (Object.assign would drop a signature header named __proto__).
 				const headers = outgoingHeaders(
@@ -322,7 +323,7 @@ async function deliverCall(
 							})
 						: {},
 				);
-				return { url: first.url, method: first.method, headers, body: Buffer.from(body, 'utf8') };
+				return { url: first.url, method: first.method, headers, body };
 			},
 			send: async (request) =>
 				await sendAttempt(context, request, {
