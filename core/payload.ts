@@ -22,13 +22,229 @@ export function assembleBody(
 	return value;
 }
 
-/** Why a value cannot be sent as JSON, or undefined if it can. */
-export function describeSerialisationProblem(value: unknown): string | undefined {
+/**
+ * The longest string V8 can make on 64-bit, in UTF-16 code units
+ * (String::kMaxLength, 2^29 - 24; Node's buffer.constants.MAX_STRING_LENGTH):
+ * a body is a string, so none can be longer.
+ */
+export const MAX_BODY_LENGTH = 2 ** 29 - 24;
+
+/** What measureJson() found: the length of the JSON, or why there is none. */
+export type JsonMeasure = { readonly length: number } | { readonly problem: string };
+
+export interface MeasureOptions {
+	/**
+	 * Lengths already measured, by object: a value found here (and with no
+	 * toJSON of its own, so its JSON does not depend on where it stands) is
+	 * not walked again. A batch's body reuses its records' lengths.
+	 */
+	readonly known?: ReadonlyMap<object, number>;
+	/** The longest JSON accepted; default MAX_BODY_LENGTH. */
+	readonly limit?: number;
+}
+
+/**
+ * The length of JSON.stringify(value) (String.length), or why it cannot be
+ * written: a BigInt, a circular structure, a top-level value JSON has no
+ * text for (undefined, a function, a symbol), or more text than a string
+ * can hold. Found by walking the value the way JSON.stringify does (toJSON,
+ * boxed primitives, object members that are left out, array members written
+ * as null), without writing it: checking 100,000 items builds no 100,000
+ * strings. A value too deep for the walk, or whose toJSON or getters throw,
+ * is measured by JSON.stringify itself, so the answer is always its answer.
+ */
+export function measureJson(value: unknown, options: MeasureOptions = {}): JsonMeasure {
+	const limit = options.limit ?? MAX_BODY_LENGTH;
+	let length: number | undefined;
+	// One walk at a time reuses the last one's stacks: no allocation per item.
+	const walk = idleWalk ?? new JsonWalk();
+	idleWalk = undefined;
 	try {
-		return JSON.stringify(value) === undefined ? `A ${typeof value} is not JSON` : undefined;
+		length = walk.start(value, options.known);
 	} catch (error) {
-		return (error as Error).message; // BigInt, circular structures
+		if (error instanceof NotJson) return { problem: error.message };
+		const stringified = stringifiedLength(value);
+		if (typeof stringified === 'string') return { problem: stringified };
+		length = stringified;
+	} finally {
+		walk.reset();
+		idleWalk = walk;
 	}
+	if (length === undefined) return { problem: `A ${typeof value} is not JSON` };
+	if (length > limit) {
+		return {
+			problem: `its JSON would be ${length} characters long, more than the ${limit} a string can hold`,
+		};
+	}
+	return { length };
+}
+
+/** JSON.stringify's own answer: the length, undefined (no text), or its error message. */
+function stringifiedLength(value: unknown): number | undefined | string {
+	try {
+		return JSON.stringify(value)?.length;
+	} catch (error) {
+		return (error as Error).message;
+	}
+}
+
+/** A value JSON.stringify would throw on, found by the walk. */
+class NotJson extends Error {}
+
+/** A character JSON may escape: a quote, a backslash, a control character, a surrogate (if alone). */
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** 1e0 to 1e21, each exact: an integer's digits are counted against them. */
+const POWERS_OF_TEN = Array.from({ length: 22 }, (_, exponent) => Number(`1e${exponent}`));
+
+/** A walk not in use, kept for the next measureJson() call. */
+let idleWalk: JsonWalk | undefined;
+
+/** The walk of one measureJson() call: the objects on the current path, and their keys. */
+class JsonWalk {
+	/** The objects on the path, outermost first; only the first `depth` are current. */
+	private readonly open: object[] = [];
+	/** The key leading into each of them. Kept, not shrunk, between walks. */
+	private readonly path: Array<string | number> = [];
+	private depth = 0;
+	private known?: ReadonlyMap<object, number>;
+
+	start(value: unknown, known: ReadonlyMap<object, number> | undefined): number | undefined {
+		this.known = known;
+		return this.measure('', value);
+	}
+
+	reset(): void {
+		this.open.fill(EMPTY, 0, this.depth); // let go of the walked value
+		this.depth = 0;
+		this.known = undefined;
+	}
+
+	/** The length of `value`'s JSON as the member `key`; undefined where JSON.stringify writes nothing. */
+	private measure(key: string | number, value: unknown): number | undefined {
+		if (this.known !== undefined && typeof value === 'object' && value !== null) {
+			const length = this.known.get(value);
+			if (length !== undefined && !hasToJson(value)) return length;
+		}
+		if (hasToJson(value)) value = value.toJSON(String(key));
+		if (typeof value === 'object' && value !== null) value = unboxed(value);
+		switch (typeof value) {
+			case 'string':
+				return quotedLength(value);
+			case 'number':
+				return numberLength(value);
+			case 'boolean':
+				return value ? 4 : 5;
+			case 'bigint':
+				throw new NotJson('Do not know how to serialize a BigInt');
+			case 'object':
+				if (value === null) return 4;
+				return this.container(value);
+			default:
+				return undefined; // undefined, a function, a symbol
+		}
+	}
+
+	private container(value: object): number {
+		// The path is short: a list is quicker than a set, and allocates nothing.
+		for (let level = 0; level < this.depth; level++) {
+			if (this.open[level] === value) throw new NotJson(this.describeCycle(level));
+		}
+		const level = this.depth++;
+		this.open[level] = value;
+		let length = 2;
+		let members = 0;
+		if (Array.isArray(value)) {
+			for (let index = 0; index < value.length; index++) {
+				this.path[level] = index;
+				length += this.measure(index, value[index] as unknown) ?? 4; // written as null
+				members++;
+			}
+		} else {
+			const record = value as Record<string, unknown>;
+			// for…in, not Object.keys: no array per object. Same keys, same order.
+			for (const key in record) {
+				if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+				this.path[level] = key;
+				const member = this.measure(key, record[key]);
+				if (member === undefined) continue; // left out
+				length += quotedLength(key) + 1 + member;
+				members++;
+			}
+		}
+		this.open[level] = EMPTY;
+		this.depth = level;
+		return length + Math.max(0, members - 1);
+	}
+
+	/** Where the circle closes: the path to the member being walked, and to the object it is. */
+	private describeCycle(level: number): string {
+		const path = this.path.slice(0, this.depth);
+		return `Converting circular structure to JSON: ${pathText(path)} is ${pathText(path.slice(0, level))}, which contains it`;
+	}
+}
+
+/** What a slot of the path holds when no object is there. */
+const EMPTY = {};
+
+function hasToJson(value: unknown): value is { toJSON: (key: string) => unknown } {
+	return (
+		((typeof value === 'object' && value !== null) || typeof value === 'bigint') &&
+		typeof (value as { toJSON?: unknown }).toJSON === 'function'
+	);
+}
+
+/** A Number, String, Boolean or BigInt object, as JSON.stringify unwraps it. */
+function unboxed(value: object): unknown {
+	if (value instanceof Number) return Number(value);
+	if (value instanceof String) return String(value);
+	if (value instanceof Boolean || value instanceof BigInt) return value.valueOf();
+	return value;
+}
+
+/** The length of a string as JSON writes it: quoted, with \" \\ \n and the like, \uXXXX for the rest. */
+function quotedLength(text: string): number {
+	let length = text.length + 2;
+	if (!NEEDS_ESCAPE.test(text)) return length;
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		if (code === 0x22 || code === 0x5c || code === 0x08 || code === 0x09) length += 1;
+		else if (code === 0x0a || code === 0x0c || code === 0x0d) length += 1;
+		else if (code < 0x20) length += 5;
+		else if (code >= 0xd800 && code <= 0xdbff) {
+			const next = text.charCodeAt(index + 1);
+			if (next >= 0xdc00 && next <= 0xdfff) index++;
+			else length += 5; // a lone high surrogate
+		} else if (code >= 0xdc00 && code <= 0xdfff) length += 5; // a lone low surrogate
+	}
+	return length;
+}
+
+/** The length of a number as JSON writes it (non-finite: null). */
+function numberLength(value: number): number {
+	if (!Number.isFinite(value)) return 4;
+	const magnitude = Math.abs(value);
+	if (!Number.isInteger(value) || magnitude >= 1e21) return String(value).length;
+	let digits = 1;
+	while (digits < 21 && magnitude >= POWERS_OF_TEN[digits]) digits++;
+	return value < 0 ? digits + 1 : digits;
+}
+
+/** A path as `$.items[3].name`, for a message. */
+function pathText(path: ReadonlyArray<string | number>): string {
+	return (
+		'$' +
+		path
+			.map((key) =>
+				typeof key === 'number'
+					? `[${key}]`
+					: /^[A-Za-z_$][\w$]*$/.test(key)
+						? `.${key}`
+						: `[${JSON.stringify(key)}]`,
+			)
+			.join('')
+	);
 }
 
 export type BodyWriter = (attemptTime: Date) => string;
@@ -40,21 +256,40 @@ export type BodyWriter = (attemptTime: Date) => string;
  * them. A scheme whose timestamp lives in the body (Linear's
  * webhookTimestamp, ConnectGain's envelope timestamp) gets each attempt's own
  * time written there.
+ *
+ * A body that could not be written is refused here, before any call is made:
+ * a batch whose JSON is longer than a string can hold (each of its records
+ * can be). `options.known` holds the records' lengths, measured already.
  */
 export function bodyWriter(
 	value: unknown,
 	scheme: SchemeDefinition | undefined,
+	options: MeasureOptions = {},
 ): BodyWriter | { error: string } {
 	const source = scheme?.timestamp;
-	if (source?.in !== 'body') return () => JSON.stringify(value);
+	if (source?.in !== 'body') {
+		const problem = describeBodyProblem(value, options);
+		return problem ? { error: problem } : () => JSON.stringify(value);
+	}
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 		return {
 			error: `${scheme?.name} carries its timestamp in a "${source.field}" field of a JSON object body; this body is ${Array.isArray(value) ? 'an array' : 'not an object'}. Turn on the event envelope or a batch wrapper key.`,
 		};
 	}
 	const record = value as Record<string, unknown>;
-	return (attemptTime) =>
-		JSON.stringify({ ...record, [source.field]: bodyTimestamp(attemptTime, source.format) });
+	const stamped = (attemptTime: Date) => ({
+		...record,
+		[source.field]: bodyTimestamp(attemptTime, source.format),
+	});
+	const problem = describeBodyProblem(stamped(new Date()), options);
+	return problem ? { error: problem } : (attemptTime) => JSON.stringify(stamped(attemptTime));
+}
+
+function describeBodyProblem(value: unknown, options: MeasureOptions): string | undefined {
+	const measured = measureJson(value, options);
+	return 'problem' in measured
+		? `The body of this call cannot be written: ${measured.problem}; send fewer records per call (Batch Size)`
+		: undefined;
 }
 
 function bodyTimestamp(at: Date, format: TimestampFormat): string | number {

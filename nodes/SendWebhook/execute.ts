@@ -27,6 +27,7 @@ import {
 } from '../../core';
 import {
 	DELIVERY_ID_HEADER,
+	itemParameterReader,
 	readItemRequest,
 	readSettings,
 	type ItemRequest,
@@ -83,9 +84,10 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 
 	// 1. Each item's call, as its parameters evaluate.
 	const sendable: Sendable[] = [];
+	const read = itemParameterReader(this);
 	items.forEach((item, index) => {
 		try {
-			sendable.push({ index, request: readItemRequest(this, item, index, settings) });
+			sendable.push({ index, request: readItemRequest(this, item, index, settings, read) });
 		} catch (error) {
 			refuse(asNodeError(this, error, index), [index]);
 		}
@@ -95,7 +97,9 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 	const calls: Call[] = [];
 	splitIntoBatches(sendable, settings.batchSize, ({ request }) => destinationKey(request)).forEach(
 		(batch, batchIndex) => {
-			const writeBody = bodyWriter(batchValue(batch, settings), settings.signing?.resolved.scheme);
+			const writeBody = bodyWriter(batchValue(batch, settings), settings.signing?.resolved.scheme, {
+				known: recordLengths(batch),
+			});
 			if (typeof writeBody === 'function') {
 				calls.push({ batch, batchIndex, writeBody });
 			} else {
@@ -270,6 +274,16 @@ function batchValue(batch: Batch<Sendable>, settings: SendSettings): unknown {
 	);
 }
 
+/** The lengths of the batch's records, measured when each was checked: the body's is their sum and the brackets. */
+function recordLengths(batch: Batch<Sendable>): Map<object, number> {
+	const lengths = new Map<object, number>();
+	for (const { item } of batch.entries) {
+		const { record, recordLength } = item.request;
+		if (typeof record === 'object' && record !== null) lengths.set(record, recordLength);
+	}
+	return lengths;
+}
+
 /** The workflow's execution timeout in seconds, as its settings hold it (-1 or absent: none). */
 function executionTimeoutSeconds(context: IExecuteFunctions): number | undefined {
 	const timeout = context.getWorkflowSettings().executionTimeout;
@@ -289,8 +303,9 @@ async function deliverCall(
 	const result = await deliver<OutgoingRequest>(
 		{
 			prepare: ({ timestamp, id }) => {
-				// The string signed is the string sent: serialised once per attempt.
-				const body = writeBody(timestamp);
+				// The bytes signed are the bytes sent: serialised once per attempt,
+				// encoded once (signing the string would encode it a second time).
+				const body = Buffer.from(writeBody(timestamp), 'utf8');
 				// Built name by name: a header that cannot be sent throws here, it never
 				// vanishes (Object.assign would drop a signature header named __proto__).
 				const headers = outgoingHeaders(
@@ -308,7 +323,7 @@ async function deliverCall(
 							})
 						: {},
 				);
-				return { url: first.url, method: first.method, headers, body: Buffer.from(body, 'utf8') };
+				return { url: first.url, method: first.method, headers, body };
 			},
 			send: async (request) =>
 				await sendAttempt(context, request, {

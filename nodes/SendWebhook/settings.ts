@@ -14,9 +14,9 @@ import {
 	describeDeliveryIdProblem,
 	describeHeaderProblem,
 	describeRetryPolicyProblem,
-	describeSerialisationProblem,
 	describeUnsendableHeaderName,
 	findHeaderValueFault,
+	measureJson,
 	resolveKeys,
 	type HeaderValueFault,
 	type RetryPolicy,
@@ -77,6 +77,8 @@ export interface ItemRequest {
 	readonly headers: Readonly<Record<string, string>>;
 	readonly event: string;
 	readonly record: unknown;
+	/** The length of the record's JSON, measured when it was checked. */
+	readonly recordLength: number;
 	/** The item's own delivery id, when Delivery ID is "From an Expression". */
 	readonly deliveryId?: string;
 	/** The call an item back from the Wait node belongs to (Retries: Through a Wait Node). */
@@ -312,16 +314,54 @@ function parseDelays(context: IExecuteFunctions, text: string): number[] {
 	return delays;
 }
 
+/** One item's value of a parameter, as getNodeParameter() gives it. */
+export type ItemParameterReader = (name: string, itemIndex: number, fallback?: unknown) => unknown;
+
+/**
+ * Reads the parameters of each item. n8n resolves a parameter afresh for
+ * every item and every call (a copy of it, its expressions evaluated, its
+ * value checked): some kilobytes of short-lived objects per item, for
+ * parameters that mostly hold no expression and so have one value for all
+ * items. Those are read once, for the first item that asks.
+ */
+export function itemParameterReader(context: IExecuteFunctions): ItemParameterReader {
+	const parameters = context.getNode().parameters;
+	const sameForEveryItem = new Map<string, unknown>();
+	return (name, itemIndex, fallback) => {
+		if (sameForEveryItem.has(name)) return sameForEveryItem.get(name);
+		const value = context.getNodeParameter(name, itemIndex, fallback);
+		if (!holdsExpression(valueAt(parameters, name))) sameForEveryItem.set(name, value);
+		return value;
+	};
+}
+
+/** A parameter's value as the workflow holds it, by its dotted name. */
+function valueAt(parameters: unknown, name: string): unknown {
+	let value = parameters;
+	for (const key of name.split('.')) {
+		value = typeof value === 'object' && value !== null ? (value as IDataObject)[key] : undefined;
+	}
+	return value;
+}
+
+/** Whether a parameter's value is, or holds, an expression ("=…", evaluated per item). */
+function holdsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (typeof value !== 'object' || value === null) return false;
+	return Object.values(value).some(holdsExpression);
+}
+
 /** Reads and checks one item's call; a NodeOperationError names the item and what to fix. */
 export function readItemRequest(
 	context: IExecuteFunctions,
 	item: INodeExecutionData,
 	itemIndex: number,
 	settings: SendSettings,
+	read: ItemParameterReader = itemParameterReader(context),
 ): ItemRequest {
-	const url = readUrl(context, itemIndex, settings.httpsOnly);
-	const method = context.getNodeParameter('method', itemIndex) as IHttpRequestMethods;
-	const event = String(context.getNodeParameter('eventName', itemIndex, '') ?? '');
+	const url = readUrl(context, read, itemIndex, settings.httpsOnly);
+	const method = read('method', itemIndex) as IHttpRequestMethods;
+	const event = String(read('eventName', itemIndex, '') ?? '');
 	if (settings.eventHeader && event !== '') {
 		const fault = findHeaderValueFault(event);
 		if (fault) {
@@ -335,8 +375,8 @@ export function readItemRequest(
 	}
 
 	const headers: Record<string, string> = {};
-	if (context.getNodeParameter('sendHeaders', itemIndex, false)) {
-		const rows = context.getNodeParameter('headerParameters.parameters', itemIndex, []) as {
+	if (read('sendHeaders', itemIndex, false)) {
+		const rows = read('headerParameters.parameters', itemIndex, []) as {
 			name?: string;
 			value?: unknown;
 		}[];
@@ -375,8 +415,8 @@ export function readItemRequest(
 	// Back from the Wait node: the same call again, with the record it came back with taken off.
 	const carried = settings.retryMode === 'waitNode' ? carriedRetry(item) : undefined;
 	let record: unknown = carried ? withoutDeliveryRecord(item.json) : item.json;
-	if (context.getNodeParameter('payload', itemIndex) === 'custom') {
-		record = context.getNodeParameter('customPayload', itemIndex);
+	if (read('payload', itemIndex) === 'custom') {
+		record = read('customPayload', itemIndex);
 		if (typeof record === 'string') {
 			try {
 				record = JSON.parse(record);
@@ -385,18 +425,32 @@ export function readItemRequest(
 			}
 		}
 	}
-	const serialisationProblem = describeSerialisationProblem(record);
-	if (serialisationProblem) {
-		fail(context, `The payload cannot be sent as JSON: ${serialisationProblem}`, itemIndex);
+	// Checked without writing it: a walk, not a string per item.
+	const measured = measureJson(record);
+	if ('problem' in measured) {
+		fail(context, `The payload cannot be sent as JSON: ${measured.problem}`, itemIndex);
 	}
 	const deliveryId =
-		settings.deliveryId === 'expression' ? readDeliveryId(context, itemIndex) : undefined;
-	return { url, method, headers, event, record, deliveryId, ...(carried ? { carried } : {}) };
+		settings.deliveryId === 'expression' ? readDeliveryId(context, read, itemIndex) : undefined;
+	return {
+		url,
+		method,
+		headers,
+		event,
+		record,
+		recordLength: measured.length,
+		deliveryId,
+		...(carried ? { carried } : {}),
+	};
 }
 
 /** An item's own delivery id ("From an Expression"), checked before anything is sent. */
-function readDeliveryId(context: IExecuteFunctions, itemIndex: number): string {
-	const value = context.getNodeParameter('deliveryIdValue', itemIndex, '');
+function readDeliveryId(
+	context: IExecuteFunctions,
+	read: ItemParameterReader,
+	itemIndex: number,
+): string {
+	const value = read('deliveryIdValue', itemIndex, '');
 	const hint =
 		'Give each item a stable ID of at most 200 letters, digits, "_", ":" or "-", such as {{ $json.id }}; or set Delivery ID to "From the Content".';
 	if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint') {
@@ -431,8 +485,13 @@ function describeFault(fault: HeaderValueFault): string {
 		: `it has ${describeCharacter(fault.character)} ${where}, a character outside visible ASCII`;
 }
 
-function readUrl(context: IExecuteFunctions, itemIndex: number, httpsOnly: boolean): string {
-	const raw = context.getNodeParameter('url', itemIndex);
+function readUrl(
+	context: IExecuteFunctions,
+	read: ItemParameterReader,
+	itemIndex: number,
+	httpsOnly: boolean,
+): string {
+	const raw = read('url', itemIndex);
 	const text = typeof raw === 'string' ? raw.trim() : '';
 	if (text === '')
 		fail(context, 'The URL is empty', itemIndex, 'Set the URL to send the webhook to.');

@@ -4,7 +4,12 @@
  * nothing is sent; with Continue On Fail the item goes to Failed instead.
  * Secrets and signatures never reach an output or an error.
  */
-import { NodeApiError, NodeOperationError, type INodeParameters } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type INodeParameters,
+} from 'n8n-workflow';
 
 import { header, startReceiver, type Receiver } from '../helpers/receiver';
 import { FAST_RETRIES, items, record, send, type SendOptions } from './sendWebhookHarness';
@@ -154,6 +159,112 @@ describe('bad input is refused before anything is sent', () => {
 		);
 		expect(error.message).toMatch(/"webhookTimestamp" field of a JSON object body/);
 		expect(receiver.calls).toHaveLength(0);
+	});
+});
+
+describe('payloads JSON cannot carry are refused before anything is sent', () => {
+	const cyclic = () => {
+		const json: IDataObject = { id: 1 };
+		json.self = json;
+		return json;
+	};
+	const cases: Array<[string, () => IDataObject, string]> = [
+		[
+			'a record that contains itself',
+			cyclic,
+			'The payload cannot be sent as JSON: Converting circular structure to JSON: $.self is $, which contains it',
+		],
+		[
+			'a member whose getter throws',
+			() =>
+				Object.defineProperty({ id: 1 }, 'total', {
+					enumerable: true,
+					get: () => {
+						throw new Error('total is not ready');
+					},
+				}) as IDataObject,
+			'The payload cannot be sent as JSON: total is not ready',
+		],
+	];
+
+	it('a BigInt goes as n8n writes it (n8n-workflow gives BigInt a toJSON): its digits, as text', async () => {
+		const { delivered } = await send(
+			{ url: receiver.url, signatureScheme: 'none' },
+			{ items: [{ json: { id: 1, amount: 12345678901234567890n as unknown as number } }] },
+		);
+		expect(delivered).toHaveLength(1);
+		expect(receiver.calls[0].body.toString()).toBe('{"id":1,"amount":"12345678901234567890"}');
+	});
+
+	it.each(cases)('%s: the node names the item', async (_name, make, message) => {
+		const input = items(3);
+		input[1] = { json: make() };
+		const error = await refusal({ url: receiver.url, signatureScheme: 'none' }, { items: input });
+		expect(error.message).toBe(message);
+		expect(error.context.itemIndex).toBe(1);
+		expect(receiver.calls).toHaveLength(0);
+	});
+
+	it.each(cases.slice(0, 1))(
+		'%s, with Continue On Fail: the item goes to Failed saying why',
+		async (_name, make, message) => {
+			const input = items(3);
+			input[1] = { json: make() };
+			const { delivered, failed } = await send(
+				{ url: receiver.url, signatureScheme: 'none', batching: 'batch', batchSize: 10 },
+				{ items: input, continueOnFail: true },
+			);
+			expect(delivered.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
+			expect(failed.map((item) => item.pairedItem)).toEqual([{ item: 1 }]);
+			expect(record(failed[0])).toMatchObject({
+				delivered: false,
+				outcome: `not sent: ${message}`,
+			});
+			expect(receiver.calls.map((call) => JSON.parse(call.body.toString()))).toEqual([
+				[input[0].json, input[2].json],
+			]);
+		},
+	);
+
+	// 200 records of 3 MB (one string they share): each can be written, their batch cannot.
+	const blob = 'x'.repeat(3_000_000);
+	const tooLong = () => [
+		...items(200, (id) => ({ id, blob })),
+		...items(1, () => ({ id: 200, name: 'small' })),
+	];
+
+	it('a batch whose body would be longer than a string can hold: the node names its first item', async () => {
+		const error = await refusal(
+			{ url: receiver.url, signatureScheme: 'standardWebhooks', batching: 'batch', batchSize: 200 },
+			{ items: tooLong(), secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+		);
+		expect(error.message).toMatch(
+			/^The body of this call cannot be written: its JSON would be 600\d{6} characters long, more than the \d+ a string can hold; send fewer records per call \(Batch Size\)$/,
+		);
+		expect(error.context.itemIndex).toBe(0);
+		expect(receiver.calls).toHaveLength(0);
+	});
+
+	it('with Continue On Fail, that batch goes to Failed and the next is sent', async () => {
+		const { delivered, failed } = await send(
+			{ url: receiver.url, signatureScheme: 'standardWebhooks', batching: 'batch', batchSize: 200 },
+			{
+				items: tooLong(),
+				secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+				continueOnFail: true,
+			},
+		);
+		expect(failed).toHaveLength(200);
+		expect(failed.map((item) => item.pairedItem)).toEqual(
+			Array.from({ length: 200 }, (_, item) => ({ item })),
+		);
+		expect(record(failed[199]).outcome).toMatch(
+			/^not sent: The body of this call cannot be written/,
+		);
+		expect(delivered.map((item) => item.pairedItem)).toEqual([{ item: 200 }]);
+		expect(receiver.calls.map((call) => call.body.toString())).toEqual([
+			'[{"id":200,"name":"small"}]',
+		]);
 	});
 });
 
