@@ -87,7 +87,7 @@ export async function benchQueueReceive(options: {
 					node(
 						'Verified Webhook Trigger',
 						'n8n-nodes-signed-webhooks.verifiedWebhookTrigger',
-						1,
+						1.1,
 						{ path: paths[VERIFIED], signatureScheme: 'github', options: {} },
 						0,
 						{

@@ -104,7 +104,7 @@ export async function benchReceive(options: {
 					node(
 						'Verified Webhook Trigger',
 						'n8n-nodes-signed-webhooks.verifiedWebhookTrigger',
-						1,
+						1.1,
 						{ path: paths[VERIFIED], signatureScheme: 'github', options: {} },
 						0,
 						{ webhookId: randomUUID(), credentials: credential },

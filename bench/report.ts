@@ -184,7 +184,7 @@ function renderMemory(memory: MemoryResult): string[] {
 	return [
 		`### 4. Memory: ${formatNumber(memory.items)} items in batches of 200`,
 		'',
-		`Peak resident set of the n8n main process (polled every 50 ms), each run in a freshly started n8n. The input: ${mib(memory.inputBytes)} of JSON.`,
+		`Peak resident set of the n8n main process, polled every 50 ms from the call that starts the workflow until n8n lists its execution as finished, each run in a freshly started n8n${memory.rounds ? `; of ${memory.rounds} interleaved rounds, the one with the median growth` : ''}. The input: ${mib(memory.inputBytes)} of JSON.`,
 		'',
 		'| workflow | idle RSS | peak RSS | growth | growth ÷ input | seconds |',
 		'|---|---:|---:|---:|---:|---:|',

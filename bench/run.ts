@@ -22,6 +22,26 @@ import { benchMemory, benchSend } from './send';
 type Section = 'core' | 'receive' | 'send' | 'memory' | 'queue';
 const SECTIONS: readonly Section[] = ['core', 'receive', 'send', 'memory', 'queue'];
 
+/**
+ * The n8n settings the receiving benchmarks run under: n8n's defaults, the
+ * one README "Production settings" recommends, and the legacy engine (the
+ * 1.x default, which gives up the expression sandbox's isolation).
+ */
+const N8N_SETTINGS: ReadonlyArray<{ label: string; env: Record<string, string> }> = [
+	{ label: 'default settings', env: {} },
+	{
+		label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (recommended)',
+		env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
+	},
+	{ label: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+];
+
+/** n8n's defaults, with the one-line change docs/n8n-webhook-sandbox.md proposes (bench/n8nProposal.ts). */
+const PROPOSAL = {
+	label: 'default settings, n8n patched as docs/n8n-webhook-sandbox.md proposes',
+	env: { NODE_OPTIONS: `--require ${join(__dirname, 'n8nProposal.js')}` },
+};
+
 async function main(): Promise<void> {
 	const args = process.argv.slice(2);
 	const quick = args.includes('--quick');
@@ -68,11 +88,7 @@ async function main(): Promise<void> {
 	if (wants('receive')) {
 		const receive: Array<NonNullable<Results['receive']>[number]> = [];
 		results.receive = receive;
-		const configurations: Array<{ label: string; env: Record<string, string> }> = [
-			{ label: 'default settings', env: {} },
-			{ label: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
-		];
-		for (const { label, env } of configurations) {
+		for (const { label, env } of [...N8N_SETTINGS, PROPOSAL]) {
 			log(`receive (${label}): core Webhook, the workaround and the Verified trigger`);
 			receive.push({
 				label,
@@ -100,6 +116,7 @@ async function main(): Promise<void> {
 		results.memory = await benchMemory({
 			setup: { target: '2.x' },
 			items: quick ? 20_000 : 100_000,
+			rounds: quick ? 1 : 3,
 			onProgress: progress,
 		});
 	}
@@ -107,10 +124,7 @@ async function main(): Promise<void> {
 	if (wants('queue')) {
 		const queue: Array<NonNullable<Results['queue']>[number]> = [];
 		results.queue = queue;
-		for (const { label, env } of [
-			{ label: 'default settings', env: {} },
-			{ label: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
-		]) {
+		for (const { label, env } of N8N_SETTINGS) {
 			log(`queue (${label}): core Webhook and the Verified trigger, through nginx, 2 processors`);
 			queue.push({
 				label,
