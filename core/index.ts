@@ -9,6 +9,7 @@ export * from './deliveryId';
 export * from './encoding';
 export * from './expiringCache';
 export * from './headers';
+export * from './keys';
 export * from './outgoing';
 export * from './payload';
 export * from './reasons';
