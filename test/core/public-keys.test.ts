@@ -6,7 +6,15 @@
  */
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 
-import { readKey, type KeyRole, type PublicKeyAlgorithm } from '../../core';
+import {
+	DISCORD,
+	SENDGRID,
+	readKey,
+	resolveKeyObjects,
+	verify,
+	type KeyRole,
+	type PublicKeyAlgorithm,
+} from '../../core';
 
 // RFC 8032 section 7.1 TEST 1: a published key pair, never a real one.
 const SEED_HEX = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
@@ -311,5 +319,42 @@ describe('wrong keys: a reason of their own, and no key material in it', () => {
 			expect(read.problem).toMatch(problem);
 			expectNoKeyMaterial(read.problem, text);
 		}
+	});
+});
+
+describe('resolveKeyObjects and verify()', () => {
+	const body = Buffer.from('{}');
+	const headers = { 'x-signature-ed25519': '00'.repeat(64), 'x-signature-timestamp': '1' };
+
+	it('names the key and its role; none configured is no_secret', () => {
+		expect(
+			resolveKeyObjects({ primary: PUBLIC_HEX, secondary: '!!' }, 'ed25519', 'public'),
+		).toEqual({
+			ok: false,
+			reason: 'invalid_key',
+			detail: 'The secondary public key is not hex, base64, PEM or whpk_/whsk_ text',
+		});
+		expect(resolveKeyObjects({ primary: ' ' }, 'ed25519', 'public')).toEqual({
+			ok: false,
+			reason: 'no_secret',
+			detail: 'No public key is configured',
+		});
+		const both = resolveKeyObjects(
+			{ primary: PUBLIC_HEX, secondary: SEED_HEX },
+			'ed25519',
+			'public',
+		);
+		expect(both.ok && both.keys.map((key) => key.label)).toEqual(['primary', 'secondary']);
+	});
+
+	it('refuses every call with a bad key before looking at it (invalid_key), never echoing the key', () => {
+		for (const [, text, algorithm, role] of refused) {
+			if (role !== 'public') continue;
+			const scheme = algorithm === 'ed25519' ? DISCORD : SENDGRID;
+			const result = verify(scheme, { primary: text }, body, {});
+			expect(result).toMatchObject({ valid: false, reason: 'invalid_key' });
+			expectNoKeyMaterial(result.detail, text);
+		}
+		expect(verify(DISCORD, {}, body, headers)).toMatchObject({ valid: false, reason: 'no_secret' });
 	});
 });
