@@ -8,6 +8,7 @@ export * from './delivery';
 export * from './deliveryId';
 export * from './encoding';
 export * from './expiringCache';
+export * from './handshake';
 export * from './headers';
 export * from './keys';
 export * from './outgoing';

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 
+import { signatureMatches, signMessage } from './asymmetric';
 import { decodeStrict } from './encoding';
 import type { SecretLabel, SecretSet } from './secrets';
 import type { PublicKeyAlgorithm } from './schemes/types';
@@ -203,4 +204,90 @@ export function resolveKeyObjects(
 		return { ok: false, reason: 'no_secret', detail: `No ${role} key is configured` };
 	}
 	return { ok: true, keys };
+}
+
+/** The algorithms a key can be for, in the order a key of unknown use is tried. */
+export const PUBLIC_KEY_ALGORITHMS: readonly PublicKeyAlgorithm[] = [
+	'ed25519',
+	'ecdsa-p256-sha256',
+];
+
+/** What a key pair credential holds, as the user pasted it. */
+export interface KeySetText {
+	readonly publicKey?: string;
+	readonly secondaryPublicKey?: string;
+	readonly privateKey?: string;
+}
+
+export type KeySetCheck =
+	| {
+			readonly ok: true;
+			readonly algorithm: PublicKeyAlgorithm;
+			/** Which public key the private key's probe signature verified with; absent without a private key. */
+			readonly privateKeyMatches?: SecretLabel;
+	  }
+	| { readonly ok: false; readonly problem: string };
+
+/** Fixed bytes a private key signs to show it belongs to a public key; never sent anywhere. */
+const PROBE = Buffer.from('n8n-nodes-signed-webhooks key pair probe', 'utf8');
+
+/**
+ * Checks a key pair credential without knowing the scheme it will serve:
+ * the public key must read as one of PUBLIC_KEY_ALGORITHMS, a secondary
+ * public key as the same one, and a private key, if any, must sign a probe
+ * that one of the public keys verifies, so a pair that does not belong
+ * together is caught when it is saved rather than on the first call.
+ * Problems are readKey()'s fixed sentences: they never hold key material.
+ */
+export function checkKeySet(text: KeySetText): KeySetCheck {
+	const problem = (sentence: string): KeySetCheck => ({ ok: false, problem: sentence });
+	const present = (value: string | undefined) => value !== undefined && value.trim() !== '';
+	if (!present(text.publicKey)) return problem('The public key is empty');
+	const primaryText = text.publicKey as string;
+	const algorithm = PUBLIC_KEY_ALGORITHMS.find(
+		(candidate) => readKey(primaryText, candidate, 'public').ok,
+	);
+	if (!algorithm) return problem(`The primary public key ${problemForAny(primaryText, 'public')}`);
+	const publicKeys: LabelledKey[] = [];
+	for (const [label, value] of [
+		['primary', text.publicKey],
+		['secondary', text.secondaryPublicKey],
+	] as const) {
+		if (!present(value)) continue;
+		const read = readKey(value as string, algorithm, 'public');
+		if (!read.ok) return problem(`The ${label} public key ${read.problem}`);
+		publicKeys.push({ label, key: read.key });
+	}
+	if (!present(text.privateKey)) return { ok: true, algorithm };
+	const privateKey = readKey(text.privateKey as string, algorithm, 'private');
+	if (!privateKey.ok) return problem(`The private key ${privateKey.problem}`);
+	let signature: Buffer;
+	try {
+		signature = signMessage(algorithm, privateKey.key, PROBE);
+	} catch {
+		return problem('The private key cannot sign');
+	}
+	const match = publicKeys.find(({ key }) => signatureMatches(algorithm, key, PROBE, signature));
+	return match
+		? { ok: true, algorithm, privateKeyMatches: match.label }
+		: problem(
+				'The private key does not belong to the public key: a signature it makes does not verify with either public key',
+			);
+}
+
+/**
+ * Why a key reads as none of the algorithms: the first problem that is not
+ * merely "wrong type" (it says what is wrong with the text), else one
+ * sentence naming every type that would do.
+ */
+function problemForAny(text: string, role: KeyRole): string {
+	const problems = PUBLIC_KEY_ALGORITHMS.map((algorithm) => {
+		const read = readKey(text, algorithm, role);
+		return read.ok ? '' : read.problem;
+	});
+	const needs = '; this needs ';
+	const specific = problems.find((sentence) => !sentence.includes(needs));
+	if (specific !== undefined) return specific;
+	const what = problems[0].slice(0, problems[0].indexOf(needs));
+	return `${what}; this needs ${PUBLIC_KEY_ALGORITHMS.map((algorithm) => NEEDS[algorithm]).join(' or ')}`;
 }

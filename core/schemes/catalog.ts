@@ -338,8 +338,10 @@ export function findScheme(schemeId: string): SchemeDefinition | undefined {
 }
 
 // ---- Public-key schemes ------------------------------------------------------
-// Kept out of BUILT_IN_SCHEMES until the nodes and credential can hold keys:
-// the editor lists what that array holds, and each needs a secret.
+// A list of their own: every scheme in BUILT_IN_SCHEMES takes an HMAC secret,
+// these a key pair (the nodes offer both lists, each with its credential).
+// Their names carry the algorithm, so the editor's one list tells Standard
+// Webhooks' v1 and v1a apart.
 
 /**
  * Standard Webhooks' asymmetric form: same headers and signed content as
@@ -349,7 +351,7 @@ export function findScheme(schemeId: string): SchemeDefinition | undefined {
  */
 export const STANDARD_WEBHOOKS_V1A: PublicKeySchemeDefinition = {
 	id: 'standardWebhooksV1a',
-	name: 'Standard Webhooks (Ed25519, v1a)',
+	name: 'Standard Webhooks v1a (Ed25519)',
 	description:
 		'webhook-id, webhook-timestamp, webhook-signature: v1a,<base64 Ed25519> of id.timestamp.body',
 	signatureHeader: 'webhook-signature',
@@ -371,7 +373,7 @@ export const STANDARD_WEBHOOKS_V1A: PublicKeySchemeDefinition = {
  */
 export const DISCORD: PublicKeySchemeDefinition = {
 	id: 'discord',
-	name: 'Discord Interactions',
+	name: 'Discord Interactions (Ed25519)',
 	description: 'X-Signature-Ed25519: <hex Ed25519> of timestamp + body; X-Signature-Timestamp',
 	signatureHeader: 'X-Signature-Ed25519',
 	algorithm: 'ed25519',
@@ -382,6 +384,10 @@ export const DISCORD: PublicKeySchemeDefinition = {
 	toleranceSeconds: 300,
 	docsUrl:
 		'https://discord.com/developers/docs/interactions/receiving-and-responding#security-and-authorization',
+	// Discord saves an endpoint only if it answers a PING with PONG, and
+	// removes it if its routine forged calls get anything but 401.
+	rejectionStatus: 401,
+	handshake: { field: 'type', value: 1, answer: '{"type":1}' },
 };
 
 /**
@@ -392,7 +398,7 @@ export const DISCORD: PublicKeySchemeDefinition = {
  */
 export const SENDGRID: PublicKeySchemeDefinition = {
 	id: 'sendgrid',
-	name: 'SendGrid Event Webhook',
+	name: 'SendGrid Event Webhook (ECDSA P-256)',
 	description:
 		'X-Twilio-Email-Event-Webhook-Signature: <base64 DER ECDSA P-256> of timestamp + body',
 	signatureHeader: 'X-Twilio-Email-Event-Webhook-Signature',

@@ -91,6 +91,24 @@ export interface SchemeBase {
 	readonly description: string;
 	/** Where the provider documents the format. */
 	readonly docsUrl?: string;
+	/**
+	 * The status a refused call must get, whatever the receiver chose, where
+	 * the provider checks it (Discord removes an endpoint that does not answer
+	 * its deliberately forged calls with 401).
+	 */
+	readonly rejectionStatus?: number;
+	/**
+	 * A signed call that only checks the endpoint and wants a fixed answer,
+	 * not a run (Discord's PING): a JSON object body whose `field` is `value`.
+	 */
+	readonly handshake?: Handshake;
+}
+
+export interface Handshake {
+	readonly field: string;
+	readonly value: string | number;
+	/** The answer's JSON text; sent with 200 and content-type application/json. */
+	readonly answer: string;
 }
 
 /**

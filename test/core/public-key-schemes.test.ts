@@ -225,7 +225,11 @@ describe('SendGrid (signature-vectors.json): verify only', () => {
 	it('sign() refuses: only SendGrid sends SendGrid calls', () => {
 		expect(() =>
 			sign(SENDGRID, { primary: vector.secret }, body, { timestamp: new Date() }),
-		).toThrow(new SigningError('SendGrid Event Webhook signatures can only be verified, not sent'));
+		).toThrow(
+			new SigningError(
+				'SendGrid Event Webhook (ECDSA P-256) signatures can only be verified, not sent',
+			),
+		);
 	});
 });
 
