@@ -10,9 +10,9 @@ import {
 import { DEFAULT_SCHEME, SCHEME_OPTIONS, SCHEME_SETTINGS } from '../shared/schemeParameters';
 
 /** Schemes whose provider fixes the rejection status (Discord: 401). */
-const FIXED_REJECTION_STATUS_IDS = PUBLIC_KEY_SCHEMES.filter(
-	(scheme) => scheme.rejectionStatus !== undefined,
-).map((scheme) => scheme.id);
+const FIXED_REJECTION_STATUS_IDS = [...BUILT_IN_SCHEMES, ...PUBLIC_KEY_SCHEMES]
+	.filter((scheme) => scheme.rejectionStatus !== undefined)
+	.map((scheme) => scheme.id);
 
 /** How long a processed call is remembered by default: the quick retries of every sender we know. */
 export const DEFAULT_REMEMBER_SECONDS = 3600;

@@ -93,6 +93,13 @@ describe('the scheme list and its credentials', () => {
 	);
 });
 
+it('the trigger hides Rejection Status for Discord, whose status is fixed', () => {
+	const property = new VerifiedWebhookTrigger().description.properties.find(
+		(candidate) => candidate.name === 'rejectionStatus',
+	);
+	expect(property?.displayOptions).toEqual({ hide: { signatureScheme: ['discord'] } });
+});
+
 describe('Standard Webhooks v1a', () => {
 	const { whsk, whpk } = standardWebhooksPair();
 	const body = '{"type":"invoice.paid","data":{"id":"in_1"}}';
