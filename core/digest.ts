@@ -48,6 +48,16 @@ export function signedContent(parts: readonly SignedPart[], values: SignedValues
 	return { ok: true, chunks };
 }
 
+/**
+ * The signed content as one buffer, for what cannot be fed in pieces: an
+ * HMAC key, and Ed25519, which hashes its message twice.
+ */
+export function joinChunks(chunks: readonly SignedChunk[]): Buffer {
+	return Buffer.concat(
+		chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)),
+	);
+}
+
 /** `url` with the percent-encodings of the characters in `decoded` (any hex case) decoded. */
 function decodeEscapes(url: string, decoded: string): string {
 	return url.replace(/%([0-9A-Fa-f]{2})/g, (escape: string, hex: string) => {
@@ -79,10 +89,7 @@ export function hmacDigest(
 ): Buffer | string {
 	let hmac: Hmac;
 	if (order === 'content-as-key') {
-		const content = Buffer.concat(
-			chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)),
-		);
-		hmac = createHmac(algorithm, content).update(key);
+		hmac = createHmac(algorithm, joinChunks(chunks)).update(key);
 	} else {
 		hmac = createHmac(algorithm, key);
 		for (const chunk of chunks) {

@@ -1,4 +1,4 @@
-import type { SchemeDefinition, TimestampFormat } from './schemes/types';
+import type { SchemeBase, TimestampFormat } from './schemes/types';
 
 export interface BodyShape {
 	/** Batches send a JSON array of records; single deliveries send the record itself. */
@@ -263,7 +263,7 @@ export type BodyWriter = (attemptTime: Date) => string;
  */
 export function bodyWriter(
 	value: unknown,
-	scheme: SchemeDefinition | undefined,
+	scheme: SchemeBase | undefined,
 	options: MeasureOptions = {},
 ): BodyWriter | { error: string } {
 	const source = scheme?.timestamp;

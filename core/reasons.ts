@@ -3,10 +3,15 @@
  * "Rejected" output and in users' IF nodes, so never rename one.
  */
 export type RejectionReason =
-	/** The configuration holds no secret: nothing can be verified, so nothing is accepted. */
+	/** The configuration holds no secret (or no key): nothing can be verified, so nothing is accepted. */
 	| 'no_secret'
 	/** A configured secret does not decode in its format (e.g. not valid base64). */
 	| 'invalid_secret'
+	/**
+	 * A configured key cannot serve the scheme: unreadable, the wrong length,
+	 * type or curve, or a private key where a public one belongs.
+	 */
+	| 'invalid_key'
 	/** The scheme signs the URL or method and the caller did not pass it. */
 	| 'missing_request_context'
 	| 'missing_header'
@@ -26,6 +31,7 @@ export type RejectionReason =
 export const REJECTION_REASONS: readonly RejectionReason[] = [
 	'no_secret',
 	'invalid_secret',
+	'invalid_key',
 	'missing_request_context',
 	'missing_header',
 	'duplicate_header',
@@ -44,6 +50,7 @@ export function isConfigurationProblem(reason: RejectionReason): boolean {
 	return (
 		reason === 'no_secret' ||
 		reason === 'invalid_secret' ||
+		reason === 'invalid_key' ||
 		reason === 'missing_request_context' ||
 		reason === 'verifier_error'
 	);

@@ -4,7 +4,7 @@ import { readHeader, type HeaderBag } from './headers';
 import { isConfigurationProblem, type RejectionReason } from './reasons';
 import type { ReplayMemory, RunOutcome } from './replay';
 import type { SecretLabel, SecretSet } from './secrets';
-import type { KeyOrder, SchemeDefinition } from './schemes/types';
+import type { AnySchemeDefinition, KeyOrder } from './schemes/types';
 import { effectiveTolerance, precheck, verify, type VerifyOptions } from './verify';
 
 /** Why a receiver refused a call: verify()'s reasons, and two of the receiver's own. */
@@ -53,7 +53,8 @@ export interface ReplayOptions {
 export interface Verification {
 	readonly scheme: string;
 	readonly matchedSecret: SecretLabel;
-	readonly keyOrder: KeyOrder;
+	/** Absent for a public-key scheme. */
+	readonly keyOrder?: KeyOrder;
 	/** The signed timestamp, ISO 8601, where the scheme has one. */
 	readonly timestamp?: string;
 	readonly id?: string;
@@ -102,7 +103,7 @@ export const IN_PROGRESS_STATUS = 503;
  * calls it first and loads its secret only for the calls that pass.
  */
 export function refuseWithoutSecret(
-	scheme: SchemeDefinition,
+	scheme: AnySchemeDefinition,
 	call: IncomingCall,
 	options: Pick<ReceiveOptions, 'now' | 'toleranceSeconds' | 'signatureHeader'>,
 	rejectionStatus = DEFAULT_REJECTION_STATUS,
@@ -137,7 +138,7 @@ function refusal(
  * first, then the signature, then (only for an authentic call) replay.
  */
 export function receive(
-	scheme: SchemeDefinition,
+	scheme: AnySchemeDefinition,
 	secrets: SecretSet,
 	call: IncomingCall,
 	options: ReceiveOptions,
@@ -210,7 +211,7 @@ export function receive(
 		verification: {
 			scheme: scheme.id,
 			matchedSecret: result.matchedSecret,
-			keyOrder: result.keyOrder,
+			...(result.keyOrder ? { keyOrder: result.keyOrder } : {}),
 			...(result.timestamp ? { timestamp: result.timestamp.toISOString() } : {}),
 			...(result.id === undefined ? {} : { id: result.id }),
 			replayKey: createHash('sha256').update(result.replayKey).digest('base64url'),

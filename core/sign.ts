@@ -1,7 +1,14 @@
-import { hmacDigest, signedContent } from './digest';
+import { signMessage } from './asymmetric';
+import { hmacDigest, joinChunks, signedContent, type SignedChunk } from './digest';
 import { formatTimestamp } from './encoding';
+import { resolveKeyObjects } from './keys';
 import { resolveKeys, type SecretSet } from './secrets';
-import type { SchemeDefinition } from './schemes/types';
+import {
+	isPublicKeyScheme,
+	type AnySchemeDefinition,
+	type PublicKeySchemeDefinition,
+	type SchemeDefinition,
+} from './schemes/types';
 
 export interface SignOptions {
 	/** The moment of this attempt; schemes with a timestamp need it. */
@@ -34,15 +41,19 @@ export class SigningError extends Error {
  * header (Standard Webhooks, Svix, Stripe, Paddle, Calendly) get one per
  * secret, so receivers on either side of a rotation accept the call. Schemes
  * with room for one signature are signed with the primary secret.
+ *
+ * For an Ed25519 scheme `secrets` holds private keys instead, used the same
+ * way (Standard Webhooks v1a: one `v1a,` entry per key).
  */
 export function sign(
-	scheme: SchemeDefinition,
+	scheme: AnySchemeDefinition,
 	secrets: SecretSet,
 	body: Uint8Array | string,
 	options: SignOptions = {},
 ): Record<string, string> {
-	const resolved = resolveKeys(secrets, scheme.secretEncoding);
-	if (!resolved.ok) throw new SigningError(resolved.detail);
+	const signer = isPublicKeyScheme(scheme)
+		? keySigner(scheme, secrets)
+		: hmacSigner(scheme, secrets);
 
 	const headers: Record<string, string> = {};
 	const set = (name: string, value: string) => setHeader(headers, name, value);
@@ -68,12 +79,8 @@ export function sign(
 	});
 	if (!content.ok) throw new SigningError(`${scheme.name} signatures need the ${content.missing}`);
 
-	const order = scheme.keyOrders?.[0];
 	const format = scheme.signatureFormat;
-	const keys = format.style === 'plain' ? [resolved.keys[0]] : resolved.keys;
-	const digests = keys.map(({ key }) =>
-		hmacDigest(scheme.algorithm, key, content.chunks, order, scheme.digestEncoding),
-	);
+	const digests = signer(content.chunks, format.style === 'plain');
 
 	let value: string;
 	switch (format.style) {
@@ -92,6 +99,41 @@ export function sign(
 	}
 	set(options.signatureHeader ?? scheme.signatureHeader, value);
 	return headers;
+}
+
+/**
+ * Encoded signatures of the content, one per configured key, or only the
+ * primary's where the header has room for one.
+ */
+type Signer = (chunks: readonly SignedChunk[], primaryOnly: boolean) => string[];
+
+function hmacSigner(scheme: SchemeDefinition, secrets: SecretSet): Signer {
+	const resolved = resolveKeys(secrets, scheme.secretEncoding);
+	if (!resolved.ok) throw new SigningError(resolved.detail);
+	const order = scheme.keyOrders?.[0];
+	return (chunks, primaryOnly) =>
+		resolved.keys
+			.slice(0, primaryOnly ? 1 : undefined)
+			.map(({ key }) => hmacDigest(scheme.algorithm, key, chunks, order, scheme.digestEncoding));
+}
+
+function keySigner(scheme: PublicKeySchemeDefinition, secrets: SecretSet): Signer {
+	// Only Ed25519 is sent. The one ECDSA provider, SendGrid, signs its own
+	// calls with its own key, so no workflow sends as SendGrid; and random
+	// ECDSA signatures leave no known answer to prove a sender against.
+	if (scheme.algorithm !== 'ed25519') {
+		throw new SigningError(`${scheme.name} signatures can only be verified, not sent`);
+	}
+	const resolved = resolveKeyObjects(secrets, scheme.algorithm, 'private');
+	if (!resolved.ok) throw new SigningError(resolved.detail);
+	return (chunks, primaryOnly) => {
+		const message = joinChunks(chunks);
+		return resolved.keys
+			.slice(0, primaryOnly ? 1 : undefined)
+			.map(({ key }) =>
+				signMessage(scheme.algorithm, key, message).toString(scheme.signatureEncoding),
+			);
+	};
 }
 
 /**

@@ -1,11 +1,22 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import { DIGEST_LENGTH, hmacDigest, signedContent, type SignedChunk } from './digest';
+import { SIGNATURE_LENGTHS, signatureMatches } from './asymmetric';
+import { DIGEST_LENGTH, hmacDigest, joinChunks, signedContent, type SignedChunk } from './digest';
 import { decodeStrict, parseTimestamp } from './encoding';
 import { readHeader, type HeaderBag } from './headers';
+import { resolveKeyObjects } from './keys';
 import type { RejectionReason } from './reasons';
 import { resolveKeys, type SecretLabel, type SecretSet, type SigningKey } from './secrets';
-import type { KeyOrder, SchemeDefinition, SignatureFormat } from './schemes/types';
+import {
+	isPublicKeyScheme,
+	type AnySchemeDefinition,
+	type DigestEncoding,
+	type KeyOrder,
+	type PublicKeySchemeDefinition,
+	type SchemeBase,
+	type SchemeDefinition,
+	type SignatureFormat,
+} from './schemes/types';
 
 /** Replay window used when neither the caller nor the scheme names one. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -43,8 +54,10 @@ export type VerifyResult =
 			readonly valid: true;
 			readonly reason: 'ok';
 			readonly detail: string;
+			/** The secret, or for a public-key scheme the public key, that verified the call. */
 			readonly matchedSecret: SecretLabel;
-			readonly keyOrder: KeyOrder;
+			/** The HMAC inputs' order; absent for a public-key scheme, which has no such choice. */
+			readonly keyOrder?: KeyOrder;
 			readonly timestamp?: Date;
 			readonly id?: string;
 			/**
@@ -74,7 +87,7 @@ type Rejection = VerifyRejection;
  * scheme documents, else 300 s; 0 (or null) is none.
  */
 export function effectiveTolerance(
-	scheme: SchemeDefinition,
+	scheme: SchemeBase,
 	toleranceSeconds: number | null | undefined,
 ): number {
 	return toleranceSeconds === undefined
@@ -83,7 +96,7 @@ export function effectiveTolerance(
 }
 
 /** Whether the scheme's timestamp is covered by its signature (only such a timestamp is ever read). */
-export function signsTimestamp(scheme: SchemeDefinition): boolean {
+export function signsTimestamp(scheme: SchemeBase): boolean {
 	const source = scheme.timestamp;
 	if (!source) return false;
 	const covered = source.in === 'body' ? 'body' : 'timestamp';
@@ -104,9 +117,11 @@ function reject(
  *
  * `body` must be the raw bytes received. Re-serialised JSON is not the same
  * bytes (spacing, key order, number formats, escapes) and must not be used.
+ * For a public-key scheme `secrets` holds the sender's public keys (primary,
+ * and secondary while the sender rotates), as the provider hands them out.
  */
 export function verify(
-	scheme: SchemeDefinition,
+	scheme: AnySchemeDefinition,
 	secrets: SecretSet,
 	body: Uint8Array,
 	headers: HeaderBag,
@@ -130,7 +145,7 @@ export function verify(
  * refused without it. Never throws.
  */
 export function precheck(
-	scheme: SchemeDefinition,
+	scheme: AnySchemeDefinition,
 	body: Uint8Array,
 	headers: HeaderBag,
 	options: VerifyOptions = {},
@@ -144,12 +159,14 @@ export function precheck(
 }
 
 function verifyOrReject(
-	scheme: SchemeDefinition,
+	scheme: AnySchemeDefinition,
 	secrets: SecretSet,
 	body: Uint8Array,
 	headers: HeaderBag,
 	options: VerifyOptions,
 ): VerifyResult {
+	if (isPublicKeyScheme(scheme))
+		return verifyWithPublicKey(scheme, secrets, body, headers, options);
 	const keys = resolveKeys(secrets, scheme.secretEncoding);
 	if (!keys.ok) return reject(keys.reason, keys.detail);
 	const inspected = inspectCall(scheme, body, headers, options);
@@ -186,6 +203,53 @@ function verifyOrReject(
 	};
 }
 
+/**
+ * The public-key counterpart of the HMAC path above: the same checks of the
+ * call, then a signature check per configured key and signature.
+ */
+function verifyWithPublicKey(
+	scheme: PublicKeySchemeDefinition,
+	secrets: SecretSet,
+	body: Uint8Array,
+	headers: HeaderBag,
+	options: VerifyOptions,
+): VerifyResult {
+	const keys = resolveKeyObjects(secrets, scheme.algorithm, 'public');
+	if (!keys.ok) return reject(keys.reason, keys.detail);
+	const inspected = inspectCall(scheme, body, headers, options);
+	if (!inspected.ok) return inspected.rejection;
+	const { headerName, parsed, id, stamp, content } = inspected;
+
+	const message = joinChunks(content.chunks);
+	const match = keys.keys.find(({ key }) =>
+		parsed.signatures.some((signature) =>
+			signatureMatches(scheme.algorithm, key, message, signature),
+		),
+	);
+	if (!match) {
+		return reject('signature_mismatch', `The signature in ${headerName} does not match the body`, {
+			id,
+			timestamp: stamp.date,
+		});
+	}
+	return {
+		valid: true,
+		reason: 'ok',
+		detail: `Signed with the private key of the ${match.label} public key`,
+		matchedSecret: match.label,
+		timestamp: stamp.date,
+		id,
+		// Never the signature: an ECDSA signature is random, and anyone can turn
+		// a valid one into another valid one (s into n - s), so only the signed
+		// id or the content itself names a call.
+		replayKey: !options.replayKey
+			? undefined
+			: id !== undefined && scheme.signedContent.some((part) => part.kind === 'id')
+				? `id:${id}`
+				: `content:${contentHash(content.chunks)}`,
+	};
+}
+
 /** What can be known of a call without the secret, and the content its signature must cover. */
 type Inspection =
 	| {
@@ -206,7 +270,7 @@ type Inspection =
  * a receiver can refuse it before loading its secret at all (see precheck).
  */
 function inspectCall(
-	scheme: SchemeDefinition,
+	scheme: AnySchemeDefinition,
 	body: Uint8Array,
 	headers: HeaderBag,
 	options: VerifyOptions,
@@ -226,11 +290,10 @@ function inspectCall(
 	const parsed = parseSignatureHeader(
 		signatureHeader.value,
 		scheme.signatureFormat,
-		scheme.digestEncoding,
-		DIGEST_LENGTH[scheme.algorithm],
+		signatureShape(scheme),
 	);
 	if (!parsed.ok) return refused('malformed_header', `Header ${headerName} ${parsed.problem}`);
-	if (scheme.bodyFormat === 'json' && !isJsonText(body)) {
+	if (!isPublicKeyScheme(scheme) && scheme.bodyFormat === 'json' && !isJsonText(body)) {
 		return refused(
 			'malformed_body',
 			`${scheme.name} signs JSON text; this body is not valid UTF-8 JSON`,
@@ -349,17 +412,42 @@ type ParsedHeader =
 	| { ok: true; signatures: Buffer[]; timestamp?: string }
 	| { ok: false; problem: string };
 
+/** What one signature in the header must look like: its encoding and its possible lengths. */
+interface SignatureShape {
+	readonly encoding: DigestEncoding;
+	readonly min: number;
+	readonly max: number;
+	/** For messages: "hex digest of 32 bytes". */
+	readonly expected: string;
+}
+
+function signatureShape(scheme: AnySchemeDefinition): SignatureShape {
+	if (!isPublicKeyScheme(scheme)) {
+		const length = DIGEST_LENGTH[scheme.algorithm];
+		const encoding = scheme.digestEncoding;
+		return {
+			encoding,
+			min: length,
+			max: length,
+			expected: `${encoding} digest of ${length} bytes`,
+		};
+	}
+	const { min, max } = SIGNATURE_LENGTHS[scheme.algorithm];
+	const encoding = scheme.signatureEncoding;
+	const bytes = min === max ? `${min} bytes` : `${min} to ${max} bytes`;
+	return { encoding, min, max, expected: `${encoding} signature of ${bytes}` };
+}
+
 function parseSignatureHeader(
 	value: string,
 	format: SignatureFormat,
-	encoding: 'hex' | 'base64',
-	digestLength: number,
+	shape: SignatureShape,
 ): ParsedHeader {
+	const { encoding, expected } = shape;
 	const decode = (text: string): Buffer | undefined => {
 		const bytes = decodeStrict(text, encoding);
-		return bytes && bytes.length === digestLength ? bytes : undefined;
+		return bytes && bytes.length >= shape.min && bytes.length <= shape.max ? bytes : undefined;
 	};
-	const expected = `${encoding} digest of ${digestLength} bytes`;
 
 	switch (format.style) {
 		case 'plain': {
@@ -437,7 +525,7 @@ type TimestampRead =
  * signed content) could be rewritten by anyone, so it is never read at all.
  */
 function readTimestamp(
-	scheme: SchemeDefinition,
+	scheme: SchemeBase,
 	headers: HeaderBag,
 	fromSignatureHeader: string | undefined,
 	body: Uint8Array,

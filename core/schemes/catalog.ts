@@ -1,4 +1,4 @@
-import type { SchemeDefinition, SignedPart } from './types';
+import type { PublicKeySchemeDefinition, SchemeDefinition, SignedPart } from './types';
 
 const body: SignedPart = { kind: 'body' };
 const timestamp: SignedPart = { kind: 'timestamp' };
@@ -335,4 +335,93 @@ const byId = new Map(BUILT_IN_SCHEMES.map((scheme) => [scheme.id, scheme]));
 
 export function findScheme(schemeId: string): SchemeDefinition | undefined {
 	return byId.get(schemeId);
+}
+
+// ---- Public-key schemes ------------------------------------------------------
+// A list of their own: every scheme in BUILT_IN_SCHEMES takes an HMAC secret,
+// these a key pair (the nodes offer both lists, each with its credential).
+// Their names carry the algorithm, so the editor's one list tells Standard
+// Webhooks' v1 and v1a apart.
+
+/**
+ * Standard Webhooks' asymmetric form: same headers and signed content as
+ * v1, signed with Ed25519. One header may carry v1 and v1a entries side by
+ * side; each scheme reads only its own, so a receiver holding the HMAC
+ * secret checks the v1 ones and one holding the whpk_ key the v1a ones.
+ */
+export const STANDARD_WEBHOOKS_V1A: PublicKeySchemeDefinition = {
+	id: 'standardWebhooksV1a',
+	name: 'Standard Webhooks v1a (Ed25519)',
+	description:
+		'webhook-id, webhook-timestamp, webhook-signature: v1a,<base64 Ed25519> of id.timestamp.body',
+	signatureHeader: 'webhook-signature',
+	algorithm: 'ed25519',
+	signatureEncoding: 'base64',
+	signatureFormat: { style: 'versioned-list', version: 'v1a' },
+	signedContent: idDotTimestampDotBody,
+	timestamp: { in: 'header', header: 'webhook-timestamp', format: 'unix-seconds' },
+	idHeader: 'webhook-id',
+	toleranceSeconds: 300,
+	docsUrl: STANDARD_WEBHOOKS.docsUrl,
+};
+
+/**
+ * Discord interactions. discord-interactions checks no timestamp, and
+ * Discord documents no window; but Discord sends each interaction once,
+ * stamped when sent, and wants an answer within 3 s, so the usual 300 s
+ * never refuses a genuine call and does refuse a captured one replayed later.
+ */
+export const DISCORD: PublicKeySchemeDefinition = {
+	id: 'discord',
+	name: 'Discord Interactions (Ed25519)',
+	description: 'X-Signature-Ed25519: <hex Ed25519> of timestamp + body; X-Signature-Timestamp',
+	signatureHeader: 'X-Signature-Ed25519',
+	algorithm: 'ed25519',
+	signatureEncoding: 'hex',
+	signatureFormat: { style: 'plain', prefix: '' },
+	signedContent: [timestamp, body],
+	timestamp: { in: 'header', header: 'X-Signature-Timestamp', format: 'unix-seconds' },
+	toleranceSeconds: 300,
+	docsUrl:
+		'https://discord.com/developers/docs/interactions/receiving-and-responding#security-and-authorization',
+	// Discord saves an endpoint only if it answers a PING with PONG, and
+	// removes it if its routine forged calls get anything but 401.
+	rejectionStatus: 401,
+	handshake: { field: 'type', value: 1, answer: '{"type":1}' },
+};
+
+/**
+ * SendGrid's Event Webhook: verify only (see sign()). The official helper
+ * checks no timestamp and SendGrid retries failed posts for up to 24 hours
+ * without saying whether a retry is stamped anew, so no window is enforced
+ * unless the user sets one (sg_event_id names each event for de-duplication).
+ */
+export const SENDGRID: PublicKeySchemeDefinition = {
+	id: 'sendgrid',
+	name: 'SendGrid Event Webhook (ECDSA P-256)',
+	description:
+		'X-Twilio-Email-Event-Webhook-Signature: <base64 DER ECDSA P-256> of timestamp + body',
+	signatureHeader: 'X-Twilio-Email-Event-Webhook-Signature',
+	algorithm: 'ecdsa-p256-sha256',
+	signatureEncoding: 'base64',
+	signatureFormat: { style: 'plain', prefix: '' },
+	signedContent: [timestamp, body],
+	timestamp: {
+		in: 'header',
+		header: 'X-Twilio-Email-Event-Webhook-Timestamp',
+		format: 'unix-seconds',
+	},
+	toleranceSeconds: 0,
+	docsUrl:
+		'https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features',
+};
+
+export const PUBLIC_KEY_SCHEMES: readonly PublicKeySchemeDefinition[] = [
+	STANDARD_WEBHOOKS_V1A,
+	DISCORD,
+	SENDGRID,
+];
+
+export function findPublicKeyScheme(schemeId: string): PublicKeySchemeDefinition | undefined {
+	return PUBLIC_KEY_SCHEMES.find((scheme) => scheme.id === schemeId);
 }

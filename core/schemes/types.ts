@@ -67,23 +67,59 @@ export type TimestampSource =
  */
 export type KeyOrder = 'secret-as-key' | 'content-as-key';
 
-export interface SchemeDefinition {
+/** What every scheme has, whatever signs it: where things travel and what is signed. */
+export interface SchemeBase {
 	/** Stable identifier, used in node parameters and workflow JSON. */
 	readonly id: string;
 	/** What users see in the editor. */
 	readonly name: string;
 	readonly signatureHeader: string;
-	readonly algorithm: HashAlgorithm;
-	readonly digestEncoding: DigestEncoding;
 	readonly signatureFormat: SignatureFormat;
-	/** How this provider's secrets are read, unless the credential says otherwise. */
-	readonly secretEncoding: SecretEncoding;
 	readonly signedContent: readonly SignedPart[];
 	readonly timestamp?: TimestampSource;
 	/** Header carrying the delivery id (signed only if signedContent has an id part). */
 	readonly idHeader?: string;
 	/** Header carrying the event name, where the provider sends one. */
 	readonly eventHeader?: string;
+	/**
+	 * Replay window the provider documents for its signed timestamp, in
+	 * seconds; 0 when it documents none (the timestamp is then not checked by
+	 * default). Undefined: 300 s.
+	 */
+	readonly toleranceSeconds?: number;
+	/** One line for the editor and the README. */
+	readonly description: string;
+	/** Where the provider documents the format. */
+	readonly docsUrl?: string;
+	/**
+	 * The status a refused call must get, whatever the receiver chose, where
+	 * the provider checks it (Discord removes an endpoint that does not answer
+	 * its deliberately forged calls with 401).
+	 */
+	readonly rejectionStatus?: number;
+	/**
+	 * A signed call that only checks the endpoint and wants a fixed answer,
+	 * not a run (Discord's PING): a JSON object body whose `field` is `value`.
+	 */
+	readonly handshake?: Handshake;
+}
+
+export interface Handshake {
+	readonly field: string;
+	readonly value: string | number;
+	/** The answer's JSON text; sent with 200 and content-type application/json. */
+	readonly answer: string;
+}
+
+/**
+ * An HMAC scheme: sender and receiver hold the same secret. (The name is
+ * older than public-key schemes, and nodes and workflows depend on it.)
+ */
+export interface SchemeDefinition extends SchemeBase {
+	readonly algorithm: HashAlgorithm;
+	readonly digestEncoding: DigestEncoding;
+	/** How this provider's secrets are read, unless the credential says otherwise. */
+	readonly secretEncoding: SecretEncoding;
 	/**
 	 * The provider's body is always the {event, timestamp, data} envelope
 	 * (ConnectGain), so a sender using this scheme always wraps its payload.
@@ -92,12 +128,6 @@ export interface SchemeDefinition {
 	/** Orders accepted on verify; the first is the one sign() produces. */
 	readonly keyOrders?: readonly KeyOrder[];
 	/**
-	 * Replay window the provider documents for its signed timestamp, in
-	 * seconds; 0 when it documents none (the timestamp is then not checked by
-	 * default). Undefined: 300 s.
-	 */
-	readonly toleranceSeconds?: number;
-	/**
 	 * What the provider's bodies always are. 'json': valid UTF-8 JSON text, and
 	 * a body that is not is refused before its signature is looked at. Needed
 	 * where the body is the HMAC key (Vinsight): HMAC pads a short key with
@@ -105,8 +135,30 @@ export interface SchemeDefinition {
 	 * raw SHA-256 of a long body, would carry a captured call's signature.
 	 */
 	readonly bodyFormat?: 'json';
-	/** One line for the editor and the README. */
-	readonly description: string;
-	/** Where the provider documents the format. */
-	readonly docsUrl?: string;
+}
+
+/**
+ * - ed25519: RFC 8032 Ed25519, 64-byte signatures (Discord, Standard Webhooks v1a)
+ * - ecdsa-p256-sha256: ECDSA on P-256 over SHA-256, DER signatures (SendGrid)
+ */
+export type PublicKeyAlgorithm = 'ed25519' | 'ecdsa-p256-sha256';
+
+/**
+ * A public-key scheme: the sender signs with a private key, receivers verify
+ * with its public key, so a receiver can never sign (or leak a way to sign).
+ * Keys are read in every format providers hand them out (see core/keys.ts),
+ * so, unlike an HMAC secret, a key needs no encoding setting.
+ */
+export interface PublicKeySchemeDefinition extends SchemeBase {
+	readonly algorithm: PublicKeyAlgorithm;
+	/** How the signature bytes are written in the header. */
+	readonly signatureEncoding: DigestEncoding;
+}
+
+export type AnySchemeDefinition = SchemeDefinition | PublicKeySchemeDefinition;
+
+export function isPublicKeyScheme(
+	scheme: AnySchemeDefinition,
+): scheme is PublicKeySchemeDefinition {
+	return 'signatureEncoding' in scheme;
 }

@@ -6,8 +6,12 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { SCHEME_OPTIONS, schemeNameExpression } from '../shared/schemeParameters';
-import { testHeaderAuth, testSigningSecret } from '../shared/signing';
+import {
+	SECRET_SCHEME_IDS,
+	SENDABLE_KEY_SCHEME_IDS,
+	schemeNameExpression,
+} from '../shared/schemeParameters';
+import { testHeaderAuth, testSigningKey, testSigningSecret } from '../shared/signing';
 import { sendWebhookHints, sendWebhookProperties } from './description';
 import { sendWebhooks } from './execute';
 
@@ -36,12 +40,16 @@ export class SendWebhook implements INodeType {
 				name: 'webhookSigningSecretApi',
 				required: true,
 				testedBy: 'webhookSigningSecretTest',
-				// "show" with every scheme rather than "hide: none": n8n's editor
+				// "show" with its schemes rather than "hide: none": n8n's editor
 				// places credential selectors by the parameters their "show"
 				// names, and this puts them below Authentication.
-				displayOptions: {
-					show: { signatureScheme: SCHEME_OPTIONS.map((option) => option.value) },
-				},
+				displayOptions: { show: { signatureScheme: SECRET_SCHEME_IDS } },
+			},
+			{
+				name: 'webhookSigningKeyApi',
+				required: true,
+				testedBy: 'webhookSigningKeyTest',
+				displayOptions: { show: { signatureScheme: SENDABLE_KEY_SCHEME_IDS } },
 			},
 			{
 				name: 'webhookHeaderAuthApi',
@@ -57,6 +65,7 @@ export class SendWebhook implements INodeType {
 	methods = {
 		credentialTest: {
 			webhookSigningSecretTest: testSigningSecret,
+			webhookSigningKeyTest: testSigningKey,
 			webhookHeaderAuthTest: testHeaderAuth,
 		},
 	};

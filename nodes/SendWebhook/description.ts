@@ -1,7 +1,7 @@
 import type { INodeProperties, NodeHint } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_POLICY, MAX_BATCH_SIZE } from '../../core';
-import { DEFAULT_SCHEME, SCHEME_OPTIONS, SCHEME_SETTINGS } from '../shared/schemeParameters';
+import { DEFAULT_SCHEME, SCHEME_SETTINGS, SEND_SCHEME_OPTIONS } from '../shared/schemeParameters';
 
 /** Retry Delays as the field shows the default schedule. */
 export const DEFAULT_RETRY_DELAYS = DEFAULT_RETRY_POLICY.delaysSeconds.join(', ');
@@ -73,7 +73,7 @@ export const sendWebhookProperties: INodeProperties[] = [
 		name: 'signatureScheme',
 		type: 'options',
 		noDataExpression: true,
-		options: [{ name: 'None (Unsigned)', value: 'none' }, ...SCHEME_OPTIONS],
+		options: [{ name: 'None (Unsigned)', value: 'none' }, ...SEND_SCHEME_OPTIONS],
 		default: DEFAULT_SCHEME,
 		description: 'The signature format the receiver checks',
 	},

@@ -16,17 +16,22 @@ import {
 	describeRetryPolicyProblem,
 	describeUnsendableHeaderName,
 	findHeaderValueFault,
+	isPublicKeyScheme,
 	measureJson,
+	resolveKeyObjects,
 	resolveKeys,
+	type AnySchemeDefinition,
 	type HeaderValueFault,
+	type PublicKeySchemeDefinition,
 	type RetryPolicy,
-	type SchemeDefinition,
 	type SecretSet,
 } from '../../core';
 import {
 	HEADER_AUTH_CREDENTIAL,
 	chooseScheme,
+	SIGNING_KEY_CREDENTIAL,
 	SIGNING_SECRET_CREDENTIAL,
+	toPrivateKeySet,
 	toSecretSet,
 	type ResolvedScheme,
 } from '../shared/signing';
@@ -174,7 +179,9 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 		// ConnectGain's body is always the envelope: its signed timestamp lives there.
 		envelope:
 			(context.getNodeParameter('envelope', 0, false) as boolean) ||
-			resolved?.scheme.envelope === true,
+			(resolved !== undefined &&
+				!isPublicKeyScheme(resolved.scheme) &&
+				resolved.scheme.envelope === true),
 		stopOnFailure: context.getNodeParameter('onFailure', 0) === 'error',
 		concurrency: Number.isInteger(concurrency) && concurrency >= 1 ? concurrency : 1,
 		httpsOnly: (options.httpsOnly as boolean | undefined) ?? false,
@@ -189,8 +196,9 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 
 async function readSecrets(
 	context: IExecuteFunctions,
-	scheme: SchemeDefinition,
+	scheme: AnySchemeDefinition,
 ): Promise<SecretSet> {
+	if (isPublicKeyScheme(scheme)) return await readPrivateKey(context, scheme);
 	let secrets: SecretSet;
 	try {
 		secrets = toSecretSet(
@@ -212,6 +220,46 @@ async function readSecrets(
 			`Webhook Signing Secret: ${keys.detail}`,
 			0,
 			'Fix the secret or its format in the credential.',
+		);
+	return secrets;
+}
+
+/**
+ * The private key a public-key scheme signs with, checked once here like a
+ * secret. Messages name the field and the problem, never the key.
+ */
+async function readPrivateKey(
+	context: IExecuteFunctions,
+	scheme: PublicKeySchemeDefinition,
+): Promise<SecretSet> {
+	let secrets: SecretSet;
+	try {
+		secrets = toPrivateKeySet(
+			await context.getCredentials<ICredentialDataDecryptedObject>(SIGNING_KEY_CREDENTIAL),
+		);
+	} catch (error) {
+		return fail(
+			context,
+			'Signing is on, but the Webhook Signing Key credential could not be read',
+			0,
+			`Choose a Webhook Signing Key credential, or set Signing Scheme to None to send unsigned calls. (${(error as Error).message})`,
+		);
+	}
+	if (secrets.primary === undefined || secrets.primary.trim() === '') {
+		fail(
+			context,
+			`${scheme.name} signs with a private key, and the Webhook Signing Key credential has none`,
+			0,
+			"Add the sender's private key to the credential's Private Key field (whsk_…, PEM PKCS#8, or the hex or base64 seed). Receivers verify with its public key.",
+		);
+	}
+	const keys = resolveKeyObjects(secrets, scheme.algorithm, 'private');
+	if (!keys.ok)
+		fail(
+			context,
+			`Webhook Signing Key: ${keys.detail}`,
+			0,
+			"Fix the credential's Private Key; its credential test says what is wrong.",
 		);
 	return secrets;
 }

@@ -8,8 +8,12 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { schemeNameExpression } from '../shared/schemeParameters';
-import { testSigningSecret } from '../shared/signing';
+import {
+	KEY_SCHEME_IDS,
+	SECRET_SCHEME_IDS,
+	schemeNameExpression,
+} from '../shared/schemeParameters';
+import { testSigningKey, testSigningSecret } from '../shared/signing';
 import { verifiedWebhookTriggerProperties } from './description';
 import { checkConfiguration } from './checkConfiguration';
 import { routeReceivedCalls } from './execute';
@@ -53,15 +57,32 @@ export class VerifiedWebhookTrigger implements INodeType {
 		inputs: [],
 		// The "Rejected" output exists only when the user asks for it.
 		outputs: `={{ $parameter["rejectedOutput"] ? [{ "type": "main", "displayName": "Verified" }, { "type": "main", "displayName": "Rejected" }] : [{ "type": "main" }] }}`,
+		// One credential per kind of scheme, each shown only for its schemes.
+		// n8n's editor draws a selector just above the last parameter its
+		// "show" names: both sit above Signing Scheme, where one of them shows.
 		credentials: [
-			{ name: 'webhookSigningSecretApi', required: true, testedBy: 'webhookSigningSecretTest' },
+			{
+				name: 'webhookSigningSecretApi',
+				required: true,
+				testedBy: 'webhookSigningSecretTest',
+				displayOptions: { show: { signatureScheme: SECRET_SCHEME_IDS } },
+			},
+			{
+				name: 'webhookSigningKeyApi',
+				required: true,
+				testedBy: 'webhookSigningKeyTest',
+				displayOptions: { show: { signatureScheme: KEY_SCHEME_IDS } },
+			},
 		],
 		webhooks: [DEFAULT_WEBHOOK],
 		properties: verifiedWebhookTriggerProperties,
 	};
 
 	methods = {
-		credentialTest: { webhookSigningSecretTest: testSigningSecret },
+		credentialTest: {
+			webhookSigningSecretTest: testSigningSecret,
+			webhookSigningKeyTest: testSigningKey,
+		},
 	};
 
 	/**

@@ -4,13 +4,19 @@ import {
 	type IHookFunctions,
 } from 'n8n-workflow';
 
-import { resolveKeys } from '../../core';
-import { chooseScheme, SIGNING_SECRET_CREDENTIAL, toSecretSet } from '../shared/signing';
+import { isPublicKeyScheme, resolveKeyObjects, resolveKeys } from '../../core';
+import {
+	chooseScheme,
+	SIGNING_KEY_CREDENTIAL,
+	SIGNING_SECRET_CREDENTIAL,
+	toPublicKeySet,
+	toSecretSet,
+} from '../shared/signing';
 
 /**
  * Run by n8n when the trigger starts listening (a test run) or its workflow
  * is published: a configuration that would refuse every call (no secret, a
- * secret the scheme cannot read, an unusable scheme setting) stops there,
+ * secret or key the scheme cannot read, an unusable scheme setting) stops there,
  * with the reason in the editor, instead of answering each call 500 while
  * the editor keeps "Listening".
  */
@@ -40,6 +46,23 @@ async function findProblem(context: IHookFunctions): Promise<Problem | undefined
 	if (!choice.ok) return choice;
 	if (!choice.resolved) return { message: 'No signing scheme is set' };
 	const { scheme } = choice.resolved;
+	if (isPublicKeyScheme(scheme)) {
+		let data: ICredentialDataDecryptedObject | undefined;
+		try {
+			data = await context.getCredentials<ICredentialDataDecryptedObject>(SIGNING_KEY_CREDENTIAL);
+		} catch {
+			return {
+				message: 'No Webhook Signing Key credential is selected',
+				description: 'Choose or create one under "Credential to connect with".',
+			};
+		}
+		const keys = resolveKeyObjects(toPublicKeySet(data), scheme.algorithm, 'public');
+		if (keys.ok) return undefined;
+		return {
+			message: `Webhook Signing Key: ${keys.detail}`,
+			description: `${scheme.name} checks each call with the sender's public key. Paste it into the credential's Public Key exactly as the sender shows it (hex, base64, whpk_… or PEM).`,
+		};
+	}
 	let data: ICredentialDataDecryptedObject | undefined;
 	try {
 		data = await context.getCredentials<ICredentialDataDecryptedObject>(SIGNING_SECRET_CREDENTIAL);

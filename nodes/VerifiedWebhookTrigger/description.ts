@@ -3,10 +3,16 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	BUILT_IN_SCHEMES,
 	DEFAULT_TOLERANCE_SECONDS,
+	PUBLIC_KEY_SCHEMES,
 	effectiveTolerance,
 	signsTimestamp,
 } from '../../core';
 import { DEFAULT_SCHEME, SCHEME_OPTIONS, SCHEME_SETTINGS } from '../shared/schemeParameters';
+
+/** Schemes whose provider fixes the rejection status (Discord: 401). */
+const FIXED_REJECTION_STATUS_IDS = [...BUILT_IN_SCHEMES, ...PUBLIC_KEY_SCHEMES]
+	.filter((scheme) => scheme.rejectionStatus !== undefined)
+	.map((scheme) => scheme.id);
 
 /** How long a processed call is remembered by default: the quick retries of every sender we know. */
 export const DEFAULT_REMEMBER_SECONDS = 3600;
@@ -28,7 +34,7 @@ function toleranceProperties(): INodeProperties[] {
 		group.names.push(name);
 		byWindow.set(window, group);
 	};
-	for (const scheme of BUILT_IN_SCHEMES) {
+	for (const scheme of [...BUILT_IN_SCHEMES, ...PUBLIC_KEY_SCHEMES]) {
 		if (signsTimestamp(scheme)) add(effectiveTolerance(scheme, undefined), scheme.id, scheme.name);
 	}
 	add(DEFAULT_TOLERANCE_SECONDS, 'generic', 'Generic HMAC');
@@ -130,6 +136,9 @@ export const verifiedWebhookTriggerProperties: INodeProperties[] = [
 			{ name: '403 Forbidden', value: 403 },
 		],
 		default: 401,
+		// Discord removes an endpoint that answers its forged test calls with
+		// anything but 401, so with Discord it is always 401.
+		displayOptions: { hide: { signatureScheme: FIXED_REJECTION_STATUS_IDS } },
 		description:
 			'The answer to a call whose signature is missing, wrong, stale or replayed. No execution starts.',
 	},

@@ -1,7 +1,11 @@
 import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { ExpiringCache, type SecretSet } from '../../core';
-import { SIGNING_SECRET_CREDENTIAL, toSecretSet } from '../shared/signing';
+import {
+	SIGNING_SECRET_CREDENTIAL,
+	toVerifyingSet,
+	type SchemeCredential,
+} from '../shared/signing';
 
 /**
  * How long production calls reuse a credential's secrets after loading them,
@@ -20,20 +24,25 @@ const kept = new ExpiringCache<SecretSet>({
 });
 
 /**
- * The trigger's secrets. A test run (listening in the editor) always loads
- * them, so an edited credential counts at once; a production call reuses what
- * this process loaded for the same workflow, node and credential in the last
- * SECRET_REUSE_MS.
+ * The trigger's secrets: the HMAC secrets of a Webhook Signing Secret, or
+ * the public keys of a Webhook Signing Key, as `credentialType` says. A test
+ * run (listening in the editor) always loads them, so an edited credential
+ * counts at once; a production call reuses what this process loaded for the
+ * same workflow, node and credential in the last SECRET_REUSE_MS.
  */
-export async function readSecrets(context: IWebhookFunctions): Promise<SecretSet> {
-	const key = context.getMode() === 'webhook' ? keyOf(context) : undefined;
+export async function readSecrets(
+	context: IWebhookFunctions,
+	credentialType: SchemeCredential = SIGNING_SECRET_CREDENTIAL,
+): Promise<SecretSet> {
+	const key = context.getMode() === 'webhook' ? keyOf(context, credentialType) : undefined;
 	const reused = key === undefined ? undefined : kept.get(key);
 	if (reused) return reused;
 	let secrets: SecretSet;
 	try {
 		secrets = Object.freeze(
-			toSecretSet(
-				await context.getCredentials<ICredentialDataDecryptedObject>(SIGNING_SECRET_CREDENTIAL),
+			toVerifyingSet(
+				credentialType,
+				await context.getCredentials<ICredentialDataDecryptedObject>(credentialType),
 			),
 		);
 	} catch {
@@ -47,11 +56,18 @@ export async function readSecrets(context: IWebhookFunctions): Promise<SecretSet
 /**
  * Per workflow and node as well as per credential: n8n checks on each load
  * that the workflow may use the credential, and a secret loaded for one
- * workflow must not answer for another.
+ * workflow must not answer for another. The type is part of the key: a node
+ * switched from an HMAC scheme to a public-key one must not reuse secrets
+ * as keys (credential ids are unique across types, but this costs nothing).
  */
-function keyOf(context: IWebhookFunctions): string | undefined {
+function keyOf(context: IWebhookFunctions, credentialType: SchemeCredential): string | undefined {
 	const node = context.getNode();
-	const credentialId = node.credentials?.[SIGNING_SECRET_CREDENTIAL]?.id;
+	const credentialId = node.credentials?.[credentialType]?.id;
 	if (!credentialId) return undefined;
-	return JSON.stringify([context.getWorkflow().id, node.id ?? node.name, credentialId]);
+	return JSON.stringify([
+		context.getWorkflow().id,
+		node.id ?? node.name,
+		credentialType,
+		credentialId,
+	]);
 }

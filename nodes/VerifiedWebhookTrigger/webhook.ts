@@ -7,6 +7,7 @@ import type {
 
 import {
 	DEFAULT_REJECTION_STATUS,
+	handshakeAnswer,
 	IN_PROGRESS_STATUS,
 	ReplayMemories,
 	receive,
@@ -15,9 +16,9 @@ import {
 	type ReceiveResult,
 	type ReplayOptions,
 	type RunOutcome,
-	type SchemeDefinition,
+	type SchemeBase,
 } from '../../core';
-import { chooseScheme } from '../shared/signing';
+import { chooseScheme, credentialFor } from '../shared/signing';
 import { DEFAULT_REMEMBER_SECONDS, type DuplicateAnswer } from './description';
 import { REJECTION_FIELD } from './execute';
 import { readSecrets } from './secrets';
@@ -81,9 +82,12 @@ export async function receiveVerifiedWebhook(
 	const signatureHeaderNames: string[] = [];
 
 	const now = new Date();
-	const rejectionStatus = Number(read('rejectionStatus', DEFAULT_REJECTION_STATUS));
-	let result: ReceiveResult;
 	const choice = chooseScheme((name, fallback) => read(name, fallback));
+	// Where the provider fixes it (Discord: 401), whatever the node says.
+	const rejectionStatus =
+		(choice.ok ? choice.resolved?.scheme.rejectionStatus : undefined) ??
+		Number(read('rejectionStatus', DEFAULT_REJECTION_STATUS));
+	let result: ReceiveResult;
 	if (!choice.ok || !choice.resolved) {
 		// A trigger that cannot check a signature accepts nothing.
 		const detail = choice.ok ? 'No signing scheme is set' : choice.message;
@@ -113,7 +117,7 @@ export async function receiveVerifiedWebhook(
 			) ??
 			receive(
 				scheme,
-				await readSecrets(this),
+				await readSecrets(this, credentialFor(scheme)),
 				call,
 				{
 					now,
@@ -164,6 +168,18 @@ export async function receiveVerifiedWebhook(
 			},
 		};
 		return { noWebhookResponse: true, workflowData: [[rejected]] };
+	}
+
+	// A verified handshake (Discord's PING) is answered here, and runs nothing.
+	const handshake =
+		choice.ok && choice.resolved && rawBody
+			? handshakeAnswer(choice.resolved.scheme, rawBody)
+			: undefined;
+	if (handshake !== undefined) {
+		response.writeHead(200, { 'content-type': 'application/json' });
+		response.end(handshake);
+		result.settle?.('succeeded');
+		return { noWebhookResponse: true };
 	}
 
 	// From here the call runs: its claim is settled by the answer n8n gives.
@@ -260,7 +276,7 @@ async function readRawBody(request: IncomingRequest): Promise<Buffer | undefined
 	return request.rawBody;
 }
 
-function signsUrl(scheme: SchemeDefinition): boolean {
+function signsUrl(scheme: SchemeBase): boolean {
 	return scheme.signedContent.some((part) => part.kind === 'url');
 }
 

@@ -1,24 +1,64 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { BUILT_IN_SCHEMES } from '../../core';
+import {
+	BUILT_IN_SCHEMES,
+	PUBLIC_KEY_SCHEMES,
+	STANDARD_WEBHOOKS_V1A,
+	type SchemeBase,
+} from '../../core';
 
 /** Standard Webhooks: the open specification, and what a new receiver should expect. */
 export const DEFAULT_SCHEME = 'standardWebhooks';
 
-/** The scheme options both nodes offer, alphabetical as n8n's editor lists them. */
+const optionOf = (scheme: SchemeBase): INodePropertyOptions => ({
+	name: scheme.name,
+	value: scheme.id,
+	description: scheme.description,
+});
+
+const GENERIC_OPTION: INodePropertyOptions = {
+	name: 'Generic HMAC',
+	value: 'generic',
+	description:
+		'Any other HMAC format: choose header, algorithm, encoding, prefix and what is signed',
+};
+
+const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
+
+/** Schemes that take a Webhook Signing Secret (HMAC), Generic HMAC included. */
+export const SECRET_SCHEME_IDS: string[] = [
+	...BUILT_IN_SCHEMES.map((scheme) => scheme.id),
+	'generic',
+];
+
+/** Public-key schemes the trigger verifies: they take a Webhook Signing Key. */
+export const KEY_SCHEME_IDS: string[] = PUBLIC_KEY_SCHEMES.map((scheme) => scheme.id);
+
+/**
+ * Public-key schemes Send Webhook signs: Standard Webhooks v1a only.
+ * SendGrid and Discord sign their own calls with keys only they hold, so a
+ * workflow sending in their format would be posing as them (and SendGrid's
+ * random ECDSA signatures leave no known answer to test a sender against).
+ */
+export const SENDABLE_KEY_SCHEME_IDS: string[] = [STANDARD_WEBHOOKS_V1A.id];
+
+/**
+ * Every scheme the trigger verifies, HMAC and public-key in one list,
+ * alphabetical as n8n's editor lists them; the public-key ones name their
+ * algorithm.
+ */
 export const SCHEME_OPTIONS: INodePropertyOptions[] = [
-	...BUILT_IN_SCHEMES.map((scheme) => ({
-		name: scheme.name,
-		value: scheme.id,
-		description: scheme.description,
-	})),
-	{
-		name: 'Generic HMAC',
-		value: 'generic',
-		description:
-			'Any other HMAC format: choose header, algorithm, encoding, prefix and what is signed',
-	},
-].sort((a, b) => a.name.localeCompare(b.name));
+	...BUILT_IN_SCHEMES.map(optionOf),
+	GENERIC_OPTION,
+	...PUBLIC_KEY_SCHEMES.map(optionOf),
+].sort(byName);
+
+/** The schemes Send Webhook can sign with: every HMAC one and Standard Webhooks v1a. */
+export const SEND_SCHEME_OPTIONS: INodePropertyOptions[] = SCHEME_OPTIONS.filter(
+	(option) =>
+		SECRET_SCHEME_IDS.includes(String(option.value)) ||
+		SENDABLE_KEY_SCHEME_IDS.includes(String(option.value)),
+);
 
 /**
  * The name of the scheme a node is set to, as an n8n expression, for the

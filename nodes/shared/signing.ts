@@ -7,23 +7,37 @@ import type {
 
 import {
 	buildGenericScheme,
+	checkKeySet,
 	describeHeaderProblem,
 	describeSecretProblem,
 	describeUnsendableHeaderName,
+	findPublicKeyScheme,
 	findScheme,
+	isPublicKeyScheme,
+	PUBLIC_KEY_SCHEMES,
+	type AnySchemeDefinition,
 	type DigestEncoding,
 	type HashAlgorithm,
-	type SchemeDefinition,
+	type PublicKeyAlgorithm,
 	type SecretEncoding,
 	type SecretSet,
 	type TimestampFormat,
 } from '../../core';
 
 export const SIGNING_SECRET_CREDENTIAL = 'webhookSigningSecretApi';
+export const SIGNING_KEY_CREDENTIAL = 'webhookSigningKeyApi';
 export const HEADER_AUTH_CREDENTIAL = 'webhookHeaderAuthApi';
 
+/** The credential types that hold what a scheme signs or verifies with. */
+export type SchemeCredential = typeof SIGNING_SECRET_CREDENTIAL | typeof SIGNING_KEY_CREDENTIAL;
+
+/** Which credential a scheme takes: an HMAC secret, or a key pair. */
+export function credentialFor(scheme: AnySchemeDefinition): SchemeCredential {
+	return isPublicKeyScheme(scheme) ? SIGNING_KEY_CREDENTIAL : SIGNING_SECRET_CREDENTIAL;
+}
+
 export interface ResolvedScheme {
-	readonly scheme: SchemeDefinition;
+	readonly scheme: AnySchemeDefinition;
 	/** The header name in use when the scheme lets the user choose it. */
 	readonly signatureHeader?: string;
 }
@@ -65,7 +79,7 @@ export function chooseScheme(read: ParameterReader): SchemeChoice {
 			: { ok: false, message: `Generic HMAC: ${built.error}` };
 	}
 
-	const scheme = findScheme(schemeId);
+	const scheme = findScheme(schemeId) ?? findPublicKeyScheme(schemeId);
 	if (!scheme) {
 		return {
 			ok: false,
@@ -94,6 +108,61 @@ export function toSecretSet(data: ICredentialDataDecryptedObject | undefined): S
 			typeof encoding === 'string' && ENCODINGS.includes(encoding)
 				? (encoding as SecretEncoding)
 				: undefined,
+	};
+}
+
+/** The public keys of a Webhook Signing Key credential, as the core verifies with them. */
+export function toPublicKeySet(data: ICredentialDataDecryptedObject | undefined): SecretSet {
+	return {
+		primary: typeof data?.publicKey === 'string' ? data.publicKey : undefined,
+		secondary: typeof data?.secondaryPublicKey === 'string' ? data.secondaryPublicKey : undefined,
+	};
+}
+
+/** The private key of a Webhook Signing Key credential, as the core signs with it. */
+export function toPrivateKeySet(data: ICredentialDataDecryptedObject | undefined): SecretSet {
+	return { primary: typeof data?.privateKey === 'string' ? data.privateKey : undefined };
+}
+
+/** The credential's data as the SecretSet a scheme of its type uses to verify. */
+export function toVerifyingSet(
+	type: SchemeCredential,
+	data: ICredentialDataDecryptedObject | undefined,
+): SecretSet {
+	return type === SIGNING_KEY_CREDENTIAL ? toPublicKeySet(data) : toSecretSet(data);
+}
+
+const ALGORITHM_NAMES: Record<PublicKeyAlgorithm, string> = {
+	ed25519: 'Ed25519',
+	'ecdsa-p256-sha256': 'ECDSA P-256',
+};
+
+/**
+ * Local check of a Webhook Signing Key: each key reads, and a private key
+ * signs a probe its public key verifies. The messages are the core's fixed
+ * sentences: a private key never appears in one.
+ */
+export async function testSigningKey(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const data = credential.data;
+	const text = (name: string) => (typeof data?.[name] === 'string' ? data[name] : undefined);
+	const result = checkKeySet({
+		publicKey: text('publicKey'),
+		secondaryPublicKey: text('secondaryPublicKey'),
+		privateKey: text('privateKey'),
+	});
+	if (!result.ok) return { status: 'Error', message: result.problem };
+	const schemes = PUBLIC_KEY_SCHEMES.filter((scheme) => scheme.algorithm === result.algorithm)
+		.map((scheme) => scheme.name.replace(/ \(.*\)$/, ''))
+		.join(', ');
+	const pair = result.privateKeyMatches
+		? ` The private key belongs to the ${result.privateKeyMatches} public key.`
+		: '';
+	return {
+		status: 'OK',
+		message: `The keys are well-formed ${ALGORITHM_NAMES[result.algorithm]} keys (for ${schemes}).${pair}`,
 	};
 }
 

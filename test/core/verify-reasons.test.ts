@@ -2,6 +2,7 @@
 import { createHmac } from 'node:crypto';
 
 import {
+	DISCORD,
 	GITHUB,
 	HUBSPOT_V3,
 	LINEAR,
@@ -61,6 +62,20 @@ describe('verify() reasons', () => {
 		expectReason(result, 'invalid_secret');
 		expect(result.detail).toMatch(/primary secret is not valid/);
 		expectReason(verify(GITHUB, { primary: 'abc', encoding: 'hex' }, body, {}), 'invalid_secret');
+	});
+
+	it('invalid_key: a key a public-key scheme cannot use (test/core/public-keys.test.ts has them all)', () => {
+		const privateSeed = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
+		const result = verify(
+			DISCORD,
+			{ primary: `whsk_${Buffer.from(privateSeed, 'hex').toString('base64')}` },
+			body,
+			{},
+		);
+		expectReason(result, 'invalid_key');
+		expect(result.detail).toBe(
+			'The primary public key is a private key: paste the public key here, and keep the private key to the sender',
+		);
 	});
 
 	it('missing_request_context: a scheme that signs the URL, verified without one', () => {

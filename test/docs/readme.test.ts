@@ -7,29 +7,39 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { schemeTable } from '../helpers/schemeTable';
+import { publicKeySchemeTable, schemeTable } from '../helpers/schemeTable';
 
 const readmePath = join(__dirname, '..', '..', 'README.md');
-const START = '<!-- scheme-table:start -->';
-const END = '<!-- scheme-table:end -->';
+
+/** Replaces what is between `start` and `end` (UPDATE_README=1), or checks it is `wanted`. */
+function expectGenerated(start: string, end: string, wanted: string) {
+	const readme = readFileSync(readmePath, 'utf8');
+	const from = readme.indexOf(start);
+	const to = readme.indexOf(end);
+	expect(from).toBeGreaterThan(0);
+	expect(to).toBeGreaterThan(from);
+	const current = readme.slice(from + start.length, to).trim();
+	if (current !== wanted && process.env.UPDATE_README === '1') {
+		writeFileSync(
+			readmePath,
+			`${readme.slice(0, from + start.length)}\n${wanted}\n${readme.slice(to)}`,
+		);
+		return;
+	}
+	expect(current).toBe(wanted);
+}
 
 describe('README', () => {
 	it('holds the scheme table generated from the catalog', () => {
-		const readme = readFileSync(readmePath, 'utf8');
-		const start = readme.indexOf(START);
-		const end = readme.indexOf(END);
-		expect(start).toBeGreaterThan(0);
-		expect(end).toBeGreaterThan(start);
-		const current = readme.slice(start + START.length, end).trim();
-		const wanted = schemeTable();
-		if (current !== wanted && process.env.UPDATE_README === '1') {
-			writeFileSync(
-				readmePath,
-				`${readme.slice(0, start + START.length)}\n${wanted}\n${readme.slice(end)}`,
-			);
-			return;
-		}
-		expect(current).toBe(wanted);
+		expectGenerated('<!-- scheme-table:start -->', '<!-- scheme-table:end -->', schemeTable());
+	});
+
+	it('holds the public-key scheme table generated from the catalog', () => {
+		expectGenerated(
+			'<!-- public-key-scheme-table:start -->',
+			'<!-- public-key-scheme-table:end -->',
+			publicKeySchemeTable(),
+		);
 	});
 
 	it('shows the two commands a contributor runs, which .ci/run runs too', () => {

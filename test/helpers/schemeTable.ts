@@ -5,11 +5,17 @@
 import {
 	BUILT_IN_SCHEMES,
 	effectiveTolerance,
+	PUBLIC_KEY_SCHEMES,
 	signsTimestamp,
+	type DigestEncoding,
+	type PublicKeyAlgorithm,
+	type PublicKeySchemeDefinition,
+	type SchemeBase,
 	type SchemeDefinition,
 	type SecretEncoding,
 	type SignedPart,
 } from '../../core';
+import { SENDABLE_KEY_SCHEME_IDS } from '../../nodes/shared/schemeParameters';
 
 const SECRET_READING: Record<SecretEncoding, string> = {
 	text: 'text (UTF-8 bytes)',
@@ -22,7 +28,7 @@ function template(parts: readonly SignedPart[]): string {
 	return parts.map((part) => (part.kind === 'literal' ? part.text : `{${part.kind}}`)).join('');
 }
 
-function signedContent(scheme: SchemeDefinition): string {
+function signedContent(scheme: SchemeBase): string {
 	const text = `\`${template(scheme.signedContent)}\``;
 	const url = scheme.signedContent.find((part) => part.kind === 'url');
 	if (url?.kind === 'url' && url.decoded) {
@@ -31,7 +37,7 @@ function signedContent(scheme: SchemeDefinition): string {
 			.join(' ');
 		return `${text}; in \`{url}\` the escapes ${escapes} are decoded first`;
 	}
-	if (scheme.keyOrders?.[0] === 'content-as-key') {
+	if ((scheme as Partial<SchemeDefinition>).keyOrders?.[0] === 'content-as-key') {
 		return `${text}, as the HMAC **key**, with the secret as the message (as the published vector does; the documented order is accepted too)`;
 	}
 	if (scheme.timestamp?.in === 'body') {
@@ -40,8 +46,8 @@ function signedContent(scheme: SchemeDefinition): string {
 	return text;
 }
 
-function signatureFormat(scheme: SchemeDefinition): string {
-	const digest = `<${scheme.digestEncoding}>`;
+function signatureFormat(scheme: SchemeBase, encoding: DigestEncoding): string {
+	const digest = `<${encoding}>`;
 	const format = scheme.signatureFormat;
 	switch (format.style) {
 		case 'plain':
@@ -53,7 +59,7 @@ function signatureFormat(scheme: SchemeDefinition): string {
 	}
 }
 
-function otherHeaders(scheme: SchemeDefinition): string {
+function otherHeaders(scheme: SchemeBase): string {
 	const names: string[] = [];
 	const source = scheme.timestamp;
 	if (source?.in === 'header') names.push(`\`${source.header}\` (${source.format})`);
@@ -65,7 +71,7 @@ function otherHeaders(scheme: SchemeDefinition): string {
 }
 
 /** The default window, and what a call without the timestamp, or with an old one, gets. */
-function window(scheme: SchemeDefinition): string {
+function window(scheme: SchemeBase): string {
 	if (!scheme.timestamp || !signsTimestamp(scheme)) {
 		return 'none: no signed timestamp, a call of any age passes (only replay protection stops a copy)';
 	}
@@ -82,7 +88,7 @@ export function schemeTable(): string {
 		[
 			`${scheme.name} (\`${scheme.id}\`)`,
 			`\`${scheme.signatureHeader}\``,
-			signatureFormat(scheme),
+			signatureFormat(scheme, scheme.digestEncoding),
 			signedContent(scheme),
 			`HMAC-${scheme.algorithm.toUpperCase()}`,
 			SECRET_READING[scheme.secretEncoding],
@@ -92,6 +98,32 @@ export function schemeTable(): string {
 	);
 	return [
 		'| Scheme (id) | Signature header | Header value | What is signed | Algorithm | Secret read as | Other headers | Replay window (default); a missing or old timestamp |',
+		'|---|---|---|---|---|---|---|---|',
+		...rows.map((row) => `| ${row} |`),
+	].join('\n');
+}
+
+const ALGORITHM: Record<PublicKeyAlgorithm, string> = {
+	ed25519: 'Ed25519 (RFC 8032)',
+	'ecdsa-p256-sha256': 'ECDSA P-256 over SHA-256, DER signature',
+};
+
+/** The public-key schemes, from PUBLIC_KEY_SCHEMES; "one per secret" reads "one per key" there. */
+export function publicKeySchemeTable(): string {
+	const rows = PUBLIC_KEY_SCHEMES.map((scheme: PublicKeySchemeDefinition) =>
+		[
+			`${scheme.name} (\`${scheme.id}\`)`,
+			`\`${scheme.signatureHeader}\``,
+			signatureFormat(scheme, scheme.signatureEncoding).replace('one per secret', 'one per key'),
+			signedContent(scheme),
+			ALGORITHM[scheme.algorithm],
+			otherHeaders(scheme),
+			window(scheme),
+			SENDABLE_KEY_SCHEME_IDS.includes(scheme.id) ? 'yes' : 'no: verify only',
+		].join(' | '),
+	);
+	return [
+		'| Scheme (id) | Signature header | Header value | What is signed | Algorithm | Other headers | Replay window (default); a missing or old timestamp | Send Webhook signs it |',
 		'|---|---|---|---|---|---|---|---|',
 		...rows.map((row) => `| ${row} |`),
 	].join('\n');

@@ -12,11 +12,18 @@ import type {
 
 import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
 import { runExecute } from '../helpers/n8n';
-import { signingSecretData, type SecretOption } from '../helpers/credentials';
+import {
+	signingKeyData,
+	signingSecretData,
+	type KeyOption,
+	type SecretOption,
+} from '../helpers/credentials';
 
 export interface SendOptions {
 	readonly items?: INodeExecutionData[];
 	readonly secret?: SecretOption;
+	/** A Webhook Signing Key credential (Standard Webhooks v1a). */
+	readonly keys?: KeyOption;
 	readonly headerAuth?: { name: string; secretValue: string };
 	readonly continueOnFail?: boolean;
 	readonly abortSignal?: AbortSignal;
@@ -52,6 +59,7 @@ export async function send(
 	const credentials: Record<string, IDataObject> = {};
 	if (options.secret !== undefined)
 		credentials.webhookSigningSecretApi = signingSecretData(options.secret);
+	if (options.keys !== undefined) credentials.webhookSigningKeyApi = signingKeyData(options.keys);
 	if (options.headerAuth) credentials.webhookHeaderAuthApi = { ...options.headerAuth };
 	const { outputs, hints } = await runExecute(new SendWebhook(), {
 		parameters,

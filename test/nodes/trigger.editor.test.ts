@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test code: its keys are published test keys or made here */
 /**
  * What a user building the workflow sees in the editor: a refused call in a
  * test run fails the trigger with its reason (the caller still gets the
@@ -11,7 +12,12 @@ import { NodeOperationError, type IDataObject, type INodeParameters } from 'n8n-
 
 import { sign as signCall, STANDARD_WEBHOOKS } from '../../core';
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
-import { signingSecretData, type SecretOption } from '../helpers/credentials';
+import {
+	signingKeyData,
+	signingSecretData,
+	type KeyOption,
+	type SecretOption,
+} from '../helpers/credentials';
 import { runWebhookMethod } from '../helpers/n8n';
 import { deliverTo } from './triggerHarness';
 
@@ -163,5 +169,64 @@ describe('the configuration is checked when listening starts or the workflow is 
 
 	it('when n8n itself starts, it does not refuse to register the path: calls are refused with the reason instead', async () => {
 		await expect(check({}, 'my-plain-secret', 'init')).resolves.toBe(true);
+	});
+});
+
+describe('with a public-key scheme, the Webhook Signing Key is checked the same way', () => {
+	// RFC 8032 section 7.1 TEST 1: a published key pair, never a real one.
+	const publicKey = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
+	const whsk = `whsk_${Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex').toString('base64')}`;
+
+	async function checkKeys(
+		parameters: INodeParameters,
+		keys: KeyOption | undefined,
+		activation: 'manual' | 'activate' = 'manual',
+	): Promise<unknown> {
+		const credentials: Record<string, IDataObject> = {};
+		if (keys !== undefined) credentials.webhookSigningKeyApi = signingKeyData(keys);
+		return await runWebhookMethod(new VerifiedWebhookTrigger(), {
+			method: 'checkExists',
+			mode: activation === 'manual' ? 'manual' : 'webhook',
+			activation,
+			parameters,
+			credentials,
+		});
+	}
+
+	it('a readable public key passes, for each public-key scheme it fits', async () => {
+		await expect(checkKeys({ signatureScheme: 'discord' }, publicKey)).resolves.toBe(true);
+		await expect(
+			checkKeys(
+				{ signatureScheme: 'standardWebhooksV1a' },
+				`whpk_${Buffer.from(publicKey, 'hex').toString('base64')}`,
+			),
+		).resolves.toBe(true);
+	});
+
+	it('a key that cannot be read stops listening and publishing with the reason, and no key material', async () => {
+		for (const activation of ['manual', 'activate'] as const) {
+			const error = await checkKeys({ signatureScheme: 'discord' }, whsk, activation).catch(
+				(thrown: unknown) => thrown,
+			);
+			expect(error).toBeInstanceOf(NodeOperationError);
+			const { message, description } = error as NodeOperationError;
+			expect(message).toBe(
+				'Webhook Signing Key: The primary public key is a private key: paste the public key here, and keep the private key to the sender',
+			);
+			expect(description).toMatch(/^Discord Interactions \(Ed25519\) checks each call/);
+			expect(JSON.stringify({ message, description })).not.toContain(whsk.slice(5, 20));
+		}
+		await expect(checkKeys({ signatureScheme: 'sendgrid' }, publicKey, 'activate')).rejects.toThrow(
+			'Webhook Signing Key: The primary public key is not a DER SPKI public key (base64, as SendGrid shows it, or PEM)',
+		);
+	});
+
+	it('no key credential is refused', async () => {
+		await expect(checkKeys({ signatureScheme: 'standardWebhooksV1a' }, undefined)).rejects.toThrow(
+			'No Webhook Signing Key credential is selected',
+		);
+		await expect(
+			checkKeys({ signatureScheme: 'standardWebhooksV1a' }, { publicKey: '' }),
+		).rejects.toThrow('Webhook Signing Key: No public key is configured');
 	});
 });

@@ -4,7 +4,9 @@
  * a sandbox per call), so an edited or deleted secret takes effect within
  * 10 s; a test run always loads them.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+
+import { sign, STANDARD_WEBHOOKS_V1A } from '../../core';
 
 import { SECRET_REUSE_MS } from '../../nodes/VerifiedWebhookTrigger/secrets';
 import { deliverTo, type IncomingOptions } from './triggerHarness';
@@ -73,5 +75,43 @@ describe('secrets of a test run (listening in the editor)', () => {
 		expect(await statusOf('old', { ...credential, secret: 'old' })).toBe(200);
 		expect(await statusOf('new', { ...credential, secret: 'new' })).toBe(200);
 		expect(await statusOf('old', { ...credential, secret: 'new' })).toBe(401);
+	});
+});
+
+describe('public keys of a Webhook Signing Key credential', () => {
+	const pair = () => {
+		const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+		return {
+			whsk: `whsk_${privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32).toString('base64')}`,
+			whpk: `whpk_${publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64')}`,
+		};
+	};
+	const a = pair();
+	const b = pair();
+	async function keyStatus(signer: string, publicKey: string): Promise<number> {
+		const headers = {
+			'content-type': 'application/json',
+			...sign(STANDARD_WEBHOOKS_V1A, { primary: signer }, body, {
+				timestamp: new Date(now),
+				id: 'msg_reuse',
+			}),
+		};
+		return (
+			await deliverTo(
+				{ signatureScheme: 'standardWebhooksV1a', toleranceSeconds: 0 },
+				{ body, headers, keys: publicKey, credentialId: 'key-edited', workflowId: 'wf-keys' },
+			)
+		).status;
+	}
+
+	it('are reused for 10 s like secrets, then loaded again', async () => {
+		expect(await keyStatus(a.whsk, a.whpk)).toBe(200);
+		// The user replaces the public key in the same credential.
+		now += SECRET_REUSE_MS - 1;
+		expect(await keyStatus(a.whsk, b.whpk)).toBe(200);
+		expect(await keyStatus(b.whsk, b.whpk)).toBe(401);
+		now += 1;
+		expect(await keyStatus(a.whsk, b.whpk)).toBe(401);
+		expect(await keyStatus(b.whsk, b.whpk)).toBe(200);
 	});
 });

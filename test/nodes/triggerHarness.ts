@@ -12,11 +12,18 @@ import type {
 
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
 import { runExecute, runWebhook, type ResponseControl, type WebhookOptions } from '../helpers/n8n';
-import { signingSecretData, type SecretOption } from '../helpers/credentials';
+import {
+	signingKeyData,
+	signingSecretData,
+	type KeyOption,
+	type SecretOption,
+} from '../helpers/credentials';
 
 export interface IncomingOptions {
 	/** The trigger's credential; omit for "no credential chosen". */
 	readonly secret?: SecretOption;
+	/** The trigger's Webhook Signing Key credential (public-key schemes); omit for none. */
+	readonly keys?: KeyOption;
 	/** The credential's id; default one per distinct secret. The same id with another secret is a credential edited in place. */
 	readonly credentialId?: string;
 	readonly headers?: Record<string, string | string[]>;
@@ -74,13 +81,17 @@ export async function deliverTo(
 	const credentials: Record<string, IDataObject> = {};
 	if (options.secret !== undefined)
 		credentials.webhookSigningSecretApi = signingSecretData(options.secret);
+	if (options.keys !== undefined) credentials.webhookSigningKeyApi = signingKeyData(options.keys);
 	const { webhookResponse, response, control } = await runWebhook(new VerifiedWebhookTrigger(), {
 		parameters,
 		credentials,
 		credentialIds:
 			options.credentialId === undefined
 				? undefined
-				: { webhookSigningSecretApi: options.credentialId },
+				: {
+						webhookSigningSecretApi: options.credentialId,
+						webhookSigningKeyApi: options.credentialId,
+					},
 		mode: options.mode,
 		webhookBaseUrl: options.webhookBaseUrl,
 		webhookTestBaseUrl: options.webhookTestBaseUrl,

@@ -39,11 +39,12 @@ import {
 import { getAdditionalKeys } from 'n8n-core';
 
 import { WebhookHeaderAuthApi } from '../../../credentials/WebhookHeaderAuthApi.credentials';
+import { WebhookSigningKeyApi } from '../../../credentials/WebhookSigningKeyApi.credentials';
 import { WebhookSigningSecretApi } from '../../../credentials/WebhookSigningSecretApi.credentials';
 
 /** The package's own credential types; tests may add inline ones. */
 export function packageCredentialTypes(): ICredentialType[] {
-	return [new WebhookSigningSecretApi(), new WebhookHeaderAuthApi()];
+	return [new WebhookSigningSecretApi(), new WebhookHeaderAuthApi(), new WebhookSigningKeyApi()];
 }
 
 export class HarnessCredentialsHelper extends ICredentialsHelper {

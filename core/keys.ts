@@ -1,0 +1,293 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+
+import { signatureMatches, signMessage } from './asymmetric';
+import { decodeStrict } from './encoding';
+import type { SecretLabel, SecretSet } from './secrets';
+import type { PublicKeyAlgorithm } from './schemes/types';
+
+/** Which half of a key pair is wanted: public to verify, private to sign. */
+export type KeyRole = 'public' | 'private';
+
+/**
+ * A key read from text, or why it cannot be. `problem` completes "The
+ * primary public key …"; it is a fixed sentence that names formats and
+ * lengths only, so a private key pasted anywhere never reaches a message.
+ */
+export type KeyRead = { ok: true; key: KeyObject } | { ok: false; problem: string };
+
+export interface LabelledKey {
+	readonly label: SecretLabel;
+	readonly key: KeyObject;
+}
+
+export type KeyObjectsResult =
+	| { ok: true; keys: readonly LabelledKey[] }
+	| { ok: false; reason: 'no_secret' | 'invalid_key'; detail: string };
+
+// RFC 8410 wrappers around a raw Ed25519 key, so node:crypto can import it as
+// DER: SubjectPublicKeyInfo for a 32-byte public key, PKCS#8 for a 32-byte seed.
+const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
+const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/**
+ * Standard Webhooks' prefixes. The spec says only "standard ed25519 key
+ * pair, base64 encoded"; its public key is the 32 raw bytes. For `whsk_`,
+ * Svix (the spec's author) stores libsodium's 64-byte form, seed then public
+ * key, while other libraries keep the 32-byte seed: both are read, and the
+ * 64-byte form must carry the public key its seed gives.
+ */
+const WHPK = 'whpk_';
+const WHSK = 'whsk_';
+
+const NEEDS: Record<PublicKeyAlgorithm, string> = {
+	ed25519: 'an Ed25519 key',
+	'ecdsa-p256-sha256': 'an ECDSA P-256 (prime256v1) key',
+};
+
+const fail = (problem: string): KeyRead => ({ ok: false, problem });
+
+/**
+ * Reads a key as providers hand it out: hex or base64 raw Ed25519 (32
+ * bytes), PEM (SPKI public, PKCS#8 private), base64 DER, or Standard
+ * Webhooks' whpk_/whsk_. Never throws.
+ */
+export function readKey(text: string, algorithm: PublicKeyAlgorithm, role: KeyRole): KeyRead {
+	const trimmed = text.trim();
+	let read: KeyRead;
+	if (trimmed.startsWith('-----BEGIN')) read = readPem(trimmed, role);
+	else if (trimmed.startsWith(WHPK) || trimmed.startsWith(WHSK)) {
+		read = readStandardWebhooks(trimmed, algorithm, role);
+	} else {
+		// Hex first: a hex key is also valid base64, while a base64 key is all
+		// hex digits only by a chance too small to matter (under 1 in 10^19).
+		const isHex = /^[0-9a-fA-F]+$/.test(trimmed);
+		if (isHex && trimmed.length % 2 === 1) return fail('has an odd number of hex characters');
+		const bytes = decodeStrict(trimmed, isHex ? 'hex' : 'base64');
+		if (!bytes || bytes.length === 0) return fail('is not hex, base64, PEM or whpk_/whsk_ text');
+		read = readBytes(bytes, algorithm, role);
+	}
+	return read.ok ? checkType(read.key, algorithm) : read;
+}
+
+function readPem(pem: string, role: KeyRole): KeyRead {
+	const isPrivate = /^-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem);
+	if (role === 'public' && isPrivate) return fail(PRIVATE_FOR_PUBLIC);
+	if (role === 'private' && !isPrivate) return fail(PUBLIC_FOR_PRIVATE);
+	try {
+		return { ok: true, key: role === 'public' ? createPublicKey(pem) : createPrivateKey(pem) };
+	} catch {
+		// node:crypto's message is dropped: nothing from it reaches the caller.
+		return fail('is PEM that cannot be read as a key (damaged, or encrypted with a passphrase)');
+	}
+}
+
+const PRIVATE_FOR_PUBLIC =
+	'is a private key: paste the public key here, and keep the private key to the sender';
+const PUBLIC_FOR_PRIVATE = 'is a public key: signing needs the private key';
+
+function readStandardWebhooks(text: string, algorithm: PublicKeyAlgorithm, role: KeyRole): KeyRead {
+	if (algorithm !== 'ed25519')
+		return fail(`is a Standard Webhooks Ed25519 key; this needs ${NEEDS[algorithm]}`);
+	const isPrivate = text.startsWith(WHSK);
+	if (role === 'public' && isPrivate) return fail(PRIVATE_FOR_PUBLIC);
+	if (role === 'private' && !isPrivate) return fail(PUBLIC_FOR_PRIVATE);
+	const bytes = decodeStrict(text.slice(WHPK.length), 'base64');
+	if (!bytes) return fail(`is not ${isPrivate ? WHSK : WHPK} followed by base64`);
+	if (!isPrivate && bytes.length !== 32) {
+		return fail(`holds ${bytes.length} bytes; a whpk_ key holds the 32-byte Ed25519 public key`);
+	}
+	if (isPrivate && bytes.length !== 32 && bytes.length !== 64) {
+		return fail(
+			`holds ${bytes.length} bytes; a whsk_ key holds a 32-byte seed or 64 bytes (seed and public key)`,
+		);
+	}
+	return readEd25519Raw(bytes, role);
+}
+
+function readBytes(bytes: Buffer, algorithm: PublicKeyAlgorithm, role: KeyRole): KeyRead {
+	if (algorithm === 'ed25519' && bytes.length === 32) return readEd25519Raw(bytes, role);
+	if (algorithm === 'ed25519' && bytes.length === 64) {
+		return role === 'private'
+			? readEd25519Raw(bytes, role)
+			: fail(
+					'is 64 bytes, the size of an Ed25519 private key (seed and public key) or of a signature; an Ed25519 public key is 32 bytes (64 hex characters)',
+				);
+	}
+	// DER: both halves are tried, to tell the user which one was pasted.
+	const asPublic = importDer(bytes, 'public');
+	const asPrivate = asPublic ? undefined : importDer(bytes, 'private');
+	if (role === 'public') {
+		if (asPublic) return { ok: true, key: asPublic };
+		if (asPrivate) return fail(PRIVATE_FOR_PUBLIC);
+	} else {
+		if (asPrivate) return { ok: true, key: asPrivate };
+		if (asPublic) return fail(PUBLIC_FOR_PRIVATE);
+	}
+	return algorithm === 'ed25519'
+		? fail(
+				`is ${bytes.length} bytes; an Ed25519 key is 32 raw bytes (64 hex characters) or DER (${role === 'public' ? 'SPKI' : 'PKCS#8'})`,
+			)
+		: fail(
+				`is not a DER ${role === 'public' ? 'SPKI public' : 'PKCS#8 private'} key (base64, as SendGrid shows it, or PEM)`,
+			);
+}
+
+function importDer(bytes: Buffer, role: KeyRole): KeyObject | undefined {
+	try {
+		return role === 'public'
+			? createPublicKey({ key: bytes, format: 'der', type: 'spki' })
+			: createPrivateKey({ key: bytes, format: 'der', type: 'pkcs8' });
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * A raw Ed25519 key: 32 bytes are the public key (role public) or the seed
+ * (role private); 64 bytes are seed then public key, and must agree.
+ */
+function readEd25519Raw(bytes: Buffer, role: KeyRole): KeyRead {
+	if (role === 'public') {
+		const key = importDer(Buffer.concat([ED25519_SPKI, bytes]), 'public');
+		return key ? { ok: true, key } : fail('is not a valid Ed25519 public key');
+	}
+	const key = importDer(Buffer.concat([ED25519_PKCS8, bytes.subarray(0, 32)]), 'private');
+	if (!key) return fail('is not a valid Ed25519 private key');
+	if (bytes.length === 64) {
+		const derived = createPublicKey(key).export({ format: 'der', type: 'spki' });
+		if (!derived.subarray(ED25519_SPKI.length).equals(bytes.subarray(32))) {
+			return fail('holds a seed and a public key that do not belong together');
+		}
+	}
+	return { ok: true, key };
+}
+
+function checkType(key: KeyObject, algorithm: PublicKeyAlgorithm): KeyRead {
+	const type = key.asymmetricKeyType;
+	const fits =
+		algorithm === 'ed25519'
+			? type === 'ed25519'
+			: type === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+	if (fits) return { ok: true, key };
+	const curve = type === 'ec' ? ` on curve ${key.asymmetricKeyDetails?.namedCurve ?? '?'}` : '';
+	return fail(
+		`is ${type === undefined ? 'not an asymmetric' : `an ${type}`} key${curve}; this needs ${NEEDS[algorithm]}`,
+	);
+}
+
+/**
+ * The configured keys as key objects, primary first: public keys to verify,
+ * private keys to sign. Like HMAC secrets, empty entries are skipped, and
+ * none at all is no_secret (nothing is accepted). Decoded on every call and
+ * never cached, as secrets are, so a rotated key applies at once.
+ */
+export function resolveKeyObjects(
+	secrets: SecretSet,
+	algorithm: PublicKeyAlgorithm,
+	role: KeyRole,
+): KeyObjectsResult {
+	const keys: LabelledKey[] = [];
+	for (const label of ['primary', 'secondary'] as const) {
+		const value = secrets[label];
+		if (value === undefined || value.trim() === '') continue;
+		const read = readKey(value, algorithm, role);
+		if (!read.ok) {
+			return {
+				ok: false,
+				reason: 'invalid_key',
+				detail: `The ${label} ${role} key ${read.problem}`,
+			};
+		}
+		keys.push({ label, key: read.key });
+	}
+	if (keys.length === 0) {
+		return { ok: false, reason: 'no_secret', detail: `No ${role} key is configured` };
+	}
+	return { ok: true, keys };
+}
+
+/** The algorithms a key can be for, in the order a key of unknown use is tried. */
+export const PUBLIC_KEY_ALGORITHMS: readonly PublicKeyAlgorithm[] = [
+	'ed25519',
+	'ecdsa-p256-sha256',
+];
+
+/** What a key pair credential holds, as the user pasted it. */
+export interface KeySetText {
+	readonly publicKey?: string;
+	readonly secondaryPublicKey?: string;
+	readonly privateKey?: string;
+}
+
+export type KeySetCheck =
+	| {
+			readonly ok: true;
+			readonly algorithm: PublicKeyAlgorithm;
+			/** Which public key the private key's probe signature verified with; absent without a private key. */
+			readonly privateKeyMatches?: SecretLabel;
+	  }
+	| { readonly ok: false; readonly problem: string };
+
+/** Fixed bytes a private key signs to show it belongs to a public key; never sent anywhere. */
+const PROBE = Buffer.from('n8n-nodes-signed-webhooks key pair probe', 'utf8');
+
+/**
+ * Checks a key pair credential without knowing the scheme it will serve:
+ * the public key must read as one of PUBLIC_KEY_ALGORITHMS, a secondary
+ * public key as the same one, and a private key, if any, must sign a probe
+ * that one of the public keys verifies, so a pair that does not belong
+ * together is caught when it is saved rather than on the first call.
+ * Problems are readKey()'s fixed sentences: they never hold key material.
+ */
+export function checkKeySet(text: KeySetText): KeySetCheck {
+	const problem = (sentence: string): KeySetCheck => ({ ok: false, problem: sentence });
+	const present = (value: string | undefined) => value !== undefined && value.trim() !== '';
+	if (!present(text.publicKey)) return problem('The public key is empty');
+	const primaryText = text.publicKey as string;
+	const algorithm = PUBLIC_KEY_ALGORITHMS.find(
+		(candidate) => readKey(primaryText, candidate, 'public').ok,
+	);
+	if (!algorithm) return problem(`The primary public key ${problemForAny(primaryText, 'public')}`);
+	const publicKeys: LabelledKey[] = [];
+	for (const [label, value] of [
+		['primary', text.publicKey],
+		['secondary', text.secondaryPublicKey],
+	] as const) {
+		if (!present(value)) continue;
+		const read = readKey(value as string, algorithm, 'public');
+		if (!read.ok) return problem(`The ${label} public key ${read.problem}`);
+		publicKeys.push({ label, key: read.key });
+	}
+	if (!present(text.privateKey)) return { ok: true, algorithm };
+	const privateKey = readKey(text.privateKey as string, algorithm, 'private');
+	if (!privateKey.ok) return problem(`The private key ${privateKey.problem}`);
+	let signature: Buffer;
+	try {
+		signature = signMessage(algorithm, privateKey.key, PROBE);
+	} catch {
+		return problem('The private key cannot sign');
+	}
+	const match = publicKeys.find(({ key }) => signatureMatches(algorithm, key, PROBE, signature));
+	return match
+		? { ok: true, algorithm, privateKeyMatches: match.label }
+		: problem(
+				'The private key does not belong to the public key: a signature it makes does not verify with either public key',
+			);
+}
+
+/**
+ * Why a key reads as none of the algorithms: the first problem that is not
+ * merely "wrong type" (it says what is wrong with the text), else one
+ * sentence naming every type that would do.
+ */
+function problemForAny(text: string, role: KeyRole): string {
+	const problems = PUBLIC_KEY_ALGORITHMS.map((algorithm) => {
+		const read = readKey(text, algorithm, role);
+		return read.ok ? '' : read.problem;
+	});
+	const needs = '; this needs ';
+	const specific = problems.find((sentence) => !sentence.includes(needs));
+	if (specific !== undefined) return specific;
+	const what = problems[0].slice(0, problems[0].indexOf(needs));
+	return `${what}; this needs ${PUBLIC_KEY_ALGORITHMS.map((algorithm) => NEEDS[algorithm]).join(' or ')}`;
+}

@@ -1,0 +1,379 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets -- test code: it runs in Node, never inside n8n, and its keys are published test keys or made here */
+/**
+ * Verified Webhook Trigger with the public-key schemes, in n8n-core's real
+ * WebhookContext: Standard Webhooks v1a (alone, and beside v1 in one
+ * header), Discord (its PING answered by the trigger, its forged calls 401
+ * whatever is configured) and SendGrid, each verified with a Webhook Signing
+ * Key credential; and a key the scheme cannot use refused as our own
+ * configuration, with no key material in anything the trigger returns.
+ */
+import { createPrivateKey, generateKeyPairSync, randomBytes, sign as nodeSign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { STANDARD_WEBHOOKS, STANDARD_WEBHOOKS_V1A, sign } from '../../core';
+import { SCHEME_OPTIONS } from '../../nodes/shared/schemeParameters';
+import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
+import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
+import { deliverTo, type Outcome } from './triggerHarness';
+
+const json = { 'content-type': 'application/json' };
+const nowSeconds = () => String(Math.floor(Date.now() / 1000));
+
+/** A fresh Ed25519 pair in Standard Webhooks' whsk_/whpk_ form. */
+function standardWebhooksPair(): { whsk: string; whpk: string } {
+	const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+	const seed = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
+	const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+	return { whsk: `whsk_${seed.toString('base64')}`, whpk: `whpk_${raw.toString('base64')}` };
+}
+
+/** Nothing of a key's payload (any 12 characters of its base64, hex or PEM body) appears in `text`. */
+function expectNoKeyMaterial(text: string, key: string) {
+	const payload = key.replace(/-----[A-Z ]+-----|\s|^wh[sp]k_/g, '');
+	for (let i = 0; i + 12 <= payload.length; i += 3) {
+		expect(text).not.toContain(payload.slice(i, i + 12));
+	}
+}
+
+/** Everything a trigger hands back: the answer, its headers, and both outputs. */
+const everything = (outcome: Outcome) =>
+	JSON.stringify([
+		outcome.responseBody,
+		outcome.responseHeaders,
+		outcome.verified,
+		outcome.rejected,
+		outcome.webhookResponse,
+		outcome.executionError?.message,
+	]);
+
+describe('the scheme list and its credentials', () => {
+	it('the trigger offers the three public-key schemes under names that say their algorithm', () => {
+		expect(SCHEME_OPTIONS.map((option) => option.name)).toEqual(
+			expect.arrayContaining([
+				'Standard Webhooks v1a (Ed25519)',
+				'Discord Interactions (Ed25519)',
+				'SendGrid Event Webhook (ECDSA P-256)',
+			]),
+		);
+	});
+
+	it.each([
+		[
+			'Verified Webhook Trigger',
+			new VerifiedWebhookTrigger(),
+			['standardWebhooksV1a', 'discord', 'sendgrid'],
+		],
+		['Send Webhook', new SendWebhook(), ['standardWebhooksV1a']],
+	])(
+		'%s shows the key credential for exactly its public-key schemes, and the secret for none of them',
+		(_name, node, keySchemes) => {
+			const show = (name: string) =>
+				node.description.credentials?.find((credential) => credential.name === name)?.displayOptions
+					?.show?.signatureScheme as string[];
+			expect(show('webhookSigningKeyApi')).toEqual(keySchemes);
+			const secretSchemes = show('webhookSigningSecretApi');
+			expect(secretSchemes).toContain('standardWebhooks');
+			expect(secretSchemes).toContain('generic');
+			for (const id of ['standardWebhooksV1a', 'discord', 'sendgrid'])
+				expect(secretSchemes).not.toContain(id);
+			const offered = (
+				node.description.properties.find((property) => property.name === 'signatureScheme')
+					?.options as Array<{ value: string }>
+			).map((option) => option.value);
+			// Every scheme offered has exactly one credential that shows for it ("none" has none).
+			for (const id of offered.filter((value) => value !== 'none'))
+				expect(
+					Number(secretSchemes.includes(id)) + Number(show('webhookSigningKeyApi').includes(id)),
+				).toBe(1);
+			expect(
+				offered.filter((id) => ['standardWebhooksV1a', 'discord', 'sendgrid'].includes(id)),
+			).toEqual([...keySchemes].sort((a, b) => offered.indexOf(a) - offered.indexOf(b)));
+		},
+	);
+});
+
+it('the trigger hides Rejection Status for Discord, whose status is fixed', () => {
+	const property = new VerifiedWebhookTrigger().description.properties.find(
+		(candidate) => candidate.name === 'rejectionStatus',
+	);
+	expect(property?.displayOptions).toEqual({ hide: { signatureScheme: ['discord'] } });
+});
+
+describe('Standard Webhooks v1a', () => {
+	const { whsk, whpk } = standardWebhooksPair();
+	const body = '{"type":"invoice.paid","data":{"id":"in_1"}}';
+	const id = `msg_${randomBytes(8).toString('hex')}`;
+	const v1a = () =>
+		sign(STANDARD_WEBHOOKS_V1A, { primary: whsk }, body, { timestamp: new Date(), id });
+
+	it('a call signed by our core with a whsk_ key is accepted with the matching whpk_ credential', async () => {
+		const outcome = await deliverTo(
+			{ signatureScheme: 'standardWebhooksV1a' },
+			{ keys: whpk, body, headers: { ...json, ...v1a() } },
+		);
+		expect(outcome.status).toBe(200);
+		expect(outcome.verified).toHaveLength(1);
+		expect(outcome.verified[0].json).toMatchObject({
+			body: JSON.parse(body),
+			verification: { scheme: 'standardWebhooksV1a', matchedSecret: 'primary', id },
+		});
+		expect(outcome.verified[0].pairedItem).toBeDefined();
+	});
+
+	it('another key pair is refused: signature_mismatch, 401', async () => {
+		const outcome = await deliverTo(
+			{ signatureScheme: 'standardWebhooksV1a' },
+			{ keys: standardWebhooksPair().whpk, body, headers: { ...json, ...v1a() } },
+		);
+		expect(outcome).toMatchObject({ status: 401, started: false });
+		expect(outcome.responseBody).toEqual({ error: 'Unauthorized', reason: 'signature_mismatch' });
+	});
+
+	describe('one header with v1 and v1a entries', () => {
+		const whsec = `whsec_${randomBytes(24).toString('base64')}`;
+		const both = () => {
+			const timestamp = new Date();
+			const hmac = sign(STANDARD_WEBHOOKS, { primary: whsec }, body, { timestamp, id });
+			const ed = sign(STANDARD_WEBHOOKS_V1A, { primary: whsk }, body, { timestamp, id });
+			return {
+				...json,
+				...hmac,
+				'webhook-signature': `${hmac['webhook-signature']} ${ed['webhook-signature']}`,
+			};
+		};
+
+		it('is accepted by an HMAC-credential trigger (v1 scheme)', async () => {
+			const outcome = await deliverTo(
+				{ signatureScheme: 'standardWebhooks' },
+				{ secret: whsec, body, headers: both() },
+			);
+			expect(outcome.status).toBe(200);
+			expect(outcome.verified[0].json.verification).toMatchObject({ scheme: 'standardWebhooks' });
+		});
+
+		it('and by a key-credential trigger (v1a scheme)', async () => {
+			const outcome = await deliverTo(
+				{ signatureScheme: 'standardWebhooksV1a' },
+				{ keys: whpk, body, headers: both() },
+			);
+			expect(outcome.status).toBe(200);
+			expect(outcome.verified[0].json.verification).toMatchObject({
+				scheme: 'standardWebhooksV1a',
+			});
+		});
+	});
+
+	it('a credential that also holds the private key never lets it out', async () => {
+		const outcome = await deliverTo(
+			{ signatureScheme: 'standardWebhooksV1a', rejectedOutput: true },
+			{ keys: { publicKey: whpk, privateKey: whsk }, body, headers: { ...json, ...v1a() } },
+		);
+		expect(outcome.status).toBe(200);
+		expectNoKeyMaterial(everything(outcome), whsk);
+	});
+});
+
+describe('Discord Interactions', () => {
+	// RFC 8032 section 7.1 TEST 1: a published key pair (see signature-vectors.json).
+	const publicKey = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
+	const seed = Buffer.from(
+		'9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
+		'hex',
+	);
+	const privateKey = createPrivateKey({
+		key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
+		format: 'der',
+		type: 'pkcs8',
+	});
+	const discordSigned = (body: string, timestamp = nowSeconds()) => ({
+		...json,
+		'X-Signature-Ed25519': nodeSign(null, Buffer.from(timestamp + body), privateKey).toString(
+			'hex',
+		),
+		'X-Signature-Timestamp': timestamp,
+	});
+	const interaction =
+		'{"type":2,"id":"1200","application_id":"99","token":"t","data":{"name":"hello"}}';
+	const discord = { signatureScheme: 'discord' };
+
+	it('a call signed with the RFC 8032 TEST 1 key is accepted and output', async () => {
+		const outcome = await deliverTo(discord, {
+			keys: publicKey,
+			body: interaction,
+			headers: discordSigned(interaction),
+		});
+		expect(outcome.status).toBe(200);
+		expect(outcome.started).toBe(true);
+		expect(outcome.verified).toHaveLength(1);
+		expect(outcome.verified[0].json).toMatchObject({
+			body: { type: 2, data: { name: 'hello' } },
+			verification: { scheme: 'discord', matchedSecret: 'primary' },
+		});
+	});
+
+	it("a PING (the fixture's vector) is answered with PONG by the trigger, and starts nothing", async () => {
+		const fixture = (
+			JSON.parse(
+				readFileSync(join(__dirname, '..', 'fixtures', 'signature-vectors.json'), 'utf8'),
+			) as Array<{
+				scheme: string;
+				vectors: Array<{
+					secret: string;
+					payload: string;
+					expected_header_values: Record<string, string>;
+				}>;
+			}>
+		).find((entry) => entry.scheme === 'discord-interactions');
+		const vector = fixture?.vectors[0];
+		if (!vector) throw new Error('no Discord vector in the fixture');
+		expect(JSON.parse(vector.payload)).toMatchObject({ type: 1 });
+		// Signed in 2023: only with the window off does the old stamp pass.
+		const outcome = await deliverTo(
+			{ ...discord, toleranceSeconds: 0 },
+			{
+				keys: vector.secret,
+				body: vector.payload,
+				headers: { ...json, ...vector.expected_header_values },
+			},
+		);
+		expect(outcome.status).toBe(200);
+		expect(outcome.responseBody).toEqual({ type: 1 });
+		expect(outcome.responseHeaders['content-type']).toBe('application/json');
+		expect(outcome.started).toBe(false);
+	});
+
+	it('a fresh PING too, with replay protection on', async () => {
+		const ping = '{"type":1,"id":"77","application_id":"99","token":"t"}';
+		const outcome = await deliverTo(
+			{ ...discord, replayProtection: true },
+			{ keys: publicKey, body: ping, headers: discordSigned(ping), workflowId: 'wf-ping' },
+		);
+		expect(outcome).toMatchObject({ status: 200, responseBody: { type: 1 }, started: false });
+	});
+
+	it('a forged PING, as Discord sends to check the endpoint, gets 401 even with 403 configured', async () => {
+		const ping = '{"type":1}';
+		const forged = {
+			...discordSigned(ping),
+			'X-Signature-Ed25519': randomBytes(64).toString('hex'),
+		};
+		for (const rejectionStatus of [401, 403]) {
+			const outcome = await deliverTo(
+				{ ...discord, rejectionStatus },
+				{ keys: publicKey, body: ping, headers: forged },
+			);
+			expect(outcome).toMatchObject({ status: 401, started: false });
+			expect(outcome.responseBody).toEqual({ error: 'Unauthorized', reason: 'signature_mismatch' });
+		}
+	});
+
+	it('a PING signed by another key is no PING: 401', async () => {
+		const ping = '{"type":1}';
+		const other = generateKeyPairSync('ed25519').privateKey;
+		const timestamp = nowSeconds();
+		const outcome = await deliverTo(discord, {
+			keys: publicKey,
+			body: ping,
+			headers: {
+				...json,
+				'X-Signature-Ed25519': nodeSign(null, Buffer.from(timestamp + ping), other).toString('hex'),
+				'X-Signature-Timestamp': timestamp,
+			},
+		});
+		expect(outcome).toMatchObject({ status: 401, started: false });
+	});
+});
+
+describe('SendGrid Event Webhook', () => {
+	const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+	// As SendGrid shows its verification key: base64 DER SubjectPublicKeyInfo.
+	const verificationKey = pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+	const body =
+		'[{"email":"a@example.com","event":"delivered","sg_event_id":"ev1","timestamp":1700000000}]';
+	const signed = (payload: string) => {
+		const timestamp = nowSeconds();
+		return {
+			...json,
+			'X-Twilio-Email-Event-Webhook-Signature': nodeSign(
+				'sha256',
+				Buffer.from(timestamp + payload),
+				pair.privateKey,
+			).toString('base64'),
+			'X-Twilio-Email-Event-Webhook-Timestamp': timestamp,
+		};
+	};
+
+	it('a call signed with node:crypto ECDSA P-256 is accepted', async () => {
+		const outcome = await deliverTo(
+			{ signatureScheme: 'sendgrid', options: { splitArray: true } },
+			{ keys: verificationKey, body, headers: signed(body) },
+		);
+		expect(outcome.status).toBe(200);
+		expect(outcome.verified).toHaveLength(1);
+		expect(outcome.verified[0].json).toMatchObject({
+			body: { event: 'delivered', sg_event_id: 'ev1' },
+			verification: { scheme: 'sendgrid' },
+		});
+	});
+
+	it('a changed body is refused', async () => {
+		const outcome = await deliverTo(
+			{ signatureScheme: 'sendgrid' },
+			{ keys: verificationKey, body: body.replace('delivered', 'bounce'), headers: signed(body) },
+		);
+		expect(outcome).toMatchObject({ status: 401, started: false });
+	});
+});
+
+describe('a key the scheme cannot use is our configuration: 500, invalid_key', () => {
+	const { whsk, whpk } = standardWebhooksPair();
+	const body = '{"a":1}';
+	const headers = () => ({
+		...json,
+		...sign(STANDARD_WEBHOOKS_V1A, { primary: whsk }, body, { timestamp: new Date(), id: 'msg_1' }),
+	});
+	const p256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+		.publicKey.export({ format: 'der', type: 'spki' })
+		.toString('base64');
+
+	it.each([
+		[
+			'text that is no key',
+			'not a key at all!',
+			/^The primary public key is not hex, base64, PEM or whpk_\/whsk_ text$/,
+		],
+		[
+			'a P-256 key for an Ed25519 scheme',
+			p256,
+			/^The primary public key is an ec key on curve prime256v1; this needs an Ed25519 key$/,
+		],
+		['the private key pasted as the public one', whsk, /^The primary public key is a private key/],
+	])('%s', async (_name, publicKey, detail) => {
+		const outcome = await deliverTo(
+			{ signatureScheme: 'standardWebhooksV1a', rejectedOutput: true },
+			{ keys: { publicKey, secondaryPublicKey: whpk }, body, headers: headers() },
+		);
+		expect(outcome).toMatchObject({ status: 500 });
+		expect(outcome.responseBody).toEqual({
+			error: 'Webhook receiver is not configured',
+			reason: 'invalid_key',
+		});
+		expect(outcome.rejected[0].json.rejection).toMatchObject({
+			reason: 'invalid_key',
+			status: 500,
+			detail: expect.stringMatching(detail),
+		});
+		expectNoKeyMaterial(everything(outcome), whsk);
+	});
+
+	it('no key credential at all is no_secret, 500, as for an HMAC scheme', async () => {
+		const outcome = await deliverTo(
+			{ signatureScheme: 'standardWebhooksV1a' },
+			// The secret credential does not serve a public-key scheme.
+			{ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', body, headers: headers() },
+		);
+		expect(outcome).toMatchObject({ status: 500, started: false });
+		expect(outcome.responseBody).toMatchObject({ reason: 'no_secret' });
+	});
+});
