@@ -57,21 +57,23 @@ export class VerifiedWebhookTrigger implements INodeType {
 		inputs: [],
 		// The "Rejected" output exists only when the user asks for it.
 		outputs: `={{ $parameter["rejectedOutput"] ? [{ "type": "main", "displayName": "Verified" }, { "type": "main", "displayName": "Rejected" }] : [{ "type": "main" }] }}`,
-		// One credential per kind of scheme, each shown only for its schemes.
-		// n8n's editor draws a selector just above the last parameter its
-		// "show" names: both sit above Signing Scheme, where one of them shows.
+		// One credential per kind of scheme, each hidden for the other kind's
+		// schemes. "hide", not "show": when the "show" lists of a node's
+		// credentials cover every option of a parameter, n8n's editor takes that
+		// parameter for the node's authentication choice and removes it from the
+		// panel (Signing Scheme vanished; seen in the browser suite).
 		credentials: [
 			{
 				name: 'webhookSigningSecretApi',
 				required: true,
 				testedBy: 'webhookSigningSecretTest',
-				displayOptions: { show: { signatureScheme: SECRET_SCHEME_IDS } },
+				displayOptions: { hide: { signatureScheme: KEY_SCHEME_IDS } },
 			},
 			{
 				name: 'webhookSigningKeyApi',
 				required: true,
 				testedBy: 'webhookSigningKeyTest',
-				displayOptions: { show: { signatureScheme: KEY_SCHEME_IDS } },
+				displayOptions: { hide: { signatureScheme: SECRET_SCHEME_IDS } },
 			},
 		],
 		webhooks: [DEFAULT_WEBHOOK],
