@@ -5,29 +5,14 @@
  * public key; without a private key it fails naming what to add; and the
  * private key never reaches an output or an error.
  */
-import { generateKeyPairSync } from 'node:crypto';
 
 import { NodeOperationError } from 'n8n-workflow';
 
 import { STANDARD_WEBHOOKS_V1A, verify } from '../../core';
 import { startReceiver, type ReceivedCall, type Receiver } from '../helpers/receiver';
 import { deliverTo } from './triggerHarness';
+import { expectNoKeyMaterial, standardWebhooksPair } from '../helpers/keys';
 import { FAST_RETRIES, items, send, type SendOptions } from './sendWebhookHarness';
-
-function standardWebhooksPair(): { whsk: string; whpk: string } {
-	const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-	const seed = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
-	const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
-	return { whsk: `whsk_${seed.toString('base64')}`, whpk: `whpk_${raw.toString('base64')}` };
-}
-
-/** Nothing of a key's payload (any 12 characters of its base64) appears in `text`. */
-function expectNoKeyMaterial(text: string, key: string) {
-	const payload = key.replace(/-----[A-Z ]+-----|\s|^wh[sp]k_/g, '');
-	for (let i = 0; i + 12 <= payload.length; i += 3) {
-		expect(text).not.toContain(payload.slice(i, i + 12));
-	}
-}
 
 const { whsk, whpk } = standardWebhooksPair();
 const v1a = { signatureScheme: 'standardWebhooksV1a', options: FAST_RETRIES };

@@ -17,26 +17,11 @@ import { STANDARD_WEBHOOKS, STANDARD_WEBHOOKS_V1A, sign } from '../../core';
 import { SCHEME_OPTIONS } from '../../nodes/shared/schemeParameters';
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
 import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
+import { expectNoKeyMaterial, standardWebhooksPair } from '../helpers/keys';
 import { deliverTo, type Outcome } from './triggerHarness';
 
 const json = { 'content-type': 'application/json' };
 const nowSeconds = () => String(Math.floor(Date.now() / 1000));
-
-/** A fresh Ed25519 pair in Standard Webhooks' whsk_/whpk_ form. */
-function standardWebhooksPair(): { whsk: string; whpk: string } {
-	const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-	const seed = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
-	const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
-	return { whsk: `whsk_${seed.toString('base64')}`, whpk: `whpk_${raw.toString('base64')}` };
-}
-
-/** Nothing of a key's payload (any 12 characters of its base64, hex or PEM body) appears in `text`. */
-function expectNoKeyMaterial(text: string, key: string) {
-	const payload = key.replace(/-----[A-Z ]+-----|\s|^wh[sp]k_/g, '');
-	for (let i = 0; i + 12 <= payload.length; i += 3) {
-		expect(text).not.toContain(payload.slice(i, i + 12));
-	}
-}
 
 /** Everything a trigger hands back: the answer, its headers, and both outputs. */
 const everything = (outcome: Outcome) =>
