@@ -1,12 +1,19 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: it runs in Node, never inside n8n */
 /**
- * The README tells a newcomer the truth: its scheme table is the catalog's,
- * and it shows the commands CI runs. `UPDATE_README=1 npm test` rewrites the
- * table after a scheme changes.
+ * The README tells a newcomer the truth: its scheme tables are the catalog's,
+ * its parameter reference is the descriptions', and it shows the commands CI
+ * runs. `UPDATE_README=1 npm test` rewrites the generated parts after a
+ * scheme or a parameter changes.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { WebhookHeaderAuthApi } from '../../credentials/WebhookHeaderAuthApi.credentials';
+import { WebhookSigningKeyApi } from '../../credentials/WebhookSigningKeyApi.credentials';
+import { WebhookSigningSecretApi } from '../../credentials/WebhookSigningSecretApi.credentials';
+import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
+import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
+import { credentialReference, nodeReference } from '../helpers/parameterReference';
 import { publicKeySchemeTable, schemeTable } from '../helpers/schemeTable';
 
 const readmePath = join(__dirname, '..', '..', 'README.md');
@@ -39,6 +46,26 @@ describe('README', () => {
 			'<!-- public-key-scheme-table:start -->',
 			'<!-- public-key-scheme-table:end -->',
 			publicKeySchemeTable(),
+		);
+	});
+
+	it('holds the parameter reference generated from the node and credential descriptions', () => {
+		const { name } = JSON.parse(
+			readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'),
+		) as {
+			name: string;
+		};
+		const schemes = 'a scheme id: see the scheme tables';
+		expectGenerated(
+			'<!-- parameter-reference:start -->',
+			'<!-- parameter-reference:end -->',
+			[
+				nodeReference(name, new SendWebhook().description, schemes),
+				nodeReference(name, new VerifiedWebhookTrigger().description, schemes),
+				credentialReference(new WebhookSigningSecretApi()),
+				credentialReference(new WebhookSigningKeyApi()),
+				credentialReference(new WebhookHeaderAuthApi()),
+			].join('\n\n'),
 		);
 	});
 
