@@ -13,6 +13,12 @@ import { WebhookSigningKeyApi } from '../../credentials/WebhookSigningKeyApi.cre
 import { WebhookSigningSecretApi } from '../../credentials/WebhookSigningSecretApi.credentials';
 import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
+import {
+	isConfigurationProblem,
+	REJECTION_REASONS,
+	type ReceiveRejectionReason,
+	type RejectionReason,
+} from '../../core';
 import { credentialReference, nodeReference } from '../helpers/parameterReference';
 import { publicKeySchemeTable, schemeTable } from '../helpers/schemeTable';
 
@@ -67,6 +73,36 @@ describe('README', () => {
 				credentialReference(new WebhookHeaderAuthApi()),
 			].join('\n\n'),
 		);
+	});
+
+	it('explains every reason the trigger answers, with the status the caller gets', () => {
+		// The receiver's own reasons; the type makes this list complete.
+		const receiverOnly: Record<Exclude<ReceiveRejectionReason, RejectionReason>, string> = {
+			unsupported_body: '415',
+			in_progress: '503',
+			replayed_id: '200 or 401/403',
+		};
+		const expected = new Map<string, string>([
+			...REJECTION_REASONS.map(
+				(reason) => [reason, isConfigurationProblem(reason) ? '500' : '401/403'] as const,
+			),
+			...Object.entries(receiverOnly),
+		]);
+		const readme = readFileSync(readmePath, 'utf8');
+		const table = readme.slice(
+			readme.indexOf('<!-- troubleshooting:start -->'),
+			readme.indexOf('<!-- troubleshooting:end -->'),
+		);
+		const rows = table
+			.split('\n')
+			.filter((line) => line.startsWith('| `'))
+			.map((line) => line.split(' | ').map((cell) => cell.replace(/^\| /, '').trim()));
+		const documented = new Map(rows.map(([reason, status]) => [reason.replace(/`/g, ''), status]));
+		expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(expected));
+		for (const row of rows) {
+			expect(row).toHaveLength(4);
+			for (const text of row) expect(text.length).toBeGreaterThan(2);
+		}
 	});
 
 	it('shows the two commands a contributor runs, which .ci/run runs too', () => {
