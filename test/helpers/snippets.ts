@@ -27,7 +27,10 @@ export interface Snippet {
 	readonly code: string;
 }
 
-/** What `verify` is called with: the raw body (base64 here), lower-case headers, the secret. */
+/**
+ * What `verify` is called with: the raw body (base64 here), lower-case headers,
+ * and the secret, or for a public-key scheme the public key.
+ */
 export interface SnippetCase {
 	readonly bodyBase64: string;
 	readonly headers: Readonly<Record<string, string>>;
@@ -138,6 +141,21 @@ const ARGUMENTS: Readonly<Record<Language, readonly string[]>> = {
 	python: ['-I', '-W', 'error'],
 	php: ['-d', 'error_reporting=-1', '-d', 'display_errors=stderr'],
 };
+
+/**
+ * Whether `probe`, one line of the language's code, runs cleanly in its
+ * interpreter as the snippets are run (Python isolated, so only what is
+ * installed counts). It tells whether what a snippet needs beyond the
+ * interpreter (Ed25519 in Python needs the `cryptography` package) is there.
+ */
+export function probeSucceeds(language: Language, probe: string): boolean {
+	const flag = { node: '-e', python: '-c', php: '-r' }[language];
+	const result = spawnSync(COMMANDS[language], [...ARGUMENTS[language], flag, probe], {
+		encoding: 'utf8',
+		timeout: 10_000,
+	});
+	return !result.error && result.status === 0 && result.stderr.trim() === '';
+}
 
 /** Runs one snippet once, on every case; answers what `verify` returned for each. */
 export function runVerify(
