@@ -61,7 +61,9 @@ export function readmeSnippets(readme: string): Snippet[] {
 
 const COMMANDS: Readonly<Record<Language, string>> = {
 	node: process.execPath,
-	python: 'python3',
+	// .ci/run points this at Debian's python3 when the one on PATH (pyenv,
+	// say) lacks the cryptography package and cannot get it offline.
+	python: process.env.SNIPPET_PYTHON ?? 'python3',
 	php: 'php',
 };
 
