@@ -15,11 +15,15 @@ export type ReceiveRejectionReason =
 	/** A copy of a call whose run has not ended yet: the sender should try again later. */
 	| 'in_progress'
 	/** A multipart or content-encoded body: the bytes signed cannot be known. */
-	| 'unsupported_body';
+	| 'unsupported_body'
+	/** A body over the framework's size limit (n8n: N8N_PAYLOAD_SIZE_MAX): it was never read. */
+	| 'body_too_large';
 
 export interface IncomingCall {
 	/** The exact bytes received; undefined when the framework could not give them. */
 	readonly body: Uint8Array | undefined;
+	/** Why `body` is undefined, where the framework refused it for its size limit. */
+	readonly bodyTooLarge?: boolean;
 	readonly headers: HeaderBag;
 	/** The request line, for schemes that sign it (Square, HubSpot v3). */
 	readonly method?: string;
@@ -109,7 +113,7 @@ export function refuseWithoutSecret(
 	rejectionStatus = DEFAULT_REJECTION_STATUS,
 ): ReceiveResult | undefined {
 	const bodyProblem = describeBodyProblem(call);
-	if (bodyProblem) return refusal('unsupported_body', bodyProblem, rejectionStatus);
+	if (bodyProblem) return refusal(bodyProblem.reason, bodyProblem.detail, rejectionStatus);
 	const rejection = precheck(scheme, call.body ?? new Uint8Array(0), call.headers, {
 		now: options.now,
 		toleranceSeconds: options.toleranceSeconds,
@@ -152,7 +156,7 @@ export function receive(
 	): ReceiveResult => refusal(reason, detail, rejectionStatus, id, status);
 
 	const bodyProblem = describeBodyProblem(call);
-	if (bodyProblem) return refuse('unsupported_body', bodyProblem);
+	if (bodyProblem) return refuse(bodyProblem.reason, bodyProblem.detail);
 	const body = call.body ?? new Uint8Array(0);
 
 	const verifyOptions: VerifyOptions = {
@@ -224,6 +228,8 @@ function statusFor(reason: ReceiveRejectionReason, rejectionStatus: number): num
 	switch (reason) {
 		case 'unsupported_body':
 			return 415;
+		case 'body_too_large':
+			return 413;
 		case 'in_progress':
 			return IN_PROGRESS_STATUS;
 		case 'replayed_id':
@@ -238,18 +244,32 @@ function statusFor(reason: ReceiveRejectionReason, rejectionStatus: number): num
  * into fields and files by the framework; a content-encoded (gzip) body has
  * been decoded, so the bytes seen are not the bytes sent.
  */
-function describeBodyProblem(call: IncomingCall): string | undefined {
+function describeBodyProblem(
+	call: IncomingCall,
+): { reason: 'unsupported_body' | 'body_too_large'; detail: string } | undefined {
+	const unsupported = (detail: string) => ({ reason: 'unsupported_body' as const, detail });
 	const contentType = readHeader(call.headers, 'content-type');
 	if (contentType.found === 'one' && /^\s*multipart\//i.test(contentType.value)) {
-		return 'Multipart bodies cannot be verified: send the signed payload as the raw request body (e.g. application/json)';
+		return unsupported(
+			'Multipart bodies cannot be verified: send the signed payload as the raw request body (e.g. application/json)',
+		);
 	}
 	const encoding = readHeader(call.headers, 'content-encoding');
 	if (
 		encoding.found === 'many' ||
 		(encoding.found === 'one' && !/^\s*(identity)?\s*$/i.test(encoding.value))
 	) {
-		return 'Content-Encoding is not supported: the signature is checked on the exact bytes sent, so send the body uncompressed';
+		return unsupported(
+			'Content-Encoding is not supported: the signature is checked on the exact bytes sent, so send the body uncompressed',
+		);
 	}
-	if (call.body === undefined) return 'The request body could not be read as raw bytes';
+	if (call.body === undefined && call.bodyTooLarge === true) {
+		return {
+			reason: 'body_too_large',
+			detail: "The body is larger than the receiver's size limit, so it was not read",
+		};
+	}
+	if (call.body === undefined)
+		return unsupported('The request body could not be read as raw bytes');
 	return undefined;
 }

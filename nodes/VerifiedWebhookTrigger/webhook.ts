@@ -78,7 +78,7 @@ export async function receiveVerifiedWebhook(
 	const read = (name: string, fallback?: unknown) => this.getNodeParameter(name, fallback);
 	const options = read('options', {}) as TriggerOptions;
 	const rejectedOutput = read('rejectedOutput', false) === true;
-	const rawBody = await readRawBody(request);
+	const { body: rawBody, tooLarge } = await readRawBody(request);
 	const signatureHeaderNames: string[] = [];
 
 	const now = new Date();
@@ -97,6 +97,7 @@ export async function receiveVerifiedWebhook(
 		signatureHeaderNames.push(signatureHeader ?? scheme.signatureHeader);
 		const call = {
 			body: rawBody,
+			bodyTooLarge: tooLarge,
 			// headersDistinct keeps a header sent twice as two values; Node
 			// would otherwise join them into one string with ", ".
 			headers: (request.headersDistinct ?? request.headers) as HeaderBag,
@@ -264,16 +265,24 @@ function watchAnswer(
 	});
 }
 
-/** The exact bytes received: n8n has read them for JSON, form, text and XML; otherwise read them now. */
-async function readRawBody(request: IncomingRequest): Promise<Buffer | undefined> {
+/**
+ * The exact bytes received: n8n has read them for JSON, form, text and XML;
+ * otherwise read them now. Unreadable for a multipart body (n8n parsed it
+ * into fields, the bytes are gone) or one over n8n's N8N_PAYLOAD_SIZE_MAX,
+ * which its reader (raw-body) refuses with status 413.
+ */
+async function readRawBody(
+	request: IncomingRequest,
+): Promise<{ body: Buffer | undefined; tooLarge: boolean }> {
 	if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
 		try {
 			await request.readRawBody();
-		} catch {
-			return undefined; // multipart: n8n parsed it into fields, the bytes are gone
+		} catch (error) {
+			const status = (error as { status?: unknown } | null)?.status;
+			return { body: undefined, tooLarge: status === 413 };
 		}
 	}
-	return request.rawBody;
+	return { body: request.rawBody, tooLarge: false };
 }
 
 function signsUrl(scheme: SchemeBase): boolean {
@@ -382,6 +391,7 @@ function toItems(
 }
 
 function errorText(status: number): string {
+	if (status === 413) return 'Payload Too Large';
 	if (status === 415) return 'Unsupported Media Type';
 	if (status === 500) return 'Webhook receiver is not configured';
 	return status === 403 ? 'Forbidden' : 'Unauthorized';

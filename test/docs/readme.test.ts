@@ -79,6 +79,7 @@ describe('README', () => {
 		// The receiver's own reasons; the type makes this list complete.
 		const receiverOnly: Record<Exclude<ReceiveRejectionReason, RejectionReason>, string> = {
 			unsupported_body: '415',
+			body_too_large: '413',
 			in_progress: '503',
 			replayed_id: '200 or 401/403',
 		};
