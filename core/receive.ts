@@ -187,13 +187,13 @@ export function receive(
 	};
 
 	// A verified handshake is answered before replay protection sees it, and
-	// never enters the memory: it runs nothing, so there is nothing to run
-	// once, and its sender needs the answer every time it asks (Discord sends
-	// the same PING again when an endpoint is saved again; a duplicate answer
-	// would make it drop the endpoint). Answering a copy again discloses
-	// nothing new: the answer depends only on the signed body (and, for Zoom,
-	// on the secret), so a replayer gets the answer it already saw. Nor does a
-	// handshake take a slot that an ordinary call would need.
+	// never enters the memory. It runs nothing, so there is nothing to run
+	// once; its sender needs the answer every time it asks (a retry after a
+	// timeout given the duplicate notice instead would read as a failed check,
+	// and Discord drops an endpoint whose PING is not answered PONG); and it
+	// takes no slot an ordinary call would need. Answering a copy again
+	// discloses nothing new: the answer depends only on the signed body (and,
+	// for Zoom, the secret), so a replayer gets the answer it already saw.
 	const handshake = handshakeReply(scheme, body, () =>
 		verifyingKey(scheme, secrets, result.matchedSecret),
 	);

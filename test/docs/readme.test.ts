@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { publicKeySchemeTable, schemeTable } from '../helpers/schemeTable';
+import { handshakeTable, publicKeySchemeTable, schemeTable } from '../helpers/schemeTable';
 
 const readmePath = join(__dirname, '..', '..', 'README.md');
 
@@ -39,6 +39,14 @@ describe('README', () => {
 			'<!-- public-key-scheme-table:start -->',
 			'<!-- public-key-scheme-table:end -->',
 			publicKeySchemeTable(),
+		);
+	});
+
+	it('holds the handshake table generated from the catalog', () => {
+		expectGenerated(
+			'<!-- handshake-table:start -->',
+			'<!-- handshake-table:end -->',
+			handshakeTable(),
 		);
 	});
 
