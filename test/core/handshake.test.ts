@@ -14,9 +14,11 @@ import fc from 'fast-check';
 
 import * as core from '../../core';
 import {
+	BUILT_IN_SCHEMES,
 	DISCORD,
 	GITHUB,
 	MAX_HANDSHAKE_FIELD_LENGTH,
+	PUBLIC_KEY_SCHEMES,
 	ReplayMemory,
 	SENDGRID,
 	SLACK,
@@ -96,6 +98,20 @@ function expectOrdinary(result: ReceiveResult) {
 	expect(result.accepted).toBe(true);
 	expect(result).not.toHaveProperty('handshake');
 }
+
+describe('the catalog', () => {
+	it('gives handshakes to Slack, Zoom and Discord only, Zoom its own rather than the Slack one it spreads', () => {
+		const withHandshake = [...BUILT_IN_SCHEMES, ...PUBLIC_KEY_SCHEMES].filter(
+			(scheme) => scheme.handshake,
+		);
+		expect(withHandshake.map((scheme) => scheme.id).sort()).toEqual(['discord', 'slack', 'zoom']);
+		expect(ZOOM.handshake?.match).toEqual({
+			path: ['event'],
+			value: 'endpoint.url_validation',
+		});
+		expect(SLACK.handshake?.match).toEqual({ path: ['type'], value: 'url_verification' });
+	});
+});
 
 describe("Zoom's endpoint.url_validation", () => {
 	if (!zoomValidation?.expected_response_body) throw new Error('no Zoom URL-validation vector');
