@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 
+import { handshakeReply, type HandshakeReply } from './handshake';
 import { readHeader, type HeaderBag } from './headers';
 import { isConfigurationProblem, type RejectionReason } from './reasons';
 import type { ReplayMemory, RunOutcome } from './replay';
-import type { SecretLabel, SecretSet } from './secrets';
-import type { AnySchemeDefinition, KeyOrder } from './schemes/types';
+import { resolveKeys, type HmacKey, type SecretLabel, type SecretSet } from './secrets';
+import { isPublicKeyScheme, type AnySchemeDefinition, type KeyOrder } from './schemes/types';
 import { effectiveTolerance, precheck, verify, type VerifyOptions } from './verify';
 
 /** Why a receiver refused a call: verify()'s reasons, and two of the receiver's own. */
@@ -78,6 +79,12 @@ export type ReceiveResult =
 			readonly verification: Verification;
 			/** With replay protection: report how this call's run ended (see ReplayMemory). */
 			readonly settle?: (outcome: Exclude<RunOutcome, 'running'>) => void;
+			/**
+			 * Set for a verified handshake (Discord's PING, Slack's
+			 * url_verification, Zoom's endpoint.url_validation): answer with
+			 * it, byte for byte, and run nothing. Never set with settle.
+			 */
+			readonly handshake?: HandshakeReply;
 	  }
 	| {
 			readonly accepted: false;
@@ -174,6 +181,28 @@ export function receive(
 		return refuse('verifier_error', 'The call could not be named for replay protection');
 	}
 
+	const verification: Verification = {
+		scheme: scheme.id,
+		matchedSecret: result.matchedSecret,
+		...(result.keyOrder ? { keyOrder: result.keyOrder } : {}),
+		...(result.timestamp ? { timestamp: result.timestamp.toISOString() } : {}),
+		...(result.id === undefined ? {} : { id: result.id }),
+		replayKey: createHash('sha256').update(result.replayKey).digest('base64url'),
+	};
+
+	// A verified handshake is answered before replay protection sees it, and
+	// never enters the memory. It runs nothing, so there is nothing to run
+	// once; its sender needs the answer every time it asks (a retry after a
+	// timeout given the duplicate notice instead would read as a failed check,
+	// and Discord drops an endpoint whose PING is not answered PONG); and it
+	// takes no slot an ordinary call would need. Answering a copy again
+	// discloses nothing new: the answer depends only on the signed body (and,
+	// for Zoom, the secret), so a replayer gets the answer it already saw.
+	const handshake = handshakeReply(scheme, body, () =>
+		verifyingKey(scheme, secrets, result.matchedSecret),
+	);
+	if (handshake) return { accepted: true, verification, handshake };
+
 	let settle: ((outcome: Exclude<RunOutcome, 'running'>) => void) | undefined;
 	if (options.replay) {
 		// Keyed by what the signature covers (see replayKey), never by the raw
@@ -210,18 +239,22 @@ export function receive(
 		settle = claim.settle;
 	}
 
-	return {
-		accepted: true,
-		verification: {
-			scheme: scheme.id,
-			matchedSecret: result.matchedSecret,
-			...(result.keyOrder ? { keyOrder: result.keyOrder } : {}),
-			...(result.timestamp ? { timestamp: result.timestamp.toISOString() } : {}),
-			...(result.id === undefined ? {} : { id: result.id }),
-			replayKey: createHash('sha256').update(result.replayKey).digest('base64url'),
-		},
-		...(settle ? { settle } : {}),
-	};
+	return { accepted: true, verification, ...(settle ? { settle } : {}) };
+}
+
+/**
+ * The HMAC key of the secret that verified the call (the one verify() named),
+ * read as verify() read it; undefined for a public-key scheme. Handed only to
+ * handshakeReply(), which keeps it to itself.
+ */
+function verifyingKey(
+	scheme: AnySchemeDefinition,
+	secrets: SecretSet,
+	label: SecretLabel,
+): HmacKey | undefined {
+	if (isPublicKeyScheme(scheme)) return undefined;
+	const keys = resolveKeys(secrets, scheme.secretEncoding);
+	return keys.ok ? keys.keys.find((key) => key.label === label)?.key : undefined;
 }
 
 function statusFor(reason: ReceiveRejectionReason, rejectionStatus: number): number {

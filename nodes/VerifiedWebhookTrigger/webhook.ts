@@ -7,7 +7,6 @@ import type {
 
 import {
 	DEFAULT_REJECTION_STATUS,
-	handshakeAnswer,
 	IN_PROGRESS_STATUS,
 	ReplayMemories,
 	receive,
@@ -171,15 +170,22 @@ export async function receiveVerifiedWebhook(
 		return { noWebhookResponse: true, workflowData: [[rejected]] };
 	}
 
-	// A verified handshake (Discord's PING) is answered here, and runs nothing.
-	const handshake =
-		choice.ok && choice.resolved && rawBody
-			? handshakeAnswer(choice.resolved.scheme, rawBody)
-			: undefined;
-	if (handshake !== undefined) {
-		response.writeHead(200, { 'content-type': 'application/json' });
-		response.end(handshake);
-		result.settle?.('succeeded');
+	// A verified handshake (Discord's PING, Slack's url_verification, Zoom's
+	// endpoint.url_validation) gets the answer receive() made, before and
+	// outside replay protection, and runs nothing, in a test run too: n8n's
+	// test webhook takes a call that starts no execution for setup or a ping
+	// and keeps listening for the real call. So a user who points Slack or
+	// Zoom at the test URL sees the provider mark the URL verified, and the
+	// next real event in the editor; an item for the handshake would end the
+	// test run on it and feed the workflow a call that is no event.
+	if (result.handshake) {
+		response.writeHead(result.handshake.status, {
+			'content-type': result.handshake.contentType,
+		});
+		response.end(result.handshake.body);
+		this.logger.info(
+			`${this.getNode().name}: answered a verified ${result.verification.scheme} handshake; no execution started`,
+		);
 		return { noWebhookResponse: true };
 	}
 

@@ -20,7 +20,7 @@ import {
 	type RejectionReason,
 } from '../../core';
 import { credentialReference, nodeReference } from '../helpers/parameterReference';
-import { publicKeySchemeTable, schemeTable } from '../helpers/schemeTable';
+import { handshakeTable, publicKeySchemeTable, schemeTable } from '../helpers/schemeTable';
 
 const readmePath = join(__dirname, '..', '..', 'README.md');
 
@@ -104,6 +104,14 @@ describe('README', () => {
 			expect(row).toHaveLength(4);
 			for (const text of row) expect(text.length).toBeGreaterThan(2);
 		}
+	});
+
+	it('holds the handshake table generated from the catalog', () => {
+		expectGenerated(
+			'<!-- handshake-table:start -->',
+			'<!-- handshake-table:end -->',
+			handshakeTable(),
+		);
 	});
 
 	it('shows the two commands a contributor runs, which .ci/run runs too', () => {
