@@ -7,7 +7,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { publicKeySchemeTable, schemeTable } from '../helpers/schemeTable';
+import {
+	bodySignatureSchemeTable,
+	publicKeySchemeTable,
+	schemeTable,
+} from '../helpers/schemeTable';
 
 const readmePath = join(__dirname, '..', '..', 'README.md');
 
@@ -39,6 +43,14 @@ describe('README', () => {
 			'<!-- public-key-scheme-table:start -->',
 			'<!-- public-key-scheme-table:end -->',
 			publicKeySchemeTable(),
+		);
+	});
+
+	it('holds the body-signature scheme table generated from the catalog', () => {
+		expectGenerated(
+			'<!-- body-signature-scheme-table:start -->',
+			'<!-- body-signature-scheme-table:end -->',
+			bodySignatureSchemeTable(),
 		);
 	});
 
