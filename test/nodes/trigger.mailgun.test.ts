@@ -7,8 +7,11 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 
-import type { INodeParameters } from 'n8n-workflow';
+import { NodeOperationError, type INodeParameters } from 'n8n-workflow';
 
+import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
+import { signingSecretData } from '../helpers/credentials';
+import { runWebhookMethod } from '../helpers/n8n';
 import { deliverTo, type IncomingOptions } from './triggerHarness';
 
 const signingKey = 'key-mailgun-trigger-test';
@@ -166,5 +169,21 @@ describe('Verified Webhook Trigger: Mailgun', () => {
 			body,
 		});
 		expect(outcome).toMatchObject({ started: true, status: 200 });
+	});
+
+	it('listening or publishing with a tolerance of 0 fails, saying why', async () => {
+		const check = async (parameters: INodeParameters) =>
+			await runWebhookMethod(new VerifiedWebhookTrigger(), {
+				method: 'checkExists',
+				mode: 'webhook',
+				activation: 'activate',
+				parameters,
+				credentials: { webhookSigningSecretApi: signingSecretData(signingKey) },
+			});
+		await expect(check(mailgun())).resolves.toBe(true);
+		await expect(check(mailgun({ toleranceSeconds: 600 }))).resolves.toBe(true);
+		const error = await check(mailgun({ toleranceSeconds: 0 })).catch((thrown: unknown) => thrown);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as Error).message).toBe('Mailgun needs a Timestamp Tolerance above 0');
 	});
 });
