@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test code: it runs in Node, never inside n8n, and its secrets are test values */
 /**
  * Send Webhook in Mailgun's format, to a real receiver on 127.0.0.1: the body
  * is {"signature":{timestamp, token, signature}, "event-data": payload}, and

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test code: it runs in Node, never inside n8n, and its secrets are test values */
 /**
  * Mailgun through the trigger's webhook() in n8n-core's WebhookContext: the
  * signature read from the body, and each token accepted once even with
