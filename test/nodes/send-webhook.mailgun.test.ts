@@ -7,6 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 import { startReceiver, sequence, type ReceivedCall, type Receiver } from '../helpers/receiver';
 import { FAST_RETRIES, items, record, send } from './sendWebhookHarness';
+import { deliverTo } from './triggerHarness';
 
 const signingKey = 'key-send-mailgun';
 
@@ -82,4 +83,23 @@ it('a batch goes as one call whose event-data is the array of records', async ()
 	const body = JSON.parse(receiver.calls[0].body.toString()) as MailgunBody;
 	expect(body['event-data']).toHaveLength(3);
 	expect(mailgunReceiverAccepts(receiver.calls[0])).toBe(true);
+});
+
+it('what it sends, Verified Webhook Trigger accepts once, then answers a copy as a duplicate', async () => {
+	await send(
+		{ url: receiver.url, signatureScheme: 'mailgun' },
+		{ items: [{ json: { event: 'delivered', id: 'ev-rt' } }], secret: signingKey },
+	);
+	const [call] = receiver.calls;
+	const incoming = {
+		secret: signingKey,
+		headers: { 'content-type': String(call.headers['content-type']) },
+		body: call.body,
+	};
+	const first = await deliverTo({ signatureScheme: 'mailgun' }, incoming);
+	expect(first).toMatchObject({ started: true, status: 200 });
+	expect(await deliverTo({ signatureScheme: 'mailgun' }, incoming)).toMatchObject({
+		started: false,
+		responseBody: { reason: 'replayed_id' },
+	});
 });
