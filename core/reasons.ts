@@ -20,6 +20,12 @@ export type RejectionReason =
 	| 'malformed_header'
 	/** A body the scheme's sender cannot have sent (Vinsight signs JSON text only). */
 	| 'malformed_body'
+	/** A scheme that carries its signature in the body (Mailgun): a field of it is absent. */
+	| 'missing_body_field'
+	/** Such a field sent twice (a form body with two `signature` fields). */
+	| 'duplicate_body_field'
+	/** Such a field present but unreadable: not a string, empty, too long, not a hex digest. */
+	| 'malformed_body_field'
 	| 'timestamp_missing'
 	| 'timestamp_malformed'
 	| 'timestamp_too_old'
@@ -37,6 +43,9 @@ export const REJECTION_REASONS: readonly RejectionReason[] = [
 	'duplicate_header',
 	'malformed_header',
 	'malformed_body',
+	'missing_body_field',
+	'duplicate_body_field',
+	'malformed_body_field',
 	'timestamp_missing',
 	'timestamp_malformed',
 	'timestamp_too_old',

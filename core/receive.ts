@@ -181,6 +181,16 @@ export function receive(
 		return refuse('verifier_error', 'The call could not be named for replay protection');
 	}
 
+	// Mailgun's signature covers no payload: without a memory of the tokens
+	// seen, one captured signature would carry any data. Refused, not waved through.
+	if (scheme.replay === 'required' && !options.replay) {
+		return refuse(
+			'verifier_error',
+			`${scheme.name} calls can only be accepted with replay protection: its signature does not cover the payload, so each token must be accepted once`,
+			result.id,
+		);
+	}
+
 	const verification: Verification = {
 		scheme: scheme.id,
 		matchedSecret: result.matchedSecret,
@@ -213,7 +223,8 @@ export function receive(
 			result.timestamp && tolerance > 0 ? result.timestamp.getTime() + tolerance * 1000 : 0;
 		const claim = options.replay.memory.claim(result.replayKey, {
 			now,
-			keepUntil: Math.max(now + options.replay.rememberSeconds * 1000, staleAt),
+			// A copy at staleAt itself is still inside the window: kept one ms past it.
+			keepUntil: Math.max(now + options.replay.rememberSeconds * 1000, staleAt + 1),
 			probe: options.replay.probe,
 		});
 		const byId = result.replayKey.startsWith('id:');

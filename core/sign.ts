@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
+
 import { signMessage } from './asymmetric';
 import { hmacDigest, joinChunks, signedContent, type SignedChunk } from './digest';
 import { formatTimestamp } from './encoding';
 import { resolveKeyObjects } from './keys';
 import { resolveKeys, type SecretSet } from './secrets';
 import {
+	bodySignatureOf,
 	isPublicKeyScheme,
 	type AnySchemeDefinition,
 	type PublicKeySchemeDefinition,
@@ -51,6 +54,10 @@ export function sign(
 	body: Uint8Array | string,
 	options: SignOptions = {},
 ): Record<string, string> {
+	if (bodySignatureOf(scheme)) {
+		// No header can sign such a call: an empty result would send it unsigned.
+		throw new SigningError(`${scheme.name} signatures travel in the body: use signBody()`);
+	}
 	const signer = isPublicKeyScheme(scheme)
 		? keySigner(scheme, secrets)
 		: hmacSigner(scheme, secrets);
@@ -99,6 +106,48 @@ export function sign(
 	}
 	set(options.signatureHeader ?? scheme.signatureHeader, value);
 	return headers;
+}
+
+export interface BodySignOptions {
+	/** The moment of this attempt. */
+	readonly timestamp: Date;
+	/** The one-time token; a fresh random one when absent (tests pass their own). */
+	readonly token?: string;
+}
+
+/**
+ * The whole body of a call under a scheme that carries its signature in the
+ * body (Mailgun): `{"signature":{"timestamp","token","signature"},
+ * "event-data":<payload>}`, where the signature is the primary secret's
+ * HMAC of timestamp + token and `payloadJson` (JSON text, as bodyWriter
+ * writes it) is placed as it is. Each attempt gets a new token, so no two
+ * attempts are the same call to a receiver's token memory.
+ */
+export function signBody(
+	scheme: AnySchemeDefinition,
+	secrets: SecretSet,
+	payloadJson: string,
+	options: BodySignOptions,
+): string {
+	const spec = bodySignatureOf(scheme);
+	if (!spec || isPublicKeyScheme(scheme)) {
+		throw new SigningError(`${scheme.name} signatures travel in headers: use sign()`);
+	}
+	const timestamp = formatTimestamp(options.timestamp, scheme.timestamp?.format ?? 'unix-seconds');
+	const token =
+		options.token ??
+		randomBytes(Math.ceil(spec.tokenLength / 2))
+			.toString('hex')
+			.slice(0, spec.tokenLength);
+	const content = signedContent(scheme.signedContent, { body: '', timestamp, id: token });
+	if (!content.ok) throw new SigningError(`${scheme.name} signatures need the ${content.missing}`);
+	const [signature] = hmacSigner(scheme, secrets)(content.chunks, true);
+	const fields = JSON.stringify({
+		[spec.timestampField]: timestamp,
+		[spec.tokenField]: token,
+		[spec.signatureField]: signature,
+	});
+	return `{${JSON.stringify(spec.jsonMember)}:${fields},${JSON.stringify(spec.payloadMember)}:${payloadJson}}`;
 }
 
 /**

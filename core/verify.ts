@@ -8,8 +8,10 @@ import { resolveKeyObjects } from './keys';
 import type { RejectionReason } from './reasons';
 import { resolveKeys, type SecretLabel, type SecretSet, type SigningKey } from './secrets';
 import {
+	bodySignatureOf,
 	isPublicKeyScheme,
 	type AnySchemeDefinition,
+	type BodySignature,
 	type DigestEncoding,
 	type KeyOrder,
 	type PublicKeySchemeDefinition,
@@ -175,7 +177,8 @@ function verifyOrReject(
 
 	const match = findMatch(scheme, keys.keys, content.chunks, parsed.signatures);
 	if (!match) {
-		return reject('signature_mismatch', `The signature in ${headerName} does not match the body`, {
+		const what = scheme.bodySignature ? 'its timestamp and token' : 'the body';
+		return reject('signature_mismatch', `The signature in ${headerName} does not match ${what}`, {
 			id,
 			timestamp: stamp.date,
 		});
@@ -280,35 +283,11 @@ function inspectCall(
 		detail: string,
 		extra: Partial<Rejection> = {},
 	): Inspection => ({ ok: false, rejection: reject(reason, detail, extra) });
-	const headerName = options.signatureHeader ?? scheme.signatureHeader;
-	const signatureHeader = readHeader(headers, headerName);
-	if (signatureHeader.found === 'none')
-		return refused('missing_header', `Header ${headerName} is missing`);
-	if (signatureHeader.found === 'many') {
-		return refused('duplicate_header', `Header ${headerName} was sent more than once`);
-	}
-	const parsed = parseSignatureHeader(
-		signatureHeader.value,
-		scheme.signatureFormat,
-		signatureShape(scheme),
-	);
-	if (!parsed.ok) return refused('malformed_header', `Header ${headerName} ${parsed.problem}`);
-	if (!isPublicKeyScheme(scheme) && scheme.bodyFormat === 'json' && !isJsonText(body)) {
-		return refused(
-			'malformed_body',
-			`${scheme.name} signs JSON text; this body is not valid UTF-8 JSON`,
-		);
-	}
-
-	// The id: signed for Standard Webhooks and Svix, informational elsewhere.
-	let id: string | undefined;
-	if (scheme.idHeader) {
-		const idHeader = readHeader(headers, scheme.idHeader);
-		if (idHeader.found === 'many') {
-			return refused('duplicate_header', `Header ${scheme.idHeader} was sent more than once`);
-		}
-		if (idHeader.found === 'one') id = idHeader.value;
-	}
+	const carried = bodySignatureOf(scheme)
+		? readBodySignature(scheme, body, headers)
+		: readSignatureHeaders(scheme, body, headers, options);
+	if (!carried.ok) return carried;
+	const { headerName, parsed, id } = carried;
 
 	const tolerance = effectiveTolerance(scheme, options.toleranceSeconds);
 	if (!Number.isFinite(tolerance) || tolerance < 0) {
@@ -317,6 +296,13 @@ function inspectCall(
 		return refused(
 			'verifier_error',
 			'The timestamp tolerance must be a number of seconds, 0 or more',
+		);
+	}
+	if (scheme.replay === 'required' && tolerance === 0) {
+		return refused(
+			'verifier_error',
+			`${scheme.name} signs no payload, only a timestamp and a one-time token: its timestamp window cannot be off, because the window is how long a token is remembered`,
+			{ id },
 		);
 	}
 	const stamp = readTimestamp(scheme, headers, parsed.timestamp, body, tolerance > 0);
@@ -370,6 +356,226 @@ function inspectCall(
 		);
 	}
 	return { ok: true, headerName, parsed, id, stamp, content };
+}
+
+/** Where a call's signatures were found, and the id beside them, or why they could not be read. */
+type Carried =
+	| {
+			readonly ok: true;
+			/** Where the signature was, for messages: a header's name, or "the body". */
+			readonly headerName: string;
+			readonly parsed: Extract<ParsedHeader, { ok: true }>;
+			readonly id?: string;
+	  }
+	| { readonly ok: false; readonly rejection: Rejection };
+
+function refusal(reason: RejectionReason, detail: string, extra: Partial<Rejection> = {}): Carried {
+	return { ok: false, rejection: reject(reason, detail, extra) };
+}
+
+/**
+ * The signature header (present, once, well-formed), the body where the
+ * scheme signs JSON, and the id header.
+ */
+function readSignatureHeaders(
+	scheme: AnySchemeDefinition,
+	body: Uint8Array,
+	headers: HeaderBag,
+	options: VerifyOptions,
+): Carried {
+	const headerName = options.signatureHeader ?? scheme.signatureHeader;
+	const signatureHeader = readHeader(headers, headerName);
+	if (signatureHeader.found === 'none')
+		return refusal('missing_header', `Header ${headerName} is missing`);
+	if (signatureHeader.found === 'many') {
+		return refusal('duplicate_header', `Header ${headerName} was sent more than once`);
+	}
+	const parsed = parseSignatureHeader(
+		signatureHeader.value,
+		scheme.signatureFormat,
+		signatureShape(scheme),
+	);
+	if (!parsed.ok) return refusal('malformed_header', `Header ${headerName} ${parsed.problem}`);
+	if (!isPublicKeyScheme(scheme) && scheme.bodyFormat === 'json' && !isJsonText(body)) {
+		return refusal(
+			'malformed_body',
+			`${scheme.name} signs JSON text; this body is not valid UTF-8 JSON`,
+		);
+	}
+
+	// The id: signed for Standard Webhooks and Svix, informational elsewhere.
+	let id: string | undefined;
+	if (scheme.idHeader) {
+		const idHeader = readHeader(headers, scheme.idHeader);
+		if (idHeader.found === 'many') {
+			return refusal('duplicate_header', `Header ${scheme.idHeader} was sent more than once`);
+		}
+		if (idHeader.found === 'one') id = idHeader.value;
+	}
+	return { ok: true, headerName, parsed, id };
+}
+
+/**
+ * The signature, timestamp and token of a scheme that carries them in the
+ * body (Mailgun): the fields of the JSON body's signature member, or of a
+ * form body. The body is parsed only to read them; what is signed is the
+ * timestamp and the token exactly as they arrived, and nothing else.
+ */
+function readBodySignature(
+	scheme: AnySchemeDefinition,
+	body: Uint8Array,
+	headers: HeaderBag,
+): Carried {
+	const spec = bodySignatureOf(scheme) as BodySignature;
+	const fields = readSignatureFields(spec, body, headers);
+	if (!fields.ok) return refusal(fields.reason, fields.detail);
+	const where = fields.where;
+	const { values } = fields;
+
+	const token = values[spec.tokenField];
+	if (token === undefined) {
+		return refusal('missing_body_field', `The ${spec.tokenField} field (${where}) is missing`);
+	}
+	if (
+		typeof token !== 'string' ||
+		token.length === 0 ||
+		token.length > spec.maxTokenLength ||
+		!VISIBLE_ASCII.test(token)
+	) {
+		return refusal(
+			'malformed_body_field',
+			`The ${spec.tokenField} field (${where}) is not a string of 1 to ${spec.maxTokenLength} visible ASCII characters`,
+		);
+	}
+	// Named from here on, so a refusal can say which call it was.
+	const id = token;
+
+	const timestamp = values[spec.timestampField];
+	let timestampText: string | undefined;
+	if (typeof timestamp === 'string') timestampText = timestamp;
+	else if (typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp >= 0)
+		timestampText = String(timestamp); // what a sender holding the number signs
+	else if (timestamp !== undefined) {
+		return refusal(
+			'timestamp_malformed',
+			`The ${spec.timestampField} field (${where}) is neither a string nor a whole number`,
+			{ id },
+		);
+	}
+
+	const shape = signatureShape(scheme);
+	const signatures: Buffer[] = [];
+	for (const name of [spec.signatureField, ...spec.alternateSignatureFields]) {
+		const value = values[name];
+		if (value === undefined) {
+			if (name !== spec.signatureField) continue; // only the main one is always sent
+			return refusal('missing_body_field', `The ${name} field (${where}) is missing`, { id });
+		}
+		const bytes = typeof value === 'string' ? decodeStrict(value, shape.encoding) : undefined;
+		if (!bytes || bytes.length < shape.min || bytes.length > shape.max) {
+			return refusal(
+				'malformed_body_field',
+				`The ${name} field (${where}) is not a ${shape.expected}`,
+				{ id },
+			);
+		}
+		signatures.push(bytes);
+	}
+	return {
+		ok: true,
+		headerName: 'the body',
+		parsed: { ok: true, signatures, timestamp: timestampText },
+		id,
+	};
+}
+
+/** Printable ASCII without the space: what a token is made of. */
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+
+type SignatureFields =
+	| { ok: true; where: string; values: Readonly<Record<string, unknown>> }
+	| { ok: false; reason: RejectionReason; detail: string };
+
+/**
+ * The fields a body signature is read from: top-level fields of a form body
+ * (application/x-www-form-urlencoded), else the members of the JSON body's
+ * signature member. A form field sent twice is refused: which copy a reader
+ * takes (first, last, a list) differs from one to another.
+ */
+function readSignatureFields(
+	spec: BodySignature,
+	body: Uint8Array,
+	headers: HeaderBag,
+): SignatureFields {
+	const names = [
+		spec.timestampField,
+		spec.tokenField,
+		spec.signatureField,
+		...spec.alternateSignatureFields,
+	];
+	let text: string;
+	try {
+		text = STRICT_UTF8.decode(body);
+	} catch {
+		return { ok: false, reason: 'malformed_body', detail: 'The body is not valid UTF-8 text' };
+	}
+	const contentType = readHeader(headers, 'content-type');
+	if (
+		contentType.found === 'one' &&
+		/^\s*application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType.value)
+	) {
+		const form = new URLSearchParams(text);
+		const values: Record<string, unknown> = {};
+		for (const name of names) {
+			const all = form.getAll(name);
+			if (all.length > 1) {
+				return {
+					ok: false,
+					reason: 'duplicate_body_field',
+					detail: `The ${name} field of the form body was sent more than once`,
+				};
+			}
+			if (all.length === 1) values[name] = all[0];
+		}
+		return { ok: true, where: 'in the form body', values };
+	}
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		return {
+			ok: false,
+			reason: 'malformed_body',
+			detail: `The body is neither JSON nor a form (application/x-www-form-urlencoded), so it holds no ${spec.jsonMember} fields`,
+		};
+	}
+	const member = isRecord(parsed) ? ownValue(parsed, spec.jsonMember) : undefined;
+	if (member === undefined) {
+		return {
+			ok: false,
+			reason: 'missing_body_field',
+			detail: `The JSON body has no "${spec.jsonMember}" object`,
+		};
+	}
+	if (!isRecord(member)) {
+		return {
+			ok: false,
+			reason: 'malformed_body_field',
+			detail: `The JSON body's "${spec.jsonMember}" member is not an object`,
+		};
+	}
+	const values: Record<string, unknown> = {};
+	for (const name of names) values[name] = ownValue(member, name);
+	return { ok: true, where: `in the JSON body's "${spec.jsonMember}" object`, values };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An own member only: `__proto__` or `constructor` must never be read from the prototype. */
+function ownValue(record: Record<string, unknown>, name: string): unknown {
+	return Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
 }
 
 const DEFAULT_KEY_ORDERS: readonly KeyOrder[] = ['secret-as-key'];
@@ -551,6 +757,10 @@ function readTimestamp(
 		}
 		case 'signature-header':
 			where = 'the signature header';
+			text = fromSignatureHeader;
+			break;
+		case 'body-signature':
+			where = 'the timestamp field beside the signature in the body';
 			text = fromSignatureHeader;
 			break;
 		case 'body':

@@ -331,6 +331,51 @@ export const VINSIGHT: SchemeDefinition = {
 	docsUrl: 'https://docs.vinsight.net/webhooks',
 };
 
+/**
+ * Mailgun signs no body: the hex HMAC-SHA256 of `timestamp + token` (no
+ * separator), with the webhook signing key as text, all three in the body
+ * (JSON: the `signature` member beside `event-data`; legacy form posts:
+ * top-level fields). The event data is not covered, so one captured
+ * signature would carry any data: each token is accepted once (`replay:
+ * 'required'`) and remembered until its timestamp leaves the window.
+ *
+ * The window: Mailgun's docs set none and warn of processing delays, and
+ * say nothing of whether a retry (5 min to about 8 h later) is signed anew;
+ * third-party reports say retries resend the original signature. 300 s is
+ * kept anyway, because the window is also how long a token must be
+ * remembered, and the memory lives in one n8n process: after a restart, or
+ * on another webhook process in queue mode, a token can be reused for as
+ * long as its timestamp is fresh. A receiver that must take late retries
+ * widens the tolerance, knowing that (README, Mailgun).
+ */
+export const MAILGUN: SchemeDefinition = {
+	id: 'mailgun',
+	name: 'Mailgun',
+	description:
+		'In the body: signature {timestamp, token, signature: <hex> of timestamp + token}; event-data unsigned',
+	// Not used: the signature travels in the body (bodySignature).
+	signatureHeader: '',
+	signatureFormat: { style: 'plain', prefix: '' },
+	algorithm: 'sha256',
+	digestEncoding: 'hex',
+	secretEncoding: 'text',
+	signedContent: [timestamp, id],
+	timestamp: { in: 'body-signature', format: 'unix-seconds' },
+	bodySignature: {
+		jsonMember: 'signature',
+		timestampField: 'timestamp',
+		tokenField: 'token',
+		signatureField: 'signature',
+		alternateSignatureFields: ['parent-signature'],
+		payloadMember: 'event-data',
+		maxTokenLength: 256,
+		tokenLength: 50,
+	},
+	toleranceSeconds: 300,
+	replay: 'required',
+	docsUrl: 'https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks',
+};
+
 /** Every built-in scheme, in the order the editor lists them. */
 export const BUILT_IN_SCHEMES: readonly SchemeDefinition[] = [
 	STANDARD_WEBHOOKS,
@@ -353,7 +398,15 @@ export const BUILT_IN_SCHEMES: readonly SchemeDefinition[] = [
 	HUBSPOT_V3,
 ];
 
-const byId = new Map(BUILT_IN_SCHEMES.map((scheme) => [scheme.id, scheme]));
+/**
+ * HMAC schemes whose signature travels in the body (Mailgun): a list of their
+ * own, since everything that walks BUILT_IN_SCHEMES reads and writes headers.
+ */
+export const BODY_SIGNATURE_SCHEMES: readonly SchemeDefinition[] = [MAILGUN];
+
+const byId = new Map(
+	[...BUILT_IN_SCHEMES, ...BODY_SIGNATURE_SCHEMES].map((scheme) => [scheme.id, scheme]),
+);
 
 export function findScheme(schemeId: string): SchemeDefinition | undefined {
 	return byId.get(schemeId);

@@ -58,7 +58,9 @@ export type TimestampSource =
 	 * body is. The sender puts it there; `alsoHeader` names an extra, unsigned
 	 * copy some providers send too (informational only, never trusted).
 	 */
-	| { in: 'body'; field: string; format: TimestampFormat; alsoHeader?: string };
+	| { in: 'body'; field: string; format: TimestampFormat; alsoHeader?: string }
+	/** Beside a signature carried in the body (Mailgun): see BodySignature. */
+	| { in: 'body-signature'; format: TimestampFormat };
 
 /**
  * Which of the two HMAC inputs the secret is. Every provider but one uses the
@@ -103,6 +105,42 @@ export interface SchemeBase {
 	 * endpoint.url_validation). See core/handshake.ts.
 	 */
 	readonly handshake?: Handshake;
+	/**
+	 * 'required': the signature does not cover the payload (Mailgun signs a
+	 * timestamp and a one-time token only), so remembering each call's id
+	 * (its token) is what stops a captured signature being attached to other
+	 * data. A reused id is then refused whatever the receiver chose, and the
+	 * timestamp window cannot be off: it bounds how long an id must be kept.
+	 */
+	readonly replay?: 'required';
+}
+
+/**
+ * A signature that travels in the body instead of a header (Mailgun): in a
+ * JSON object body, the fields of one member (`signature`); in a form body
+ * (application/x-www-form-urlencoded), top-level fields. The signed content
+ * is made of the timestamp and token fields (`timestamp` and `id` parts),
+ * exactly as sent; the rest of the body is not signed at all.
+ */
+export interface BodySignature {
+	/** The JSON member holding the fields. */
+	readonly jsonMember: string;
+	readonly timestampField: string;
+	/** A random value per call: the call's id, which replay protection remembers. */
+	readonly tokenField: string;
+	readonly signatureField: string;
+	/**
+	 * Fields that, when present, hold a signature of the same content made
+	 * with another key (Mailgun subaccounts' `parent-signature`, made with
+	 * the parent account's key). Either signature verifies the call.
+	 */
+	readonly alternateSignatureFields: readonly string[];
+	/** The JSON member a sender puts its payload in (`event-data`). */
+	readonly payloadMember: string;
+	/** Longest token accepted, in characters; the sender's tokens are this long or shorter. */
+	readonly maxTokenLength: number;
+	/** Characters in a token the sender makes (Send Webhook writes this many hex digits). */
+	readonly tokenLength: number;
 }
 
 /** Keys from the top of a JSON object body down to one field: `['payload', 'plainToken']`. */
@@ -164,6 +202,16 @@ export interface SchemeDefinition extends SchemeBase {
 	 * raw SHA-256 of a long body, would carry a captured call's signature.
 	 */
 	readonly bodyFormat?: 'json';
+	/**
+	 * The signature travels in the body, not in a header (Mailgun); then
+	 * `signatureHeader` and `signatureFormat` are not used.
+	 */
+	readonly bodySignature?: BodySignature;
+}
+
+/** Where a scheme's signature travels in the body, if it does. */
+export function bodySignatureOf(scheme: AnySchemeDefinition): BodySignature | undefined {
+	return 'bodySignature' in scheme ? scheme.bodySignature : undefined;
 }
 
 /**

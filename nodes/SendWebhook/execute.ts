@@ -10,6 +10,7 @@ import {
 import {
 	assembleBody,
 	batchDeliveryId,
+	bodySignatureOf,
 	bodyWriter,
 	callBounds,
 	contentDeliveryId,
@@ -20,6 +21,7 @@ import {
 	newDeliveryId,
 	outgoingHeaders,
 	sign,
+	signBody,
 	splitIntoBatches,
 	type Batch,
 	type BodyWriter,
@@ -305,14 +307,23 @@ async function deliverCall(
 			prepare: ({ timestamp, id }) => {
 				// The bytes signed are the bytes sent: serialised once per attempt,
 				// encoded once (signing the string would encode it a second time).
-				const body = Buffer.from(writeBody(timestamp), 'utf8');
+				// Mailgun's signature goes in the body, around the payload, with a
+				// fresh token each attempt.
+				const scheme = signing?.resolved.scheme;
+				const text = writeBody(timestamp);
+				const body = Buffer.from(
+					signing && scheme && bodySignatureOf(scheme)
+						? signBody(scheme, signing.secrets, text, { timestamp })
+						: text,
+					'utf8',
+				);
 				// Built name by name: a header that cannot be sent throws here, it never
 				// vanishes (Object.assign would drop a signature header named __proto__).
 				const headers = outgoingHeaders(
 					{ 'content-type': 'application/json' },
 					first.headers,
 					signing?.resolved.scheme.idHeader ? {} : { [DELIVERY_ID_HEADER]: id },
-					signing
+					signing && !bodySignatureOf(signing.resolved.scheme)
 						? sign(signing.resolved.scheme, signing.secrets, body, {
 								timestamp,
 								id,

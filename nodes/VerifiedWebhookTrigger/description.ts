@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import {
+	BODY_SIGNATURE_SCHEMES,
 	BUILT_IN_SCHEMES,
 	DEFAULT_TOLERANCE_SECONDS,
 	PUBLIC_KEY_SCHEMES,
@@ -10,7 +11,11 @@ import {
 import { DEFAULT_SCHEME, SCHEME_OPTIONS, SCHEME_SETTINGS } from '../shared/schemeParameters';
 
 /** Schemes whose provider fixes the rejection status (Discord: 401). */
-const FIXED_REJECTION_STATUS_IDS = [...BUILT_IN_SCHEMES, ...PUBLIC_KEY_SCHEMES]
+const FIXED_REJECTION_STATUS_IDS = [
+	...BUILT_IN_SCHEMES,
+	...BODY_SIGNATURE_SCHEMES,
+	...PUBLIC_KEY_SCHEMES,
+]
 	.filter((scheme) => scheme.rejectionStatus !== undefined)
 	.map((scheme) => scheme.id);
 
@@ -52,6 +57,33 @@ function toleranceProperties(): INodeProperties[] {
 	}));
 }
 
+/**
+ * Timestamp Tolerance for the schemes that sign no payload (Mailgun): never
+ * 0, since the window is how long each token is remembered.
+ */
+function oneTimeTokenToleranceProperties(): INodeProperties[] {
+	return BODY_SIGNATURE_SCHEMES.filter((scheme) => scheme.replay === 'required').map((scheme) => ({
+		displayName: 'Timestamp Tolerance (Seconds)',
+		name: 'toleranceSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: effectiveTolerance(scheme, undefined),
+		displayOptions: { show: { signatureScheme: [scheme.id] } },
+		description: `How far the signed timestamp may be from now, in either direction; each token is remembered this long and refused if it comes again. ${scheme.name} may retry a failed call hours later with its original timestamp: widen this to accept such retries, knowing that the memory is lost when n8n restarts. See the docs.`,
+	}));
+}
+
+/** A word in the editor: with this scheme each call is accepted once, whatever the settings below. */
+function oneTimeTokenNotices(): INodeProperties[] {
+	return BODY_SIGNATURE_SCHEMES.filter((scheme) => scheme.replay === 'required').map((scheme) => ({
+		displayName: `${scheme.name} signs only a timestamp and a one-time token, not the event data: each token is accepted once and a copy starts nothing, even with duplicate detection off (remembered in this n8n process). If the data matters, fetch the event from ${scheme.name}'s API.`,
+		name: `${scheme.id}Notice`,
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { signatureScheme: [scheme.id] } },
+	}));
+}
+
 /** Parameters of Verified Webhook Trigger. Names follow n8n's Webhook node where it has one. */
 export const verifiedWebhookTriggerProperties: INodeProperties[] = [
 	{
@@ -86,7 +118,9 @@ export const verifiedWebhookTriggerProperties: INodeProperties[] = [
 		description: 'The signature format the sender uses',
 	},
 	...SCHEME_SETTINGS,
+	...oneTimeTokenNotices(),
 	...toleranceProperties(),
+	...oneTimeTokenToleranceProperties(),
 	{
 		displayName: 'Detect Replayed and Duplicate Calls',
 		name: 'replayProtection',

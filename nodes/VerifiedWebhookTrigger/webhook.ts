@@ -123,7 +123,7 @@ export async function receiveVerifiedWebhook(
 					now,
 					toleranceSeconds,
 					signatureHeader,
-					replay: replayOptions(this, now, response, rejectionStatus),
+					replay: replayOptions(this, now, response, rejectionStatus, scheme),
 				},
 				rejectionStatus,
 			);
@@ -223,20 +223,29 @@ function readTolerance(value: unknown): number | undefined {
  * Replay protection's settings, or undefined when it is off. A copy of a
  * call that was processed is answered with 200 (so an honest sender stops
  * retrying) or refused with the rejection status, as the user chose.
+ *
+ * A scheme whose signature covers no payload (Mailgun) has it on whatever
+ * the setting: each token is then remembered for as long as its timestamp
+ * is inside the window (receive() keeps it that long), and a copy is
+ * acknowledged with 200.
  */
 function replayOptions(
 	context: IWebhookFunctions,
 	now: Date,
 	response: OutgoingResponse,
 	rejectionStatus: number,
+	scheme: SchemeBase,
 ): ReplayOptions | undefined {
-	if (context.getNodeParameter('replayProtection', false) !== true) return undefined;
-	const answer = context.getNodeParameter('duplicateAnswer', 'acknowledge') as DuplicateAnswer;
+	const chosen = context.getNodeParameter('replayProtection', false) === true;
+	if (!chosen && scheme.replay !== 'required') return undefined;
+	const answer = chosen
+		? (context.getNodeParameter('duplicateAnswer', 'acknowledge') as DuplicateAnswer)
+		: 'acknowledge';
 	return {
 		memory: replayMemories.of(`${context.getWorkflow().id ?? ''}/${context.getNode().id}`, +now),
-		rememberSeconds: Number(
-			context.getNodeParameter('replayMemorySeconds', DEFAULT_REMEMBER_SECONDS),
-		),
+		rememberSeconds: chosen
+			? Number(context.getNodeParameter('replayMemorySeconds', DEFAULT_REMEMBER_SECONDS))
+			: 0,
 		duplicateStatus: answer === 'reject' ? rejectionStatus : 200,
 		probe: () => answerOutcome(response),
 	};

@@ -1,6 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import {
+	BODY_SIGNATURE_SCHEMES,
 	BUILT_IN_SCHEMES,
 	PUBLIC_KEY_SCHEMES,
 	STANDARD_WEBHOOKS_V1A,
@@ -28,6 +29,7 @@ const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.loca
 /** Schemes that take a Webhook Signing Secret (HMAC), Generic HMAC included. */
 export const SECRET_SCHEME_IDS: string[] = [
 	...BUILT_IN_SCHEMES.map((scheme) => scheme.id),
+	...BODY_SIGNATURE_SCHEMES.map((scheme) => scheme.id),
 	'generic',
 ];
 
@@ -49,6 +51,7 @@ export const SENDABLE_KEY_SCHEME_IDS: string[] = [STANDARD_WEBHOOKS_V1A.id];
  */
 export const SCHEME_OPTIONS: INodePropertyOptions[] = [
 	...BUILT_IN_SCHEMES.map(optionOf),
+	...BODY_SIGNATURE_SCHEMES.map(optionOf),
 	GENERIC_OPTION,
 	...PUBLIC_KEY_SCHEMES.map(optionOf),
 ].sort(byName);

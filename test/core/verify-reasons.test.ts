@@ -6,6 +6,7 @@ import {
 	GITHUB,
 	HUBSPOT_V3,
 	LINEAR,
+	MAILGUN,
 	MAX_SIGNATURES_PER_HEADER,
 	REJECTION_REASONS,
 	SHOPIFY,
@@ -55,6 +56,39 @@ describe('verify() reasons', () => {
 		const result = verify(VINSIGHT, { primary: secret }, padded, headers);
 		expectReason(result, 'malformed_body');
 		expect(result.detail).toBe('Vinsight signs JSON text; this body is not valid UTF-8 JSON');
+	});
+
+	it('missing_body_field, duplicate_body_field, malformed_body_field: a signature carried in the body (Mailgun)', () => {
+		const timestamp = String(Math.floor(now.getTime() / 1000));
+		const token = 'a'.repeat(50);
+		const signature = createHmac('sha256', secret)
+			.update(timestamp + token)
+			.digest('hex');
+		const json = { 'content-type': 'application/json' };
+		const check = (fields: object, headers: Record<string, string> = json) =>
+			verify(MAILGUN, { primary: secret }, Buffer.from(JSON.stringify(fields)), headers, { now });
+		expect(check({ signature: { timestamp, token, signature } })).toMatchObject({ valid: true });
+
+		const missing = check({ signature: { timestamp, signature } });
+		expectReason(missing, 'missing_body_field');
+		expect(missing.detail).toBe(
+			'The token field (in the JSON body\'s "signature" object) is missing',
+		);
+		const malformed = check({ signature: { timestamp, token, signature: signature.slice(1) } });
+		expectReason(malformed, 'malformed_body_field');
+		expect(malformed.detail).toBe(
+			'The signature field (in the JSON body\'s "signature" object) is not a hex digest of 32 bytes',
+		);
+		const form = `timestamp=${timestamp}&token=${token}&signature=${signature}&signature=${signature}`;
+		const duplicate = verify(
+			MAILGUN,
+			{ primary: secret },
+			Buffer.from(form),
+			{ 'content-type': 'application/x-www-form-urlencoded' },
+			{ now },
+		);
+		expectReason(duplicate, 'duplicate_body_field');
+		expect(duplicate.detail).toBe('The signature field of the form body was sent more than once');
 	});
 
 	it('invalid_secret: a secret that does not decode in its format', () => {

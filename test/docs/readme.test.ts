@@ -20,7 +20,12 @@ import {
 	type RejectionReason,
 } from '../../core';
 import { credentialReference, nodeReference } from '../helpers/parameterReference';
-import { handshakeTable, publicKeySchemeTable, schemeTable } from '../helpers/schemeTable';
+import {
+	bodySignatureSchemeTable,
+	handshakeTable,
+	publicKeySchemeTable,
+	schemeTable,
+} from '../helpers/schemeTable';
 
 const readmePath = join(__dirname, '..', '..', 'README.md');
 
@@ -111,6 +116,14 @@ describe('README', () => {
 			'<!-- handshake-table:start -->',
 			'<!-- handshake-table:end -->',
 			handshakeTable(),
+		);
+	});
+
+	it('holds the body-signature scheme table generated from the catalog', () => {
+		expectGenerated(
+			'<!-- body-signature-scheme-table:start -->',
+			'<!-- body-signature-scheme-table:end -->',
+			bodySignatureSchemeTable(),
 		);
 	});
 

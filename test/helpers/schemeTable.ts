@@ -3,6 +3,7 @@
  * documentation cannot drift from what the code signs and verifies.
  */
 import {
+	BODY_SIGNATURE_SCHEMES,
 	BUILT_IN_SCHEMES,
 	effectiveTolerance,
 	PUBLIC_KEY_SCHEMES,
@@ -164,6 +165,39 @@ export function handshakeTable(): string {
 	return [
 		'| Scheme (id) | A verified call is a handshake when | The trigger answers 200 with |',
 		'|---|---|---|',
+		...rows.map((row) => `| ${row} |`),
+	].join('\n');
+}
+
+/**
+ * The schemes whose signature travels in the body (Mailgun), from
+ * BODY_SIGNATURE_SCHEMES: where the fields are instead of a header, and the
+ * token memory their missing payload signature makes mandatory.
+ */
+export function bodySignatureSchemeTable(): string {
+	const rows = BODY_SIGNATURE_SCHEMES.map((scheme) => {
+		const spec = scheme.bodySignature;
+		if (!spec) throw new Error(`${scheme.id} is listed as body-signed but has no bodySignature`);
+		const names = [spec.timestampField, spec.tokenField, spec.signatureField];
+		const fields = names.map((name) => `\`${name}\``).join(', ');
+		const alternates = spec.alternateSignatureFields.map((name) => `\`${name}\``).join(', ');
+		const seconds = effectiveTolerance(scheme, undefined);
+		return [
+			`${scheme.name} (\`${scheme.id}\`)`,
+			`JSON: the \`${spec.jsonMember}\` object's ${fields}; form: top-level fields of those names${alternates ? `; optional ${alternates}, checked like \`${spec.signatureField}\`` : ''}`,
+			`\`${template(scheme.signedContent).replace('{id}', `{${spec.tokenField}}`)}\` only: \`${spec.payloadMember}\` and the rest of the body are **not** signed`,
+			`HMAC-${scheme.algorithm.toUpperCase()}, ${scheme.digestEncoding}`,
+			SECRET_READING[scheme.secretEncoding],
+			`±${seconds} s, never off; missing: \`timestamp_missing\`; older or newer: \`timestamp_too_old\` / \`_too_new\``,
+			scheme.replay === 'required'
+				? `always on: a reused ${spec.tokenField} is \`replayed_id\`, kept until its timestamp leaves the window`
+				: 'as set',
+			`yes: \`{"${spec.jsonMember}":{…},"${spec.payloadMember}":<payload>}\`, a new ${spec.tokenLength}-hex-digit ${spec.tokenField} per attempt`,
+		].join(' | ');
+	});
+	return [
+		'| Scheme (id) | Where the signature travels | What is signed | Algorithm | Secret read as | Replay window (default) | Token memory | Send Webhook signs it |',
+		'|---|---|---|---|---|---|---|---|',
 		...rows.map((row) => `| ${row} |`),
 	].join('\n');
 }
