@@ -1,15 +1,19 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: it drives a real n8n from Node */
 /**
- * The providers beyond shared secrets, in a real n8n (E2E_TARGET 2.x or
- * 1.x) with this package installed as users get it: for each scheme, one
- * call signed as its provider signs it (and accepted by the provider's own
- * library, where one verifies) runs the workflow once; a forged copy is
- * refused with 401 and runs nothing; a handshake is answered by the trigger
- * itself and runs nothing.
+ * The providers beyond a plain signature header, in a real n8n (E2E_TARGET
+ * 2.x or 1.x) with this package installed as users get it: for each scheme,
+ * one call signed as its provider signs it (and accepted by the provider's
+ * own library, where one verifies) runs the workflow once; a forged copy is
+ * refused with 401 and runs nothing; a handshake (Discord's PING, Slack's
+ * url_verification, Zoom's endpoint.url_validation, the last compared with
+ * @zoom/rivet's own answer) is answered by the trigger itself and runs
+ * nothing; a replayed Mailgun call runs nothing.
  */
 import {
+	createHmac,
 	createPrivateKey,
 	generateKeyPairSync,
+	randomBytes,
 	randomUUID,
 	sign as nodeSign,
 	type KeyObject,
@@ -25,6 +29,7 @@ import { ensureN8n, TARGETS, type TargetName } from '../../e2e/harness/install';
 import { N8n, outputItems, sleep } from '../../e2e/harness/n8n';
 import { buildAndPack, installPackage } from '../../e2e/harness/package';
 import { standardWebhooksPair } from '../helpers/keys';
+import { rivetAnswers } from '../helpers/rivet';
 
 const target = (process.env.E2E_TARGET ?? '2.x') as TargetName;
 if (!(target in TARGETS))
@@ -145,6 +150,53 @@ function ed25519FromSeed(seed: Buffer): KeyObject {
 	return createPrivateKey({ key: Buffer.concat([prefix, seed]), format: 'der', type: 'pkcs8' });
 }
 
+const slackSecret = `slack-${randomBytes(16).toString('hex')}`;
+const zoomSecret = `zoom-${randomBytes(16).toString('hex')}`;
+const mailgunKey = `key-${randomBytes(16).toString('hex')}`;
+
+/** Slack's and Zoom's form: v0=<hex HMAC-SHA256 of v0:timestamp:body>, with its timestamp header. */
+function v0Call(
+	body: string,
+	secret: string,
+	names: { signature: string; timestamp: string },
+	contentType = 'application/json',
+): Call {
+	const timestamp = unixNow();
+	const signature = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
+	return {
+		body,
+		headers: {
+			'content-type': contentType,
+			[names.signature]: `v0=${signature}`,
+			[names.timestamp]: timestamp,
+		},
+	};
+}
+
+const SLACK_HEADERS = { signature: 'x-slack-signature', timestamp: 'x-slack-request-timestamp' };
+const ZOOM_HEADERS = { signature: 'x-zm-signature', timestamp: 'x-zm-request-timestamp' };
+
+/** The call with a v0 signature made with another secret. */
+function v0Forged(call: Call, names: { signature: string; timestamp: string }): Call {
+	const signature = createHmac('sha256', 'not-the-secret')
+		.update(`v0:${call.headers[names.timestamp]}:${call.body}`)
+		.digest('hex');
+	return { body: call.body, headers: { ...call.headers, [names.signature]: `v0=${signature}` } };
+}
+
+/** Mailgun's JSON post: the signature object beside event-data, which it does not cover. */
+function mailgunCall(eventData: object, key = mailgunKey): Call {
+	const timestamp = unixNow();
+	const token = randomBytes(25).toString('hex');
+	const signature = createHmac('sha256', key)
+		.update(timestamp + token)
+		.digest('hex');
+	return {
+		body: JSON.stringify({ signature: { timestamp, token, signature }, 'event-data': eventData }),
+		headers: { 'content-type': 'application/json' },
+	};
+}
+
 const CASES: ProviderCase[] = [
 	{
 		scheme: 'standardWebhooksV1a',
@@ -188,6 +240,73 @@ const CASES: ProviderCase[] = [
 		genuine: async () =>
 			sendgridCall(JSON.stringify([{ email: 'a@example.com', event: 'open', sg_event_id: 'e1' }])),
 		forged: (call) => sendgridCall(call.body, sendgridStranger.privateKey),
+	},
+	{
+		scheme: 'slack',
+		credentialType: 'webhookSigningSecretApi',
+		credential: { secret: slackSecret, secondarySecret: '', format: 'auto' },
+		genuine: async () =>
+			v0Call(
+				JSON.stringify({ type: 'event_callback', event_id: `Ev${randomUUID()}` }),
+				slackSecret,
+				SLACK_HEADERS,
+			),
+		forged: (call) => v0Forged(call, SLACK_HEADERS),
+		handshake: async () => {
+			const challenge = randomBytes(24).toString('base64url');
+			return {
+				call: v0Call(
+					JSON.stringify({ token: 'legacy', challenge, type: 'url_verification' }),
+					slackSecret,
+					SLACK_HEADERS,
+				),
+				status: 200,
+				answer: challenge,
+			};
+		},
+	},
+	{
+		scheme: 'zoom',
+		credentialType: 'webhookSigningSecretApi',
+		credential: { secret: zoomSecret, secondarySecret: '', format: 'auto' },
+		genuine: async () => {
+			const call = v0Call(
+				JSON.stringify({ event: 'meeting.started', event_ts: Date.now(), payload: { id: 1 } }),
+				zoomSecret,
+				ZOOM_HEADERS,
+			);
+			// Zoom's SDK accepts it (it emits the event and answers 200).
+			expect((await rivetAnswers(zoomSecret, call.body, call.headers)).statusCode).toBe(200);
+			return call;
+		},
+		forged: (call) => v0Forged(call, ZOOM_HEADERS),
+		handshake: async () => {
+			const plainToken = randomBytes(16).toString('base64url');
+			const call = v0Call(
+				JSON.stringify({
+					payload: { plainToken },
+					event_ts: Date.now(),
+					event: 'endpoint.url_validation',
+				}),
+				zoomSecret,
+				ZOOM_HEADERS,
+			);
+			// The answer Zoom's own SDK gives, byte for byte.
+			const rivet = await rivetAnswers(zoomSecret, call.body, call.headers);
+			expect(rivet.statusCode).toBe(200);
+			return { call, status: 200, answer: rivet.body };
+		},
+	},
+	{
+		scheme: 'mailgun',
+		credentialType: 'webhookSigningSecretApi',
+		credential: { secret: mailgunKey, secondarySecret: '', format: 'auto' },
+		genuine: async () =>
+			mailgunCall({ event: 'delivered', id: randomUUID(), recipient: 'a@example.com' }),
+		forged: (call) => {
+			const parsed = JSON.parse(call.body) as { 'event-data': object };
+			return mailgunCall(parsed['event-data'], 'not-the-key');
+		},
 	},
 ];
 
@@ -273,6 +392,23 @@ describe(`providers beyond shared secrets, in n8n ${TARGETS[target].n8nVersion}`
 			expect(await executionCount(scheme)).toBe(before + 1);
 		},
 	);
+
+	it('mailgun: a captured signature on other event data runs nothing (its token is remembered)', async () => {
+		const url = urlOf('mailgun');
+		const before = await executionCount('mailgun');
+		const call = mailgunCall({ event: 'delivered', id: randomUUID() });
+		expect((await post(url, call)).status).toBe(200);
+		await n8n.waitForExecutions(workflows.get('mailgun')!, before + 1);
+		const captured = JSON.parse(call.body) as { signature: object };
+		const reused = await post(url, {
+			headers: call.headers,
+			body: JSON.stringify({ signature: captured.signature, 'event-data': { event: 'forged' } }),
+		});
+		expect(reused.status).toBe(200);
+		expect(JSON.parse(reused.body)).toEqual({ status: 'duplicate', reason: 'replayed_id' });
+		await sleep(1500);
+		expect(await executionCount('mailgun')).toBe(before + 1);
+	});
 
 	const withHandshake = CASES.filter((provider) => provider.handshake);
 	it.each(withHandshake.map((provider) => [provider.scheme, provider] as const))(
