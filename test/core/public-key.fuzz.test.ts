@@ -38,7 +38,7 @@ import {
 	type SecretSet,
 	type VerifyOptions,
 } from '../../core';
-import { fuzzRuns, fuzzTimeout } from '../helpers/fuzz';
+import { fuzzRuns, fuzzTimeout, LONG_FUZZ } from '../helpers/fuzz';
 import { processed, replayOptions } from '../helpers/replay';
 import {
 	anyDate,
@@ -228,10 +228,13 @@ describe('public-key verify() on hostile input', () => {
 				),
 				{ numRuns: RUNS },
 			);
-			// The draws reach every stage: the keys, the headers, and the signature itself.
-			for (const reason of ['invalid_key', 'malformed_header', 'signature_mismatch']) {
-				expect(seen).toContain(reason);
-			}
+			// The draws reach the keys and the headers in any run, and the
+			// signature itself in a long one (a random clock and header rarely pass
+			// every check before it; the sign -> verify properties below reach it
+			// every time).
+			const stages = ['invalid_key', 'malformed_header'];
+			if (LONG_FUZZ) stages.push('signature_mismatch');
+			for (const reason of stages) expect(seen).toContain(reason);
 		},
 		TIMEOUT,
 	);
