@@ -20,6 +20,7 @@ import {
 	newDeliveryId,
 	outgoingHeaders,
 	sign,
+	withBodyHash,
 	splitIntoBatches,
 	type Batch,
 	type BodyWriter,
@@ -306,6 +307,9 @@ async function deliverCall(
 				// The bytes signed are the bytes sent: serialised once per attempt,
 				// encoded once (signing the string would encode it a second time).
 				const body = Buffer.from(writeBody(timestamp), 'utf8');
+				// Twilio's format carries a JSON body's hash in the URL (bodySHA256),
+				// so each body is sent to, and signed with, its own URL.
+				const url = signing ? withBodyHash(signing.resolved.scheme, first.url, body) : first.url;
 				// Built name by name: a header that cannot be sent throws here, it never
 				// vanishes (Object.assign would drop a signature header named __proto__).
 				const headers = outgoingHeaders(
@@ -318,12 +322,12 @@ async function deliverCall(
 								id,
 								event: first.event || undefined,
 								method: first.method,
-								url: first.url,
+								url,
 								signatureHeader: signing.resolved.signatureHeader,
 							})
 						: {},
 				);
-				return { url: first.url, method: first.method, headers, body };
+				return { url, method: first.method, headers, body };
 			},
 			send: async (request) =>
 				await sendAttempt(context, request, {

@@ -12,9 +12,11 @@ import {
 	SLACK,
 	STANDARD_WEBHOOKS,
 	STRIPE,
+	TWILIO,
 	VINSIGHT,
 	sign,
 	verify,
+	withBodyHash,
 	type RejectionReason,
 	type VerifyResult,
 } from '../../core';
@@ -55,6 +57,18 @@ describe('verify() reasons', () => {
 		const result = verify(VINSIGHT, { primary: secret }, padded, headers);
 		expectReason(result, 'malformed_body');
 		expect(result.detail).toBe('Vinsight signs JSON text; this body is not valid UTF-8 JSON');
+	});
+
+	it('body_hash_mismatch: a body that is not the one the signed URL names by its hash (Twilio)', () => {
+		const url = withBodyHash(TWILIO, 'https://example.test/twilio?x=1', body);
+		const headers = sign(TWILIO, { primary: secret }, body, { url });
+		expect(verify(TWILIO, { primary: secret }, body, headers, { url })).toMatchObject({
+			valid: true,
+		});
+		const other = Buffer.from('{"hello":"w0rld"}');
+		const result = verify(TWILIO, { primary: secret }, other, headers, { url });
+		expectReason(result, 'body_hash_mismatch');
+		expect(result.detail).toBe('bodySHA256 in the URL is not the SHA-256 of the body received');
 	});
 
 	it('invalid_secret: a secret that does not decode in its format', () => {
