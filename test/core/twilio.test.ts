@@ -591,6 +591,30 @@ describe('Twilio tamper matrix: each refused with its reason', () => {
 		}
 	});
 
+	it('where a name ends is not signed, and a JSON call can be re-sent as a one-parameter form post: twilio-node accepts both too (see SECURITY.md)', () => {
+		// Body=Hello there … signs as "BodyHello there…": so does Bod=yHello there.
+		const shifted = Buffer.from(body.toString().replace('Body=Hello', 'Bod=yHello'));
+		expect(check(shifted, url, headers)).toMatchObject({ valid: true });
+		expect(validateRequest(token, signature, url, expressParams(shifted))).toBe(true);
+
+		// The signed URL without bodySHA256, and its text as the one parameter of a form.
+		const bare = jsonUrl.slice(0, jsonUrl.indexOf('&bodySHA256='));
+		const spelled = Buffer.from(`${encodeURIComponent('&bodySHA256=')}=${hash}`);
+		const signed = jsonHeaders['x-twilio-signature'];
+		expect(check(spelled, bare, jsonHeaders)).toMatchObject({ valid: true });
+		expect(validateRequest(token, signed, bare, expressParams(spelled))).toBe(true);
+		// Replay protection takes it for the original call: it signs the same text.
+		const key = (call: Buffer, at: string) => {
+			const result = verify(TWILIO, { primary: token }, call, jsonHeaders, {
+				url: at,
+				replayKey: true,
+			});
+			return result.valid ? result.replayKey : undefined;
+		};
+		expect(key(spelled, bare)).toBeDefined();
+		expect(key(spelled, bare)).toBe(key(json, jsonUrl));
+	});
+
 	it('rotation: a receiver holding the new token and the old one accepts a call signed with either', () => {
 		const next = randomBytes(16).toString('hex');
 		expect(check(body, url, headers, { primary: next, secondary: token })).toMatchObject({
