@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets -- test code: it runs in Node, never inside n8n, reads its seed from the environment, and its secrets are test values */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: it runs in Node, never inside n8n, and reads its seed from the environment */
 /**
  * Twilio, against twilio-node 6.2.0's own webhooks code (dev dependency):
  * what we sign, validateRequest / validateRequestWithBody accept; what
@@ -265,6 +265,13 @@ describe('Twilio JSON bodies (bodySHA256), against twilio-node', () => {
 
 describe('Twilio, a seeded property test against twilio-node', () => {
 	const SEED = Number(process.env.TWILIO_SEED ?? Math.floor(Date.now() % 2 ** 31));
+	/** fc.assert, with the seed to replay a failure: TWILIO_SEED=<seed> npx jest twilio. */
+	function assertSeeded<T>(property: fc.IProperty<T>, numRuns: number): void {
+		const details = fc.check(property, { seed: SEED, numRuns });
+		if (details.failed) {
+			throw new Error(`TWILIO_SEED=${SEED}\n${fc.defaultReportMessage(details) ?? ''}`);
+		}
+	}
 	/** Text that stresses form encoding: reserved characters, spaces, unicode, nothing at all. */
 	const text = fc.oneof(
 		fc.string({ maxLength: 12 }),
@@ -301,67 +308,59 @@ describe('Twilio, a seeded property test against twilio-node', () => {
 		);
 
 	it('sign agrees with getExpectedTwilioSignature and validateRequest; verify accepts theirs', () => {
-		try {
-			fc.assert(
-				fc.property(pairs, url, (drawn, called) => {
-					const body = formBody(drawn);
-					const params = expressParams(body);
-					const signature = ours(body, called);
-					expect(signature).toBe(getExpectedTwilioSignature(token, called, params));
-					expect(validateRequest(token, signature, called, params)).toBe(true);
-					expect(checkSignature(body, called, signature)).toMatchObject({ valid: true });
-					// Signed over the URL with the default port flipped, as twilio-node tolerates.
-					const ported = withPort(called);
-					if (ported !== called) {
-						const theirs = getExpectedTwilioSignature(token, ported, params);
-						expect(checkSignature(body, called, theirs)).toMatchObject({ valid: true });
-						expect(checkSignature(body, ported, signature)).toMatchObject({ valid: true });
-					}
-				}),
-				{ seed: SEED, numRuns: 300 },
-			);
-		} catch (error) {
-			throw new Error(`TWILIO_SEED=${SEED}: ${(error as Error).message}`);
-		}
+		assertSeeded(
+			fc.property(pairs, url, (drawn, called) => {
+				const body = formBody(drawn);
+				const params = expressParams(body);
+				const signature = ours(body, called);
+				expect(signature).toBe(getExpectedTwilioSignature(token, called, params));
+				expect(validateRequest(token, signature, called, params)).toBe(true);
+				expect(checkSignature(body, called, signature)).toMatchObject({ valid: true });
+				// Signed over the URL with the default port flipped, as twilio-node tolerates.
+				const ported = withPort(called);
+				if (ported !== called) {
+					const theirs = getExpectedTwilioSignature(token, ported, params);
+					expect(checkSignature(body, called, theirs)).toMatchObject({ valid: true });
+					expect(checkSignature(body, ported, signature)).toMatchObject({ valid: true });
+				}
+			}),
+			300,
+		);
 	});
 
 	it('a changed, added or removed parameter is refused, as twilio-node refuses it', () => {
-		try {
-			fc.assert(
-				fc.property(
-					pairs,
-					url,
-					fc.nat(),
-					fc.constantFrom('change', 'add', 'remove'),
-					(drawn, called, pick, how) => {
-						fc.pre(drawn.length > 0);
-						const signature = ours(formBody(drawn), called);
-						const at = pick % drawn.length;
-						const [name, value] = drawn[at];
-						// A parameter with an empty name and value signs nothing (twilio-node
-						// writes name + value): removing it changes nothing anyone signed.
-						fc.pre(
-							how !== 'remove' || drawn.some(([other, v]) => other === name && other + v !== ''),
-						);
-						const tampered: [string, string][] =
-							how === 'change'
-								? drawn.map((pair, i) => (i === at ? [name, `${value}!`] : pair))
-								: how === 'add'
-									? [...drawn, [`${name}!`, value]]
-									: drawn.filter(([other]) => other !== name);
-						const body = formBody(tampered);
-						expect(checkSignature(body, called, signature)).toMatchObject({
-							valid: false,
-							reason: 'signature_mismatch',
-						});
-						expect(validateRequest(token, signature, called, expressParams(body))).toBe(false);
-					},
-				),
-				{ seed: SEED, numRuns: 200 },
-			);
-		} catch (error) {
-			throw new Error(`TWILIO_SEED=${SEED}: ${(error as Error).message}`);
-		}
+		assertSeeded(
+			fc.property(
+				pairs,
+				url,
+				fc.nat(),
+				fc.constantFrom('change', 'add', 'remove'),
+				(drawn, called, pick, how) => {
+					fc.pre(drawn.length > 0);
+					const signature = ours(formBody(drawn), called);
+					const at = pick % drawn.length;
+					const [name, value] = drawn[at];
+					// A parameter with an empty name and value signs nothing (twilio-node
+					// writes name + value): removing it changes nothing anyone signed.
+					fc.pre(
+						how !== 'remove' || drawn.some(([other, v]) => other === name && other + v !== ''),
+					);
+					const tampered: [string, string][] =
+						how === 'change'
+							? drawn.map((pair, i) => (i === at ? [name, `${value}!`] : pair))
+							: how === 'add'
+								? [...drawn, [`${name}!`, value]]
+								: drawn.filter(([other]) => other !== name);
+					const body = formBody(tampered);
+					expect(checkSignature(body, called, signature)).toMatchObject({
+						valid: false,
+						reason: 'signature_mismatch',
+					});
+					expect(validateRequest(token, signature, called, expressParams(body))).toBe(false);
+				},
+			),
+			200,
+		);
 	});
 });
 

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-hardcoded-secrets -- test code: it runs in Node, never inside n8n, and its secrets are test values */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: it runs in Node, never inside n8n */
 /**
  * Twilio through the nodes, inside n8n-core's contexts: the trigger accepts
  * what twilio-node signs over the URL n8n serves (form posts and JSON with
