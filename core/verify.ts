@@ -356,9 +356,7 @@ function inspectCall(
 
 	const request = readRequestParts(scheme, body, options.url);
 	if (!request.ok) return refused(request.reason, request.detail, { id });
-	// One content per form of the URL the signature may cover (Twilio: with
-	// and without the default port); the first is the URL as it arrived.
-	const contents = request.urls.map((url) =>
+	const contentFor = (url: string | undefined) =>
 		signedContent(scheme.signedContent, {
 			body,
 			timestamp: stamp.text,
@@ -366,9 +364,8 @@ function inspectCall(
 			method: options.method,
 			url,
 			form: request.form,
-		}),
-	);
-	const content = contents[0];
+		});
+	const content = contentFor(request.urls[0]);
 	if (!content.ok) {
 		if (content.missing === 'id') {
 			return refused('missing_header', `Header ${scheme.idHeader ?? 'id'} is missing`);
@@ -389,7 +386,18 @@ function inspectCall(
 		id,
 		stamp,
 		content,
-		candidates: contents.flatMap((each) => (each.ok ? [each.chunks] : [])),
+		// One content per form of the URL the signature may cover (Twilio: with
+		// and without the default port); the URL as it arrived first.
+		candidates:
+			request.urls.length === 1
+				? [content.chunks]
+				: [
+						content.chunks,
+						...request.urls.slice(1).flatMap((url) => {
+							const other = contentFor(url);
+							return other.ok ? [other.chunks] : [];
+						}),
+					],
 	};
 }
 
