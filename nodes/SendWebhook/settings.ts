@@ -574,6 +574,6 @@ function readUrl(
 	}
 	// n8n's HTTP client sends the URL as the WHATWG parser writes it (spaces
 	// and non-ASCII percent-encoded): that form is what is sent, and so what
-	// Square and HubSpot v3 sign.
+	// Square, HubSpot v3 and Twilio sign.
 	return url.href;
 }
