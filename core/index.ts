@@ -8,7 +8,8 @@ export * from './delivery';
 export * from './deliveryId';
 export * from './encoding';
 export * from './expiringCache';
-export * from './handshake';
+// Only the reply's shape: a handshake is answered by receive(), for verified calls only.
+export { MAX_HANDSHAKE_FIELD_LENGTH, type HandshakeReply } from './handshake';
 export * from './headers';
 export * from './keys';
 export * from './outgoing';

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 
+import { handshakeReply, type HandshakeReply } from './handshake';
 import { readHeader, type HeaderBag } from './headers';
 import { isConfigurationProblem, type RejectionReason } from './reasons';
 import type { ReplayMemory, RunOutcome } from './replay';
-import type { SecretLabel, SecretSet } from './secrets';
-import type { AnySchemeDefinition, KeyOrder } from './schemes/types';
+import { resolveKeys, type HmacKey, type SecretLabel, type SecretSet } from './secrets';
+import { isPublicKeyScheme, type AnySchemeDefinition, type KeyOrder } from './schemes/types';
 import { effectiveTolerance, precheck, verify, type VerifyOptions } from './verify';
 
 /** Why a receiver refused a call: verify()'s reasons, and two of the receiver's own. */
@@ -15,11 +16,15 @@ export type ReceiveRejectionReason =
 	/** A copy of a call whose run has not ended yet: the sender should try again later. */
 	| 'in_progress'
 	/** A multipart or content-encoded body: the bytes signed cannot be known. */
-	| 'unsupported_body';
+	| 'unsupported_body'
+	/** A body over the framework's size limit (n8n: N8N_PAYLOAD_SIZE_MAX): it was never read. */
+	| 'body_too_large';
 
 export interface IncomingCall {
 	/** The exact bytes received; undefined when the framework could not give them. */
 	readonly body: Uint8Array | undefined;
+	/** Why `body` is undefined, where the framework refused it for its size limit. */
+	readonly bodyTooLarge?: boolean;
 	readonly headers: HeaderBag;
 	/** The request line, for schemes that sign it (Square, HubSpot v3). */
 	readonly method?: string;
@@ -74,6 +79,12 @@ export type ReceiveResult =
 			readonly verification: Verification;
 			/** With replay protection: report how this call's run ended (see ReplayMemory). */
 			readonly settle?: (outcome: Exclude<RunOutcome, 'running'>) => void;
+			/**
+			 * Set for a verified handshake (Discord's PING, Slack's
+			 * url_verification, Zoom's endpoint.url_validation): answer with
+			 * it, byte for byte, and run nothing. Never set with settle.
+			 */
+			readonly handshake?: HandshakeReply;
 	  }
 	| {
 			readonly accepted: false;
@@ -109,7 +120,7 @@ export function refuseWithoutSecret(
 	rejectionStatus = DEFAULT_REJECTION_STATUS,
 ): ReceiveResult | undefined {
 	const bodyProblem = describeBodyProblem(call);
-	if (bodyProblem) return refusal('unsupported_body', bodyProblem, rejectionStatus);
+	if (bodyProblem) return refusal(bodyProblem.reason, bodyProblem.detail, rejectionStatus);
 	const rejection = precheck(scheme, call.body ?? new Uint8Array(0), call.headers, {
 		now: options.now,
 		toleranceSeconds: options.toleranceSeconds,
@@ -152,7 +163,7 @@ export function receive(
 	): ReceiveResult => refusal(reason, detail, rejectionStatus, id, status);
 
 	const bodyProblem = describeBodyProblem(call);
-	if (bodyProblem) return refuse('unsupported_body', bodyProblem);
+	if (bodyProblem) return refuse(bodyProblem.reason, bodyProblem.detail);
 	const body = call.body ?? new Uint8Array(0);
 
 	const verifyOptions: VerifyOptions = {
@@ -169,6 +180,28 @@ export function receive(
 	if (result.replayKey === undefined) {
 		return refuse('verifier_error', 'The call could not be named for replay protection');
 	}
+
+	const verification: Verification = {
+		scheme: scheme.id,
+		matchedSecret: result.matchedSecret,
+		...(result.keyOrder ? { keyOrder: result.keyOrder } : {}),
+		...(result.timestamp ? { timestamp: result.timestamp.toISOString() } : {}),
+		...(result.id === undefined ? {} : { id: result.id }),
+		replayKey: createHash('sha256').update(result.replayKey).digest('base64url'),
+	};
+
+	// A verified handshake is answered before replay protection sees it, and
+	// never enters the memory. It runs nothing, so there is nothing to run
+	// once; its sender needs the answer every time it asks (a retry after a
+	// timeout given the duplicate notice instead would read as a failed check,
+	// and Discord drops an endpoint whose PING is not answered PONG); and it
+	// takes no slot an ordinary call would need. Answering a copy again
+	// discloses nothing new: the answer depends only on the signed body (and,
+	// for Zoom, the secret), so a replayer gets the answer it already saw.
+	const handshake = handshakeReply(scheme, body, () =>
+		verifyingKey(scheme, secrets, result.matchedSecret),
+	);
+	if (handshake) return { accepted: true, verification, handshake };
 
 	let settle: ((outcome: Exclude<RunOutcome, 'running'>) => void) | undefined;
 	if (options.replay) {
@@ -206,24 +239,30 @@ export function receive(
 		settle = claim.settle;
 	}
 
-	return {
-		accepted: true,
-		verification: {
-			scheme: scheme.id,
-			matchedSecret: result.matchedSecret,
-			...(result.keyOrder ? { keyOrder: result.keyOrder } : {}),
-			...(result.timestamp ? { timestamp: result.timestamp.toISOString() } : {}),
-			...(result.id === undefined ? {} : { id: result.id }),
-			replayKey: createHash('sha256').update(result.replayKey).digest('base64url'),
-		},
-		...(settle ? { settle } : {}),
-	};
+	return { accepted: true, verification, ...(settle ? { settle } : {}) };
+}
+
+/**
+ * The HMAC key of the secret that verified the call (the one verify() named),
+ * read as verify() read it; undefined for a public-key scheme. Handed only to
+ * handshakeReply(), which keeps it to itself.
+ */
+function verifyingKey(
+	scheme: AnySchemeDefinition,
+	secrets: SecretSet,
+	label: SecretLabel,
+): HmacKey | undefined {
+	if (isPublicKeyScheme(scheme)) return undefined;
+	const keys = resolveKeys(secrets, scheme.secretEncoding);
+	return keys.ok ? keys.keys.find((key) => key.label === label)?.key : undefined;
 }
 
 function statusFor(reason: ReceiveRejectionReason, rejectionStatus: number): number {
 	switch (reason) {
 		case 'unsupported_body':
 			return 415;
+		case 'body_too_large':
+			return 413;
 		case 'in_progress':
 			return IN_PROGRESS_STATUS;
 		case 'replayed_id':
@@ -238,18 +277,32 @@ function statusFor(reason: ReceiveRejectionReason, rejectionStatus: number): num
  * into fields and files by the framework; a content-encoded (gzip) body has
  * been decoded, so the bytes seen are not the bytes sent.
  */
-function describeBodyProblem(call: IncomingCall): string | undefined {
+function describeBodyProblem(
+	call: IncomingCall,
+): { reason: 'unsupported_body' | 'body_too_large'; detail: string } | undefined {
+	const unsupported = (detail: string) => ({ reason: 'unsupported_body' as const, detail });
 	const contentType = readHeader(call.headers, 'content-type');
 	if (contentType.found === 'one' && /^\s*multipart\//i.test(contentType.value)) {
-		return 'Multipart bodies cannot be verified: send the signed payload as the raw request body (e.g. application/json)';
+		return unsupported(
+			'Multipart bodies cannot be verified: send the signed payload as the raw request body (e.g. application/json)',
+		);
 	}
 	const encoding = readHeader(call.headers, 'content-encoding');
 	if (
 		encoding.found === 'many' ||
 		(encoding.found === 'one' && !/^\s*(identity)?\s*$/i.test(encoding.value))
 	) {
-		return 'Content-Encoding is not supported: the signature is checked on the exact bytes sent, so send the body uncompressed';
+		return unsupported(
+			'Content-Encoding is not supported: the signature is checked on the exact bytes sent, so send the body uncompressed',
+		);
 	}
-	if (call.body === undefined) return 'The request body could not be read as raw bytes';
+	if (call.body === undefined && call.bodyTooLarge === true) {
+		return {
+			reason: 'body_too_large',
+			detail: "The body is larger than the receiver's size limit, so it was not read",
+		};
+	}
+	if (call.body === undefined)
+		return unsupported('The request body could not be read as raw bytes');
 	return undefined;
 }

@@ -48,7 +48,7 @@ export class WebhookSigningKeyApi implements ICredentialType {
 			default: '',
 			placeholder: 'whsk_…, PEM (PKCS#8), or the hex or base64 seed',
 			description:
-				'Only for sending (Send Webhook, Standard Webhooks v1a): the private key of the public key above. Leave empty on a receiver.',
+				'Only for sending (Send Webhook, Standard Webhooks v1a): the private key of the public key above. Leave empty on a receiver. <a href="https://www.npmjs.com/package/n8n-nodes-signed-webhooks#public-key-schemes">Make a new pair</a> with one command.',
 		},
 	];
 }

@@ -27,7 +27,7 @@ export class WebhookSigningSecretApi implements ICredentialType {
 			required: true,
 			default: '',
 			description:
-				'The shared signing secret, exactly as the other system shows it (for Standard Webhooks and Svix, the whole whsec_… string)',
+				'The shared signing secret, exactly as the other system shows it (for Standard Webhooks and Svix, the whole whsec_… string). Choosing one yourself? <a href="https://www.npmjs.com/package/n8n-nodes-signed-webhooks#secrets-and-rotation">Make a random one</a>.',
 		},
 		{
 			displayName: 'Secondary Secret',

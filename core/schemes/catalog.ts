@@ -99,6 +99,13 @@ export const SLACK: SchemeDefinition = {
 	timestamp: { in: 'header', header: 'X-Slack-Request-Timestamp', format: 'unix-seconds' },
 	toleranceSeconds: 300,
 	docsUrl: 'https://api.slack.com/authentication/verifying-requests-from-slack',
+	// Signed like every Slack call; answered in plain text, the form Slack's
+	// docs give first (api.slack.com/events/url_verification). @slack/bolt
+	// answers {"challenge":…} as JSON, which Slack accepts too.
+	handshake: {
+		match: { path: ['type'], value: 'url_verification' },
+		answer: { kind: 'echo', path: ['challenge'] },
+	},
 };
 
 export const ZOOM: SchemeDefinition = {
@@ -109,6 +116,21 @@ export const ZOOM: SchemeDefinition = {
 	signatureHeader: 'x-zm-signature',
 	timestamp: { in: 'header', header: 'x-zm-request-timestamp', format: 'unix-seconds' },
 	docsUrl: 'https://developers.zoom.us/docs/api/webhooks/',
+	// Zoom's own, never Slack's (spread above): the answer @zoom/rivet gives,
+	// member order included.
+	handshake: {
+		match: { path: ['event'], value: 'endpoint.url_validation' },
+		answer: {
+			kind: 'hmac-json',
+			path: ['payload', 'plainToken'],
+			algorithm: 'sha256',
+			encoding: 'hex',
+			members: [
+				{ name: 'encryptedToken', value: 'hmac' },
+				{ name: 'plainToken', value: 'field' },
+			],
+		},
+	},
 };
 
 export const TYPEFORM: SchemeDefinition = {
@@ -416,7 +438,10 @@ export const DISCORD: PublicKeySchemeDefinition = {
 	// Discord saves an endpoint only if it answers a PING with PONG, and
 	// removes it if its routine forged calls get anything but 401.
 	rejectionStatus: 401,
-	handshake: { field: 'type', value: 1, answer: '{"type":1}' },
+	handshake: {
+		match: { path: ['type'], value: 1 },
+		answer: { kind: 'fixed-json', json: '{"type":1}' },
+	},
 };
 
 /**

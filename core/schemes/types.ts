@@ -130,8 +130,9 @@ export interface SchemeBase {
 	 */
 	readonly rejectionStatus?: number;
 	/**
-	 * A signed call that only checks the endpoint and wants a fixed answer,
-	 * not a run (Discord's PING): a JSON object body whose `field` is `value`.
+	 * A signed call that only checks the endpoint and wants an answer, not a
+	 * run (Discord's PING, Slack's url_verification, Zoom's
+	 * endpoint.url_validation). See core/handshake.ts.
 	 */
 	readonly handshake?: Handshake;
 	/**
@@ -141,12 +142,40 @@ export interface SchemeBase {
 	readonly bodyHash?: BodyHashInUrl;
 }
 
-export interface Handshake {
-	readonly field: string;
-	readonly value: string | number;
-	/** The answer's JSON text; sent with 200 and content-type application/json. */
-	readonly answer: string;
+/** Keys from the top of a JSON object body down to one field: `['payload', 'plainToken']`. */
+export type FieldPath = readonly string[];
+
+/**
+ * A call the trigger answers itself, once its signature is verified, and
+ * never runs: which bodies are one, and what they get.
+ */
+export interface Handshake<Answer extends HandshakeAnswer = HandshakeAnswer> {
+	/** A JSON object body whose field at `path` is `value` (compared with ===). */
+	readonly match: { readonly path: FieldPath; readonly value: string | number };
+	readonly answer: Answer;
 }
+
+/** What a handshake gets, always with status 200. */
+export type HandshakeAnswer =
+	/** The same JSON text every time, as application/json (Discord's PONG). */
+	| { readonly kind: 'fixed-json'; readonly json: string }
+	/** A string field of the body, as text/plain (Slack's challenge). */
+	| { readonly kind: 'echo'; readonly path: FieldPath }
+	/**
+	 * A JSON object, as application/json, whose members, in this order, are
+	 * the body's string field at `path` and its HMAC (hex or base64) keyed with
+	 * the secret that verified the call (Zoom: encryptedToken, plainToken).
+	 */
+	| {
+			readonly kind: 'hmac-json';
+			readonly path: FieldPath;
+			readonly algorithm: HashAlgorithm;
+			readonly encoding: DigestEncoding;
+			readonly members: readonly {
+				readonly name: string;
+				readonly value: 'field' | 'hmac';
+			}[];
+	  };
 
 /**
  * An HMAC scheme: sender and receiver hold the same secret. (The name is
@@ -187,6 +216,8 @@ export type PublicKeyAlgorithm = 'ed25519' | 'ecdsa-p256-sha256';
  * so, unlike an HMAC secret, a key needs no encoding setting.
  */
 export interface PublicKeySchemeDefinition extends SchemeBase {
+	/** A public key cannot key an HMAC: no hmac-json answer. */
+	readonly handshake?: Handshake<Exclude<HandshakeAnswer, { kind: 'hmac-json' }>>;
 	readonly algorithm: PublicKeyAlgorithm;
 	/** How the signature bytes are written in the header. */
 	readonly signatureEncoding: DigestEncoding;

@@ -7,7 +7,6 @@ import type {
 
 import {
 	DEFAULT_REJECTION_STATUS,
-	handshakeAnswer,
 	IN_PROGRESS_STATUS,
 	ReplayMemories,
 	receive,
@@ -78,7 +77,7 @@ export async function receiveVerifiedWebhook(
 	const read = (name: string, fallback?: unknown) => this.getNodeParameter(name, fallback);
 	const options = read('options', {}) as TriggerOptions;
 	const rejectedOutput = read('rejectedOutput', false) === true;
-	const rawBody = await readRawBody(request);
+	const { body: rawBody, tooLarge } = await readRawBody(request);
 	const signatureHeaderNames: string[] = [];
 
 	const now = new Date();
@@ -97,6 +96,7 @@ export async function receiveVerifiedWebhook(
 		signatureHeaderNames.push(signatureHeader ?? scheme.signatureHeader);
 		const call = {
 			body: rawBody,
+			bodyTooLarge: tooLarge,
 			// headersDistinct keeps a header sent twice as two values; Node
 			// would otherwise join them into one string with ", ".
 			headers: (request.headersDistinct ?? request.headers) as HeaderBag,
@@ -170,15 +170,22 @@ export async function receiveVerifiedWebhook(
 		return { noWebhookResponse: true, workflowData: [[rejected]] };
 	}
 
-	// A verified handshake (Discord's PING) is answered here, and runs nothing.
-	const handshake =
-		choice.ok && choice.resolved && rawBody
-			? handshakeAnswer(choice.resolved.scheme, rawBody)
-			: undefined;
-	if (handshake !== undefined) {
-		response.writeHead(200, { 'content-type': 'application/json' });
-		response.end(handshake);
-		result.settle?.('succeeded');
+	// A verified handshake (Discord's PING, Slack's url_verification, Zoom's
+	// endpoint.url_validation) gets the answer receive() made, before and
+	// outside replay protection, and runs nothing, in a test run too: n8n's
+	// test webhook takes a call that starts no execution for setup or a ping
+	// and keeps listening for the real call. So a user who points Slack or
+	// Zoom at the test URL sees the provider mark the URL verified, and the
+	// next real event in the editor; an item for the handshake would end the
+	// test run on it and feed the workflow a call that is no event.
+	if (result.handshake) {
+		response.writeHead(result.handshake.status, {
+			'content-type': result.handshake.contentType,
+		});
+		response.end(result.handshake.body);
+		this.logger.info(
+			`${this.getNode().name}: answered a verified ${result.verification.scheme} handshake; no execution started`,
+		);
 		return { noWebhookResponse: true };
 	}
 
@@ -264,16 +271,24 @@ function watchAnswer(
 	});
 }
 
-/** The exact bytes received: n8n has read them for JSON, form, text and XML; otherwise read them now. */
-async function readRawBody(request: IncomingRequest): Promise<Buffer | undefined> {
+/**
+ * The exact bytes received: n8n has read them for JSON, form, text and XML;
+ * otherwise read them now. Unreadable for a multipart body (n8n parsed it
+ * into fields, the bytes are gone) or one over n8n's N8N_PAYLOAD_SIZE_MAX,
+ * which its reader (raw-body) refuses with status 413.
+ */
+async function readRawBody(
+	request: IncomingRequest,
+): Promise<{ body: Buffer | undefined; tooLarge: boolean }> {
 	if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
 		try {
 			await request.readRawBody();
-		} catch {
-			return undefined; // multipart: n8n parsed it into fields, the bytes are gone
+		} catch (error) {
+			const status = (error as { status?: unknown } | null)?.status;
+			return { body: undefined, tooLarge: status === 413 };
 		}
 	}
-	return request.rawBody;
+	return { body: request.rawBody, tooLarge: false };
 }
 
 function signsUrl(scheme: SchemeBase): boolean {
@@ -382,6 +397,7 @@ function toItems(
 }
 
 function errorText(status: number): string {
+	if (status === 413) return 'Payload Too Large';
 	if (status === 415) return 'Unsupported Media Type';
 	if (status === 500) return 'Webhook receiver is not configured';
 	return status === 403 ? 'Forbidden' : 'Unauthorized';

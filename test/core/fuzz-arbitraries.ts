@@ -1,6 +1,6 @@
 /**
  * fast-check generators shared by the core's property tests
- * (core.fuzz.test.ts, tamper.fuzz.test.ts): schemes, secrets, bodies, header
+ * (core.fuzz, tamper.fuzz and public-key.fuzz tests): schemes, secrets, bodies, header
  * bags and clocks, both well-formed (to sign and verify) and hostile (to feed
  * verify() and receive() garbage).
  */
@@ -602,4 +602,80 @@ function otherHeaders(scheme: SchemeDefinition): string[] {
 		source?.in === 'header' ? source.header : undefined,
 		source?.in === 'body' ? source.alsoHeader : undefined,
 	].flatMap((name) => (name === undefined ? [] : [name.toLowerCase()]));
+}
+
+/**
+ * Why replacing `value[position]` with `replacement` leaves a signature header
+ * that means exactly what it meant, or undefined when it changes the meaning.
+ * `digestStart` is where the (single, last) digest or signature begins in the
+ * header; `encoding` is how it is written.
+ *
+ * These are spellings, not forgeries: each decodes to the same digest bytes,
+ * so accepting them gives a forger nothing they did not already hold (a
+ * valid signature for this very content). The property checks that verify()
+ * accepts exactly these and refuses every other single-byte change.
+ */
+export function harmlessEdit(
+	format: SignatureFormat,
+	encoding: DigestEncoding,
+	value: string,
+	digestStart: number,
+	position: number,
+	replacement: string,
+): string | undefined {
+	const original = value[position];
+	if (format.style === 'plain' && position < format.prefix.length) {
+		// The prefix is a label, not signed data, and is matched in any case
+		// (providers document `sha256=` and some proxies rewrite case).
+		const prefix = replaceAt(value, position, replacement).slice(0, format.prefix.length);
+		return prefix.toLowerCase() === format.prefix.toLowerCase()
+			? 'prefix in another case'
+			: undefined;
+	}
+	if (position < digestStart) return undefined;
+	const digest = value.slice(digestStart);
+	const index = position - digestStart;
+	if (encoding === 'hex') {
+		// Hex digits mean the same in either case.
+		return replacement.toLowerCase() === original.toLowerCase()
+			? 'hex digit in another case'
+			: undefined;
+	}
+	const data = digest.replace(/=+$/, '');
+	if (index < data.length) {
+		// The last base64 character of a digest whose length is not a multiple
+		// of 3 carries 2 or 4 bits beyond the digest; decoders ignore them
+		// (RFC 4648 §3.5 lets them), so characters that differ only there
+		// decode to the same bytes.
+		if (index !== data.length - 1 || !BASE64_ALPHABET.includes(replacement)) return undefined;
+		const spare = data.length % 4 === 2 ? 4 : data.length % 4 === 3 ? 2 : 0;
+		const significant = (char: string) => BASE64_ALPHABET.indexOf(char) >> spare;
+		return significant(replacement) === significant(original) ? 'spare base64 bits' : undefined;
+	}
+	// Padding is optional. A single `=` replaced by whitespace the format
+	// discards (list entries are split on spaces; plain and key-value values
+	// are trimmed) is the same digest, unpadded. With `==`, one `=` left over
+	// is not valid base64.
+	const padding = digest.length - data.length;
+	const discarded =
+		format.style === 'versioned-list' ? replacement === ' ' : replacement.trim() === '';
+	return padding === 1 && discarded ? 'base64 padding dropped' : undefined;
+}
+
+/** Where the digest begins in a header signed with one secret (the digest is always last). */
+export function digestStart(format: SignatureFormat, value: string): number {
+	switch (format.style) {
+		case 'plain':
+			return format.prefix.length;
+		case 'versioned-list':
+			return format.version.length + 1;
+		case 'key-value': {
+			const marker = `${format.pairSeparator}${format.signatureKey}=`;
+			return value.lastIndexOf(marker) + marker.length;
+		}
+	}
+}
+
+export function replaceAt(text: string, position: number, replacement: string): string {
+	return text.slice(0, position) + replacement + text.slice(position + 1);
 }

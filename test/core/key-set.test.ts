@@ -1,10 +1,10 @@
 /**
- * A key pair credential checked without a scheme (checkKeySet), and the
- * Discord PING a trigger answers itself (handshakeAnswer).
+ * A key pair credential checked without a scheme (checkKeySet). (The
+ * Discord PING is in handshake.test.ts, with the other handshakes.)
  */
 import { generateKeyPairSync } from 'node:crypto';
 
-import { DISCORD, SENDGRID, STANDARD_WEBHOOKS_V1A, checkKeySet, handshakeAnswer } from '../../core';
+import { checkKeySet } from '../../core';
 
 // RFC 8032 section 7.1 TEST 1 and TEST 2: published key pairs, never real ones.
 const SEED_1 = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
@@ -90,30 +90,5 @@ describe('checkKeySet', () => {
 			for (let i = 0; i + 12 <= body.length; i += 4)
 				expect(text).not.toContain(body.slice(i, i + 12));
 		}
-	});
-});
-
-describe('handshakeAnswer', () => {
-	const bytes = (text: string) => Buffer.from(text, 'utf8');
-	it("answers Discord's PING with PONG", () => {
-		expect(handshakeAnswer(DISCORD, bytes('{"type":1}'))).toBe('{"type":1}');
-		expect(
-			handshakeAnswer(
-				DISCORD,
-				bytes('{"type":1,"id":"1234567890","application_id":"1","token":"t"}'),
-			),
-		).toBe('{"type":1}');
-	});
-
-	it.each(['{"type":2}', '{"type":"1"}', '[{"type":1}]', 'type=1', '', '{"data":{"type":1}}'])(
-		'not %j',
-		(body) => {
-			expect(handshakeAnswer(DISCORD, bytes(body))).toBeUndefined();
-		},
-	);
-
-	it('schemes without a handshake have none', () => {
-		expect(handshakeAnswer(STANDARD_WEBHOOKS_V1A, bytes('{"type":1}'))).toBeUndefined();
-		expect(handshakeAnswer(SENDGRID, bytes('{"type":1}'))).toBeUndefined();
 	});
 });

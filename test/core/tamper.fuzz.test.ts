@@ -31,6 +31,9 @@ import { processed, replayOptions } from '../helpers/replay';
 import {
 	anyDate,
 	BASE64_ALPHABET,
+	digestStart,
+	harmlessEdit,
+	replaceAt,
 	sameHmacKey,
 	signedCase,
 	signedMoment,
@@ -93,10 +96,6 @@ function recase(headers: Record<string, string>, how: 'lower' | 'upper' | 'as-is
 			value,
 		]),
 	);
-}
-
-function replaceAt(text: string, position: number, replacement: string): string {
-	return text.slice(0, position) + replacement + text.slice(position + 1);
 }
 
 /** The window verify() enforces for these options, per its documented defaults. */
@@ -210,78 +209,6 @@ describe('sign → verify', () => {
 });
 
 /**
- * Why replacing `value[position]` with `replacement` leaves a signature header
- * that means exactly what it meant, or undefined when it changes the meaning.
- * `digestStart` is where the (single, last) digest begins in the header.
- *
- * These are spellings, not forgeries: each decodes to the same digest bytes,
- * so accepting them gives a forger nothing they did not already hold (a
- * valid signature for this very content). The property checks that verify()
- * accepts exactly these and refuses every other single-byte change.
- */
-function harmlessEdit(
-	scheme: SchemeDefinition,
-	value: string,
-	digestStart: number,
-	position: number,
-	replacement: string,
-): string | undefined {
-	const format = scheme.signatureFormat;
-	const original = value[position];
-	if (format.style === 'plain' && position < format.prefix.length) {
-		// The prefix is a label, not signed data, and is matched in any case
-		// (providers document `sha256=` and some proxies rewrite case).
-		const prefix = replaceAt(value, position, replacement).slice(0, format.prefix.length);
-		return prefix.toLowerCase() === format.prefix.toLowerCase()
-			? 'prefix in another case'
-			: undefined;
-	}
-	if (position < digestStart) return undefined;
-	const digest = value.slice(digestStart);
-	const index = position - digestStart;
-	if (scheme.digestEncoding === 'hex') {
-		// Hex digits mean the same in either case.
-		return replacement.toLowerCase() === original.toLowerCase()
-			? 'hex digit in another case'
-			: undefined;
-	}
-	const data = digest.replace(/=+$/, '');
-	if (index < data.length) {
-		// The last base64 character of a digest whose length is not a multiple
-		// of 3 carries 2 or 4 bits beyond the digest; decoders ignore them
-		// (RFC 4648 §3.5 lets them), so characters that differ only there
-		// decode to the same bytes.
-		if (index !== data.length - 1 || !BASE64_ALPHABET.includes(replacement)) return undefined;
-		const spare = data.length % 4 === 2 ? 4 : data.length % 4 === 3 ? 2 : 0;
-		const significant = (char: string) => BASE64_ALPHABET.indexOf(char) >> spare;
-		return significant(replacement) === significant(original) ? 'spare base64 bits' : undefined;
-	}
-	// Padding is optional. A single `=` replaced by whitespace the format
-	// discards (list entries are split on spaces; plain and key-value values
-	// are trimmed) is the same digest, unpadded. With `==`, one `=` left over
-	// is not valid base64.
-	const padding = digest.length - data.length;
-	const discarded =
-		format.style === 'versioned-list' ? replacement === ' ' : replacement.trim() === '';
-	return padding === 1 && discarded ? 'base64 padding dropped' : undefined;
-}
-
-/** Where the digest begins in a header signed with one secret (the digest is always last). */
-function digestStart(scheme: SchemeDefinition, value: string): number {
-	const format = scheme.signatureFormat;
-	switch (format.style) {
-		case 'plain':
-			return format.prefix.length;
-		case 'versioned-list':
-			return format.version.length + 1;
-		case 'key-value': {
-			const marker = `${format.pairSeparator}${format.signatureKey}=`;
-			return value.lastIndexOf(marker) + marker.length;
-		}
-	}
-}
-
-/**
  * A position and a byte to XOR there (never 0, so the byte changes). Biased
  * toward the edits that come closest to meaning the same thing: the case bit
  * (0x20), the lowest bits, and the last characters (base64 padding and spare
@@ -352,9 +279,10 @@ describe('one changed byte', () => {
 					const tampered = { ...headers, [name]: replaceAt(value, position, replacement) };
 					const result = verifyCase(call, { primary: call.primary }, call.body, tampered);
 					const harmless = harmlessEdit(
-						call.scheme,
+						call.scheme.signatureFormat,
+						call.scheme.digestEncoding,
 						value,
-						digestStart(call.scheme, value),
+						digestStart(call.scheme.signatureFormat, value),
 						position,
 						replacement,
 					);
@@ -619,7 +547,7 @@ function respell(
 	change: (value: string, start: number) => string | undefined,
 ) {
 	const name = signatureHeaderName(call);
-	const changed = change(headers[name], digestStart(call.scheme, headers[name]));
+	const changed = change(headers[name], digestStart(call.scheme.signatureFormat, headers[name]));
 	return changed === undefined ? undefined : { ...headers, [name]: changed };
 }
 

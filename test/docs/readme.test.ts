@@ -1,13 +1,26 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: it runs in Node, never inside n8n */
 /**
- * The README tells a newcomer the truth: its scheme table is the catalog's,
- * and it shows the commands CI runs. `UPDATE_README=1 npm test` rewrites the
- * table after a scheme changes.
+ * The README tells a newcomer the truth: its scheme tables are the catalog's,
+ * its parameter reference is the descriptions', and it shows the commands CI
+ * runs. `UPDATE_README=1 npm test` rewrites the generated parts after a
+ * scheme or a parameter changes.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { publicKeySchemeTable, schemeTable } from '../helpers/schemeTable';
+import { WebhookHeaderAuthApi } from '../../credentials/WebhookHeaderAuthApi.credentials';
+import { WebhookSigningKeyApi } from '../../credentials/WebhookSigningKeyApi.credentials';
+import { WebhookSigningSecretApi } from '../../credentials/WebhookSigningSecretApi.credentials';
+import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
+import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
+import {
+	isConfigurationProblem,
+	REJECTION_REASONS,
+	type ReceiveRejectionReason,
+	type RejectionReason,
+} from '../../core';
+import { credentialReference, nodeReference } from '../helpers/parameterReference';
+import { handshakeTable, publicKeySchemeTable, schemeTable } from '../helpers/schemeTable';
 
 const readmePath = join(__dirname, '..', '..', 'README.md');
 
@@ -39,6 +52,65 @@ describe('README', () => {
 			'<!-- public-key-scheme-table:start -->',
 			'<!-- public-key-scheme-table:end -->',
 			publicKeySchemeTable(),
+		);
+	});
+
+	it('holds the parameter reference generated from the node and credential descriptions', () => {
+		const { name } = JSON.parse(
+			readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'),
+		) as {
+			name: string;
+		};
+		const schemes = 'a scheme id: see the scheme tables';
+		expectGenerated(
+			'<!-- parameter-reference:start -->',
+			'<!-- parameter-reference:end -->',
+			[
+				nodeReference(name, new SendWebhook().description, schemes),
+				nodeReference(name, new VerifiedWebhookTrigger().description, schemes),
+				credentialReference(new WebhookSigningSecretApi()),
+				credentialReference(new WebhookSigningKeyApi()),
+				credentialReference(new WebhookHeaderAuthApi()),
+			].join('\n\n'),
+		);
+	});
+
+	it('explains every reason the trigger answers, with the status the caller gets', () => {
+		// The receiver's own reasons; the type makes this list complete.
+		const receiverOnly: Record<Exclude<ReceiveRejectionReason, RejectionReason>, string> = {
+			unsupported_body: '415',
+			body_too_large: '413',
+			in_progress: '503',
+			replayed_id: '200 or 401/403',
+		};
+		const expected = new Map<string, string>([
+			...REJECTION_REASONS.map(
+				(reason) => [reason, isConfigurationProblem(reason) ? '500' : '401/403'] as const,
+			),
+			...Object.entries(receiverOnly),
+		]);
+		const readme = readFileSync(readmePath, 'utf8');
+		const table = readme.slice(
+			readme.indexOf('<!-- troubleshooting:start -->'),
+			readme.indexOf('<!-- troubleshooting:end -->'),
+		);
+		const rows = table
+			.split('\n')
+			.filter((line) => line.startsWith('| `'))
+			.map((line) => line.split(' | ').map((cell) => cell.replace(/^\| /, '').trim()));
+		const documented = new Map(rows.map(([reason, status]) => [reason.replace(/`/g, ''), status]));
+		expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(expected));
+		for (const row of rows) {
+			expect(row).toHaveLength(4);
+			for (const text of row) expect(text.length).toBeGreaterThan(2);
+		}
+	});
+
+	it('holds the handshake table generated from the catalog', () => {
+		expectGenerated(
+			'<!-- handshake-table:start -->',
+			'<!-- handshake-table:end -->',
+			handshakeTable(),
 		);
 	});
 

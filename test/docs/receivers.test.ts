@@ -3,26 +3,30 @@
  * The README's receiver snippets ("Verify what it sends, in your own code")
  * work as printed: each one, in Node.js, Python and PHP, is run on calls Send
  * Webhook really made inside n8n to a receiver on 127.0.0.1, accepts them, and
- * refuses the same calls tampered with, signed with another secret, unsigned,
- * or (where the scheme signs a time) stale.
+ * refuses the same calls tampered with, signed with another secret (or, for
+ * Standard Webhooks v1a, another key pair), unsigned, or (where the scheme
+ * signs a time) stale.
  *
- * A contributor without python3 or php sees those languages skipped; CI sets
- * REQUIRE_ALL_SNIPPET_LANGUAGES=1, which turns a missing interpreter into a
- * failure.
+ * A contributor without python3 or php, or without what a snippet needs beyond
+ * them (Ed25519 in Python needs the `cryptography` package), sees those
+ * languages skipped; CI sets REQUIRE_ALL_SNIPPET_LANGUAGES=1, which turns
+ * anything missing into a failure.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createPrivateKey, randomBytes, sign as signEd25519 } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { CONNECTGAIN, STANDARD_WEBHOOKS, sign } from '../../core';
+import { CONNECTGAIN, STANDARD_WEBHOOKS, STANDARD_WEBHOOKS_V1A, sign } from '../../core';
 import { send } from '../nodes/sendWebhookHarness';
+import { standardWebhooksPair } from '../helpers/keys';
 import { startReceiver, type ReceivedCall, type Receiver } from '../helpers/receiver';
 import {
 	FENCES,
 	interpreterFound,
 	LANGUAGES,
+	probeSucceeds,
 	readmeSnippets,
 	runVerify,
 	type Language,
@@ -31,6 +35,7 @@ import {
 
 const SCHEMES = [
 	'standard-webhooks',
+	'standard-webhooks-v1a',
 	'goodfit',
 	'smarter-launch',
 	'connectgain',
@@ -47,6 +52,37 @@ const interpreters = {
 };
 const interpreterNames: Record<Language, string> = { node: 'node', python: 'python3', php: 'php' };
 
+/** Schemes whose `verify` takes the sender's public key rather than a shared secret. */
+const PUBLIC_KEY: ReadonlySet<Scheme> = new Set(['standard-webhooks-v1a']);
+
+/**
+ * What a scheme's snippet needs beyond the interpreter, per language: what to
+ * install, and a line of code that fails without it.
+ */
+const EXTRAS: Partial<Record<Scheme, Partial<Record<Language, { needs: string; probe: string }>>>> =
+	{
+		'standard-webhooks-v1a': {
+			python: {
+				needs:
+					'the `cryptography` package (pip install cryptography; Debian: apt-get install python3-cryptography)',
+				probe: 'from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey',
+			},
+			php: {
+				needs: 'the sodium extension (bundled with PHP 8; Debian: php-cli)',
+				probe: "exit(function_exists('sodium_crypto_sign_verify_detached') ? 0 : 1);",
+			},
+		},
+	};
+
+/** Why `scheme`'s snippet cannot run in `language` here, or undefined when it can. */
+function missing(scheme: Scheme, language: Language): string | undefined {
+	if (!interpreters[language]) return `\`${interpreterNames[language]}\` was not found`;
+	const extra = EXTRAS[scheme]?.[language];
+	if (extra && !probeSucceeds(language, extra.probe))
+		return `${interpreterNames[language]} lacks ${extra.needs}`;
+	return undefined;
+}
+
 interface Case extends SnippetCase {
 	readonly name: string;
 	readonly expected: boolean;
@@ -62,6 +98,17 @@ afterAll(async () => {
 
 const textSecret = () => `s3cr3t-${randomBytes(12).toString('hex')}`;
 const whsecSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
+
+/** Signs `message` by hand with a whsk_/whpk_ pair (the 32-byte seed and public key as a JWK). */
+function ed25519Signature(pair: { whsk: string; whpk: string }, message: Buffer): string {
+	const raw = (key: string) =>
+		Buffer.from(key.replace(/^wh[sp]k_/, ''), 'base64').toString('base64url');
+	const key = createPrivateKey({
+		key: { kty: 'OKP', crv: 'Ed25519', d: raw(pair.whsk), x: raw(pair.whpk) },
+		format: 'jwk',
+	});
+	return signEd25519(null, message, key).toString('base64');
+}
 
 /** Items with non-ASCII text: a snippet that re-serialises the body (json.dumps escapes it) fails. */
 const records = [
@@ -246,6 +293,120 @@ const caseBuilders: Record<Scheme, () => Promise<Case[]>> = {
 		];
 	},
 
+	'standard-webhooks-v1a': async () => {
+		const pair = standardWebhooksPair();
+		const other = standardWebhooksPair();
+		const v1a = { signatureScheme: 'standardWebhooksV1a' };
+		const keys = { publicKey: pair.whpk, privateKey: pair.whsk };
+		const calls = await sendCalls(v1a, { keys, items: records });
+		expect(calls).toHaveLength(2);
+		const [first] = calls;
+		const headers = headersOf(first);
+		const body = first.body;
+		const id = headers['webhook-id'];
+		const entry = headers['webhook-signature'];
+		expect(entry).toMatch(/^v1a,[A-Za-z0-9+/]{86}==$/);
+		const signature = entry.slice('v1a,'.length);
+
+		// Send Webhook signing with another key pair: real calls, which only that pair's public key accepts.
+		const [foreign] = await sendCalls(v1a, {
+			keys: { publicKey: other.whpk, privateKey: other.whsk },
+			items: records.slice(0, 1),
+		});
+
+		const signedAt = (date: Date, privateKeys: { primary: string; secondary?: string }) =>
+			lowerCased(sign(STANDARD_WEBHOOKS_V1A, privateKeys, body, { timestamp: date, id }));
+		/** Signed by hand over any timestamp text, so only the timestamp check can refuse it. */
+		const signedOver = (timestamp: string) => ({
+			...headers,
+			'webhook-timestamp': timestamp,
+			'webhook-signature': `v1a,${ed25519Signature(pair, Buffer.concat([Buffer.from(`${id}.${timestamp}.`), body]))}`,
+		});
+		// The HMAC scheme's entry over the same id, timestamp and body: what a sender signing both ways adds.
+		const hmacEntry = lowerCased(
+			sign(STANDARD_WEBHOOKS, { primary: whsecSecret() }, body, {
+				timestamp: new Date(Number(headers['webhook-timestamp']) * 1000),
+				id,
+			}),
+		)['webhook-signature'];
+		expect(hmacEntry).toMatch(/^v1,/);
+		const withSignature = (value: string) => ({ ...headers, 'webhook-signature': value });
+		const now = String(Math.floor(Date.now() / 1000));
+		const ours = { primary: pair.whsk };
+
+		return [
+			...commonCases(calls, pair.whpk, 'webhook-signature', other.whpk),
+			toCase('another key pair, a real call', false, foreign.body, headersOf(foreign), pair.whpk),
+			toCase(
+				'that call, with its own public key',
+				true,
+				foreign.body,
+				headersOf(foreign),
+				other.whpk,
+			),
+			toCase('webhook-id removed', false, body, without(headers, 'webhook-id'), pair.whpk),
+			toCase(
+				'webhook-timestamp removed',
+				false,
+				body,
+				without(headers, 'webhook-timestamp'),
+				pair.whpk,
+			),
+			toCase('signed by the core now', true, body, signedAt(new Date(), ours), pair.whpk),
+			toCase(
+				'two v1a entries, ours second',
+				true,
+				body,
+				signedAt(new Date(), { primary: other.whsk, secondary: pair.whsk }),
+				pair.whpk,
+			),
+			toCase(
+				'signed 10 minutes ago',
+				false,
+				body,
+				signedAt(new Date(Date.now() - 600_000), ours),
+				pair.whpk,
+			),
+			toCase(
+				'signed 10 minutes ahead',
+				false,
+				body,
+				signedAt(new Date(Date.now() + 600_000), ours),
+				pair.whpk,
+			),
+			toCase('signed by hand now', true, body, signedOver(now), pair.whpk),
+			toCase('timestamp "abc", signed', false, body, signedOver('abc'), pair.whpk),
+			toCase('timestamp "NaN", signed', false, body, signedOver('NaN'), pair.whpk),
+			toCase('timestamp empty, signed', false, body, signedOver(''), pair.whpk),
+			toCase('timestamp 5000 digits, signed', false, body, signedOver('9'.repeat(5000)), pair.whpk),
+			toCase('only a v1, HMAC entry', false, body, withSignature(hmacEntry), pair.whpk),
+			toCase(
+				'a v1, HMAC entry, then ours',
+				true,
+				body,
+				withSignature(`${hmacEntry} ${entry}`),
+				pair.whpk,
+			),
+			toCase(
+				'our signature labelled v1,',
+				false,
+				body,
+				withSignature(`v1,${signature}`),
+				pair.whpk,
+			),
+			toCase('signature without its v1a, prefix', false, body, withSignature(signature), pair.whpk),
+			toCase(
+				'signature cut to 32 bytes',
+				false,
+				body,
+				withSignature(`v1a,${Buffer.from(signature, 'base64').subarray(0, 32).toString('base64')}`),
+				pair.whpk,
+			),
+			toCase('v1a, and nothing', false, body, withSignature('v1a,'), pair.whpk),
+			toCase('v1a, then not base64', false, body, withSignature('v1a,!!!not*base64!!!'), pair.whpk),
+		];
+	},
+
 	goodfit: async () => {
 		const secret = textSecret();
 		const [batch] = await sendCalls(
@@ -354,11 +515,17 @@ it('the README prints one receiver per scheme and language, each defining verify
 		expect(`${snippet.scheme}/${language}: ${snippet.fence}`).toBe(
 			`${snippet.scheme}/${language}: ${FENCES[language]}`,
 		);
-		const signature = {
-			node: /^function verify\(rawBody, headers, secret\) \{$/m,
-			python: /^def verify\(raw_body: bytes, headers: dict, secret: str\) -> bool:$/m,
-			php: /^function verify\(string \$rawBody, array \$headers, string \$secret\): bool$/m,
-		}[language];
+		const signature = PUBLIC_KEY.has(snippet.scheme as Scheme)
+			? {
+					node: /^function verify\(rawBody, headers, publicKey\) \{$/m,
+					python: /^def verify\(raw_body: bytes, headers: dict, public_key: str\) -> bool:$/m,
+					php: /^function verify\(string \$rawBody, array \$headers, string \$publicKey\): bool$/m,
+				}[language]
+			: {
+					node: /^function verify\(rawBody, headers, secret\) \{$/m,
+					python: /^def verify\(raw_body: bytes, headers: dict, secret: str\) -> bool:$/m,
+					php: /^function verify\(string \$rawBody, array \$headers, string \$secret\): bool$/m,
+				}[language];
 		expect(snippet.code).toMatch(signature);
 		expect(snippet.code).not.toContain('<?php');
 	}
@@ -372,16 +539,14 @@ describe.each(SCHEMES)('%s receivers', (scheme) => {
 	});
 
 	for (const language of LANGUAGES) {
-		const command = interpreterNames[language];
-		if (!interpreters[language] && !requireAll) {
-			it.skip(`${language}: skipped, \`${command}\` was not found (REQUIRE_ALL_SNIPPET_LANGUAGES=1 makes this a failure)`, () => {});
+		const lacking = missing(scheme, language);
+		if (lacking && !requireAll) {
+			it.skip(`${language}: skipped, ${lacking} (REQUIRE_ALL_SNIPPET_LANGUAGES=1 makes this a failure)`, () => {});
 			continue;
 		}
 		it(`${language}: accepts what Send Webhook sends, refuses everything else`, () => {
-			if (!interpreters[language])
-				throw new Error(
-					`\`${command}\` was not found, and REQUIRE_ALL_SNIPPET_LANGUAGES=1 requires every language`,
-				);
+			if (lacking)
+				throw new Error(`${lacking}, and REQUIRE_ALL_SNIPPET_LANGUAGES=1 requires every language`);
 			const snippet = snippets.find((s) => s.scheme === scheme && s.language === language);
 			if (!snippet) throw new Error(`README has no ${scheme}/${language} snippet`);
 			expect(cases.length).toBeGreaterThan(0);

@@ -8,6 +8,7 @@ import {
 	PUBLIC_KEY_SCHEMES,
 	signsTimestamp,
 	type DigestEncoding,
+	type HandshakeAnswer,
 	type PublicKeyAlgorithm,
 	type PublicKeySchemeDefinition,
 	type SchemeBase,
@@ -132,6 +133,44 @@ export function publicKeySchemeTable(): string {
 	return [
 		'| Scheme (id) | Signature header | Header value | What is signed | Algorithm | Other headers | Replay window (default); a missing or old timestamp | Send Webhook signs it |',
 		'|---|---|---|---|---|---|---|---|',
+		...rows.map((row) => `| ${row} |`),
+	].join('\n');
+}
+
+function describeAnswer(answer: HandshakeAnswer): string {
+	switch (answer.kind) {
+		case 'fixed-json':
+			return `\`application/json\`: \`${answer.json}\``;
+		case 'echo':
+			return `\`text/plain\`: the body's \`${answer.path.join('.')}\`, as sent`;
+		case 'hmac-json': {
+			const field = answer.path.join('.');
+			const hmac = `HMAC-${answer.algorithm.toUpperCase()} of ${field} keyed with the secret, ${answer.encoding}`;
+			const members = answer.members
+				.map(({ name, value }) => `"${name}":"<${value === 'hmac' ? hmac : field}>"`)
+				.join(',');
+			return `\`application/json\`: \`{${members}}\``;
+		}
+	}
+}
+
+/** The handshakes the trigger answers itself, from the catalog. */
+export function handshakeTable(): string {
+	const schemes: SchemeBase[] = [...BUILT_IN_SCHEMES, ...PUBLIC_KEY_SCHEMES];
+	const rows = schemes.flatMap((scheme) =>
+		scheme.handshake
+			? [
+					[
+						`${scheme.name} (\`${scheme.id}\`)`,
+						`the JSON body's \`${scheme.handshake.match.path.join('.')}\` is \`${JSON.stringify(scheme.handshake.match.value)}\``,
+						describeAnswer(scheme.handshake.answer),
+					].join(' | '),
+				]
+			: [],
+	);
+	return [
+		'| Scheme (id) | A verified call is a handshake when | The trigger answers 200 with |',
+		'|---|---|---|',
 		...rows.map((row) => `| ${row} |`),
 	].join('\n');
 }

@@ -27,7 +27,10 @@ export interface Snippet {
 	readonly code: string;
 }
 
-/** What `verify` is called with: the raw body (base64 here), lower-case headers, the secret. */
+/**
+ * What `verify` is called with: the raw body (base64 here), lower-case headers,
+ * and the secret, or for a public-key scheme the public key.
+ */
 export interface SnippetCase {
 	readonly bodyBase64: string;
 	readonly headers: Readonly<Record<string, string>>;
@@ -58,7 +61,9 @@ export function readmeSnippets(readme: string): Snippet[] {
 
 const COMMANDS: Readonly<Record<Language, string>> = {
 	node: process.execPath,
-	python: 'python3',
+	// .ci/run points this at Debian's python3 when the one on PATH (pyenv,
+	// say) lacks the cryptography package and cannot get it offline.
+	python: process.env.SNIPPET_PYTHON ?? 'python3',
 	php: 'php',
 };
 
@@ -138,6 +143,21 @@ const ARGUMENTS: Readonly<Record<Language, readonly string[]>> = {
 	python: ['-I', '-W', 'error'],
 	php: ['-d', 'error_reporting=-1', '-d', 'display_errors=stderr'],
 };
+
+/**
+ * Whether `probe`, one line of the language's code, runs cleanly in its
+ * interpreter as the snippets are run (Python isolated, so only what is
+ * installed counts). It tells whether what a snippet needs beyond the
+ * interpreter (Ed25519 in Python needs the `cryptography` package) is there.
+ */
+export function probeSucceeds(language: Language, probe: string): boolean {
+	const flag = { node: '-e', python: '-c', php: '-r' }[language];
+	const result = spawnSync(COMMANDS[language], [...ARGUMENTS[language], flag, probe], {
+		encoding: 'utf8',
+		timeout: 10_000,
+	});
+	return !result.error && result.status === 0 && result.stderr.trim() === '';
+}
 
 /** Runs one snippet once, on every case; answers what `verify` returned for each. */
 export function runVerify(

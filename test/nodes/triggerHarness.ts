@@ -50,6 +50,8 @@ export interface Outcome {
 	/** What the caller got from the node itself; 200 and no body when n8n answers after the execution. */
 	readonly status: number;
 	readonly responseBody: unknown;
+	/** The answer's body exactly as the node wrote it, when it wrote text. */
+	readonly responseText?: string;
 	readonly responseHeaders: Record<string, unknown>;
 	/** Whether n8n would start an execution, and with what: the trigger's outputs once its execute() sorted them. */
 	readonly started: boolean;
@@ -130,6 +132,7 @@ export async function deliverTo(
 	const recordedBeforeN8n = { ended: response.ended, status: response.statusCode };
 	const n8nAnswers = options.n8nAnswers ?? 200;
 	if (started && n8nAnswers !== 'later') control.answer(n8nAnswers);
+	const responseText = typeof response.body === 'string' ? response.body : undefined;
 	let responseBody: unknown = response.body;
 	if (typeof responseBody === 'string') {
 		try {
@@ -141,6 +144,7 @@ export async function deliverTo(
 	return {
 		status: recordedBeforeN8n.ended ? recordedBeforeN8n.status : 200,
 		responseBody,
+		responseText,
 		responseHeaders: response.headers,
 		started,
 		verified: outputs[0] ?? [],

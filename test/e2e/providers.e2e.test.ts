@@ -1,0 +1,291 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: it drives a real n8n from Node */
+/**
+ * The providers beyond shared secrets, in a real n8n (E2E_TARGET 2.x or
+ * 1.x) with this package installed as users get it: for each scheme, one
+ * call signed as its provider signs it (and accepted by the provider's own
+ * library, where one verifies) runs the workflow once; a forged copy is
+ * refused with 401 and runs nothing; a handshake is answered by the trigger
+ * itself and runs nothing.
+ */
+import {
+	createPrivateKey,
+	generateKeyPairSync,
+	randomUUID,
+	sign as nodeSign,
+	type KeyObject,
+} from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { EventWebhook } from '@sendgrid/eventwebhook';
+import { verifyKey } from 'discord-interactions';
+
+import { ensureN8n, TARGETS, type TargetName } from '../../e2e/harness/install';
+import { N8n, outputItems, sleep } from '../../e2e/harness/n8n';
+import { buildAndPack, installPackage } from '../../e2e/harness/package';
+import { standardWebhooksPair } from '../helpers/keys';
+
+const target = (process.env.E2E_TARGET ?? '2.x') as TargetName;
+if (!(target in TARGETS))
+	throw new Error(`E2E_TARGET must be one of ${Object.keys(TARGETS).join(', ')}`);
+
+/** A request as a provider would send it. */
+interface Call {
+	readonly body: string;
+	readonly headers: Record<string, string>;
+}
+
+interface ProviderCase {
+	/** The trigger's Signing Scheme id. */
+	readonly scheme: string;
+	readonly credentialType: 'webhookSigningKeyApi' | 'webhookSigningSecretApi';
+	readonly credential: Record<string, string>;
+	/** A genuine call to `url`, checked by the provider's library where one verifies. */
+	readonly genuine: (url: string) => Promise<Call>;
+	/** The same call with a signature made by someone without the sender's key. */
+	readonly forged: (call: Call, url: string) => Call;
+	/** A handshake the trigger must answer itself, with the answer expected. */
+	readonly handshake?: (url: string) => Promise<{ call: Call; status: number; answer: string }>;
+}
+
+const unixNow = () => String(Math.floor(Date.now() / 1000));
+
+function ed25519Pair(): { publicKey: KeyObject; privateKey: KeyObject; publicHex: string } {
+	const pair = generateKeyPairSync('ed25519');
+	const publicHex = pair.publicKey
+		.export({ format: 'der', type: 'spki' })
+		.subarray(-32)
+		.toString('hex');
+	return { ...pair, publicHex };
+}
+
+const discord = ed25519Pair();
+const discordStranger = ed25519Pair();
+
+/** Discord's signature: hex Ed25519 of timestamp + body, checked with discord-interactions. */
+async function discordCall(body: string, key = discord.privateKey): Promise<Call> {
+	const timestamp = unixNow();
+	const signature = nodeSign(null, Buffer.from(timestamp + body), key).toString('hex');
+	if (key === discord.privateKey) {
+		expect(await verifyKey(body, signature, timestamp, discord.publicHex)).toBe(true);
+	}
+	return {
+		body,
+		headers: {
+			'content-type': 'application/json',
+			'x-signature-ed25519': signature,
+			'x-signature-timestamp': timestamp,
+		},
+	};
+}
+
+const sendgrid = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const sendgridStranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const sendgridPublic = sendgrid.publicKey
+	.export({ format: 'der', type: 'spki' })
+	.toString('base64');
+
+/** SendGrid's signature: base64 DER ECDSA P-256 of timestamp + body, checked with @sendgrid/eventwebhook. */
+function sendgridCall(body: string, key = sendgrid.privateKey): Call {
+	const timestamp = unixNow();
+	const signature = nodeSign('sha256', Buffer.from(timestamp + body), {
+		key,
+		dsaEncoding: 'der',
+	}).toString('base64');
+	if (key === sendgrid.privateKey) {
+		const webhook = new EventWebhook();
+		expect(
+			webhook.verifySignature(
+				webhook.convertPublicKeyToECDSA(sendgridPublic),
+				body,
+				signature,
+				timestamp,
+			),
+		).toBe(true);
+	}
+	return {
+		body,
+		headers: {
+			'content-type': 'application/json',
+			'x-twilio-email-event-webhook-signature': signature,
+			'x-twilio-email-event-webhook-timestamp': timestamp,
+		},
+	};
+}
+
+const v1a = standardWebhooksPair();
+const v1aStranger = standardWebhooksPair();
+
+/**
+ * Standard Webhooks v1a: no library implements it, so node:crypto signs as
+ * the specification says (Ed25519 over id.timestamp.body, base64).
+ */
+function v1aCall(body: string, whsk = v1a.whsk, id = `msg_${randomUUID()}`): Call {
+	const timestamp = unixNow();
+	const seed = Buffer.from(whsk.slice('whsk_'.length), 'base64');
+	const key = ed25519FromSeed(seed);
+	const signature = nodeSign(null, Buffer.from(`${id}.${timestamp}.${body}`), key).toString(
+		'base64',
+	);
+	return {
+		body,
+		headers: {
+			'content-type': 'application/json',
+			'webhook-id': id,
+			'webhook-timestamp': timestamp,
+			'webhook-signature': `v1a,${signature}`,
+		},
+	};
+}
+
+/** An Ed25519 private key from its 32-byte seed (PKCS#8 is a fixed prefix and the seed). */
+function ed25519FromSeed(seed: Buffer): KeyObject {
+	const prefix = Buffer.from('302e020100300506032b657004220420', 'hex');
+	return createPrivateKey({ key: Buffer.concat([prefix, seed]), format: 'der', type: 'pkcs8' });
+}
+
+const CASES: ProviderCase[] = [
+	{
+		scheme: 'standardWebhooksV1a',
+		credentialType: 'webhookSigningKeyApi',
+		credential: { publicKey: v1a.whpk, secondaryPublicKey: '', privateKey: '' },
+		genuine: async () => v1aCall('{"type":"invoice.paid","id":"in_1"}'),
+		forged: (call) =>
+			v1aCall(call.body, v1aStranger.whsk, call.headers['webhook-id'] ?? `msg_${randomUUID()}`),
+	},
+	{
+		scheme: 'discord',
+		credentialType: 'webhookSigningKeyApi',
+		credential: { publicKey: discord.publicHex, secondaryPublicKey: '', privateKey: '' },
+		genuine: async () =>
+			await discordCall(JSON.stringify({ type: 2, id: randomUUID(), data: { name: 'hello' } })),
+		// Discord's own probe: a well-formed signature by another key.
+		forged: (call) => {
+			const timestamp = call.headers['x-signature-timestamp'];
+			return {
+				body: call.body,
+				headers: {
+					...call.headers,
+					'x-signature-ed25519': nodeSign(
+						null,
+						Buffer.from(timestamp + call.body),
+						discordStranger.privateKey,
+					).toString('hex'),
+				},
+			};
+		},
+		handshake: async () => ({
+			call: await discordCall(JSON.stringify({ type: 1, id: randomUUID() })),
+			status: 200,
+			answer: '{"type":1}',
+		}),
+	},
+	{
+		scheme: 'sendgrid',
+		credentialType: 'webhookSigningKeyApi',
+		credential: { publicKey: sendgridPublic, secondaryPublicKey: '', privateKey: '' },
+		genuine: async () =>
+			sendgridCall(JSON.stringify([{ email: 'a@example.com', event: 'open', sg_event_id: 'e1' }])),
+		forged: (call) => sendgridCall(call.body, sendgridStranger.privateKey),
+	},
+];
+
+let n8n: N8n;
+const workflows = new Map<string, string>();
+
+beforeAll(async () => {
+	const installed = ensureN8n(TARGETS[target]);
+	const userFolder = mkdtempSync(join(tmpdir(), `n8n-e2e-providers-${target}-`));
+	installPackage(userFolder, buildAndPack());
+	n8n = await N8n.start({ installed, userFolder });
+	await n8n.signIn();
+	for (const provider of CASES) {
+		const credentialId = await n8n.createCredential(
+			`e2e ${provider.scheme}`,
+			provider.credentialType,
+			provider.credential,
+		);
+		const path = `provider-${provider.scheme}`;
+		const id = await n8n.deploy(
+			{
+				name: `e2e receive ${provider.scheme}`,
+				nodes: [
+					{
+						id: randomUUID(),
+						name: 'Webhook Trigger (Verified)',
+						type: 'n8n-nodes-signed-webhooks.verifiedWebhookTrigger',
+						typeVersion: 1.1,
+						position: [0, 0],
+						webhookId: randomUUID(),
+						parameters: { path, signatureScheme: provider.scheme, options: {} },
+						credentials: {
+							[provider.credentialType]: { id: credentialId, name: `e2e ${provider.scheme}` },
+						},
+					},
+				],
+				connections: {},
+			},
+			[path],
+		);
+		workflows.set(provider.scheme, id);
+	}
+}, 20 * 60_000);
+
+afterAll(async () => {
+	await n8n?.stop();
+});
+
+const urlOf = (scheme: string) => `${n8n.baseUrl}/webhook/provider-${scheme}`;
+
+async function post(url: string, call: Call): Promise<{ status: number; body: string }> {
+	const response = await fetch(url, { method: 'POST', headers: call.headers, body: call.body });
+	return { status: response.status, body: await response.text() };
+}
+
+async function executionCount(scheme: string): Promise<number> {
+	return (await n8n.executions(workflows.get(scheme)!, false)).length;
+}
+
+describe(`providers beyond shared secrets, in n8n ${TARGETS[target].n8nVersion}`, () => {
+	it.each(CASES.map((provider) => [provider.scheme, provider] as const))(
+		'%s: a genuine call runs the workflow once, verified; a forged one gets 401 and runs nothing',
+		async (scheme, provider) => {
+			const url = urlOf(scheme);
+			const before = await executionCount(scheme);
+			const call = await provider.genuine(url);
+			expect(await post(url, call)).toMatchObject({ status: 200 });
+			const executions = await n8n.waitForExecutions(workflows.get(scheme)!, before + 1);
+			const items = executions.flatMap((execution) =>
+				outputItems(execution, 'Webhook Trigger (Verified)'),
+			);
+			expect(items).toContainEqual(
+				expect.objectContaining({
+					body: JSON.parse(call.body) as unknown,
+					verification: expect.objectContaining({ scheme, matchedSecret: 'primary' }),
+				}),
+			);
+
+			const forged = await post(url, provider.forged(call, url));
+			expect(forged.status).toBe(401);
+			expect(JSON.parse(forged.body)).toMatchObject({ reason: 'signature_mismatch' });
+			await sleep(1500);
+			expect(await executionCount(scheme)).toBe(before + 1);
+		},
+	);
+
+	const withHandshake = CASES.filter((provider) => provider.handshake);
+	it.each(withHandshake.map((provider) => [provider.scheme, provider] as const))(
+		'%s: the handshake is answered by the trigger and runs nothing; a forged one gets 401',
+		async (scheme, provider) => {
+			const url = urlOf(scheme);
+			const before = await executionCount(scheme);
+			const { call, status, answer } = await provider.handshake!(url);
+			const answered = await post(url, call);
+			expect(answered).toEqual({ status, body: answer });
+			expect((await post(url, provider.forged(call, url))).status).toBe(401);
+			await sleep(1500);
+			expect(await executionCount(scheme)).toBe(before);
+		},
+	);
+});
