@@ -11,6 +11,8 @@ export interface SignedValues {
 	readonly id?: string;
 	readonly method?: string;
 	readonly url?: string;
+	/** What a `form` part signs (see formSignedText); '' where the body's hash is in the URL. */
+	readonly form?: string;
 }
 
 /** A piece of signed content: bytes, or text hashed as its UTF-8 bytes. */

@@ -31,6 +31,11 @@ export type RejectionReason =
 	| 'timestamp_too_old'
 	| 'timestamp_too_new'
 	| 'signature_mismatch'
+	/**
+	 * The body is not the one the signed URL names by its hash (Twilio's
+	 * bodySHA256): a different digest, a malformed one, or the parameter twice.
+	 */
+	| 'body_hash_mismatch'
 	/** Verification could not run at all: a defect or an impossible hand-built scheme. */
 	| 'verifier_error';
 
@@ -51,6 +56,7 @@ export const REJECTION_REASONS: readonly RejectionReason[] = [
 	'timestamp_too_old',
 	'timestamp_too_new',
 	'signature_mismatch',
+	'body_hash_mismatch',
 	'verifier_error',
 ];
 

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { signMessage } from './asymmetric';
 import { hmacDigest, joinChunks, signedContent, type SignedChunk } from './digest';
 import { formatTimestamp } from './encoding';
+import { bodyDigest, formSignedText, queryValues } from './form';
 import { resolveKeyObjects } from './keys';
 import { resolveKeys, type SecretSet } from './secrets';
 import {
@@ -20,7 +21,10 @@ export interface SignOptions {
 	readonly id?: string;
 	/** Event name, sent in the scheme's event header where it has one. */
 	readonly event?: string;
-	/** For schemes that sign the request line (Square, HubSpot v3). */
+	/**
+	 * For schemes that sign the request line (Square, HubSpot v3, Twilio).
+	 * Twilio: for a body that is not a form, the URL withBodyHash() gives.
+	 */
 	readonly method?: string;
 	readonly url?: string;
 	/** Replaces the scheme's signature header name (Smarter Launch, Generic HMAC). */
@@ -83,6 +87,7 @@ export function sign(
 		id: options.id,
 		method: options.method,
 		url: options.url,
+		form: formToSign(scheme, body, options.url),
 	});
 	if (!content.ok) throw new SigningError(`${scheme.name} signatures need the ${content.missing}`);
 
@@ -148,6 +153,63 @@ export function signBody(
 		[spec.signatureField]: signature,
 	});
 	return `{${JSON.stringify(spec.jsonMember)}:${fields},${JSON.stringify(spec.payloadMember)}:${payloadJson}}`;
+}
+
+/**
+ * What a `form` part signs (Twilio): nothing where the URL carries the
+ * body's hash (checked, so a signature never vouches for another body), else
+ * the body's form parameters. Undefined where the scheme has no form part,
+ * or the URL is missing (signedContent then says so).
+ */
+function formToSign(
+	scheme: AnySchemeDefinition,
+	body: Uint8Array | string,
+	url: string | undefined,
+): string | undefined {
+	if (url === undefined || !scheme.signedContent.some((part) => part.kind === 'form')) {
+		return undefined;
+	}
+	const rule = scheme.bodyHash;
+	const claimed = rule ? queryValues(url, rule.parameter) : [];
+	if (rule && claimed.length > 0) {
+		if (claimed.length > 1 || claimed[0] !== bodyDigest(rule, body)) {
+			throw new SigningError(
+				`The URL's ${rule.parameter} must be given once, and be the body's digest: build the URL with withBodyHash()`,
+			);
+		}
+		return '';
+	}
+	const form = formSignedText(typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
+	if (form === undefined) {
+		throw new SigningError(
+			`${scheme.name} signs a form body (application/x-www-form-urlencoded text)${rule ? `, or another body through ${rule.parameter} in the URL: build the URL with withBodyHash()` : ''}`,
+		);
+	}
+	return form;
+}
+
+/**
+ * The URL to send `body` to under `scheme`: for a scheme that carries the
+ * body's hash in the URL (Twilio's bodySHA256), the URL with that parameter
+ * added at the end of its query, as Twilio writes it; otherwise `url` as it
+ * is. A fragment is dropped: it is never sent, so it cannot be signed.
+ */
+export function withBodyHash(
+	scheme: AnySchemeDefinition,
+	url: string,
+	body: Uint8Array | string,
+): string {
+	const rule = scheme.bodyHash;
+	if (!rule) return url;
+	const hashAt = url.indexOf('#');
+	const base = hashAt < 0 ? url : url.slice(0, hashAt);
+	if (queryValues(base, rule.parameter).length > 0) {
+		throw new SigningError(
+			`The URL already has a ${rule.parameter} query parameter: remove it, it is added for each body sent`,
+		);
+	}
+	const separator = !base.includes('?') ? '?' : /[?&]$/.test(base) ? '' : '&';
+	return `${base}${separator}${rule.parameter}=${bodyDigest(rule, body)}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { SIGNATURE_LENGTHS, signatureMatches } from './asymmetric';
 import { DIGEST_LENGTH, hmacDigest, joinChunks, signedContent, type SignedChunk } from './digest';
 import { decodeStrict, parseTimestamp } from './encoding';
+import { bodyDigestMatches, defaultPortVariants, formSignedText, queryValues } from './form';
 import { readHeader, type HeaderBag } from './headers';
 import { resolveKeyObjects } from './keys';
 import type { RejectionReason } from './reasons';
@@ -173,9 +174,9 @@ function verifyOrReject(
 	if (!keys.ok) return reject(keys.reason, keys.detail);
 	const inspected = inspectCall(scheme, body, headers, options);
 	if (!inspected.ok) return inspected.rejection;
-	const { headerName, parsed, id, stamp, content } = inspected;
+	const { headerName, parsed, id, stamp, content, candidates } = inspected;
 
-	const match = findMatch(scheme, keys.keys, content.chunks, parsed.signatures);
+	const match = findMatch(scheme, keys.keys, candidates, parsed.signatures);
 	if (!match) {
 		const what = scheme.bodySignature ? 'its timestamp and token' : 'the body';
 		return reject('signature_mismatch', `The signature in ${headerName} does not match ${what}`, {
@@ -221,12 +222,14 @@ function verifyWithPublicKey(
 	if (!keys.ok) return reject(keys.reason, keys.detail);
 	const inspected = inspectCall(scheme, body, headers, options);
 	if (!inspected.ok) return inspected.rejection;
-	const { headerName, parsed, id, stamp, content } = inspected;
+	const { headerName, parsed, id, stamp, content, candidates } = inspected;
 
-	const message = joinChunks(content.chunks);
+	const messages = candidates.map(joinChunks);
 	const match = keys.keys.find(({ key }) =>
-		parsed.signatures.some((signature) =>
-			signatureMatches(scheme.algorithm, key, message, signature),
+		messages.some((message) =>
+			parsed.signatures.some((signature) =>
+				signatureMatches(scheme.algorithm, key, message, signature),
+			),
 		),
 	);
 	if (!match) {
@@ -262,6 +265,8 @@ type Inspection =
 			readonly id?: string;
 			readonly stamp: Extract<TimestampRead, { ok: true }>;
 			readonly content: Extract<ReturnType<typeof signedContent>, { ok: true }>;
+			/** Every content the signature may cover, `content`'s chunks first. */
+			readonly candidates: readonly (readonly SignedChunk[])[];
 	  }
 	| { readonly ok: false; readonly rejection: Rejection };
 
@@ -335,13 +340,18 @@ function inspectCall(
 		}
 	}
 
-	const content = signedContent(scheme.signedContent, {
-		body,
-		timestamp: stamp.text,
-		id,
-		method: options.method,
-		url: options.url,
-	});
+	const request = readRequestParts(scheme, body, options.url);
+	if (!request.ok) return refused(request.reason, request.detail, { id });
+	const contentFor = (url: string | undefined) =>
+		signedContent(scheme.signedContent, {
+			body,
+			timestamp: stamp.text,
+			id,
+			method: options.method,
+			url,
+			form: request.form,
+		});
+	const content = contentFor(request.urls[0]);
 	if (!content.ok) {
 		if (content.missing === 'id') {
 			return refused('missing_header', `Header ${scheme.idHeader ?? 'id'} is missing`);
@@ -355,7 +365,76 @@ function inspectCall(
 			{ id },
 		);
 	}
-	return { ok: true, headerName, parsed, id, stamp, content };
+	return {
+		ok: true,
+		headerName,
+		parsed,
+		id,
+		stamp,
+		content,
+		// One content per form of the URL the signature may cover (Twilio: with
+		// and without the default port); the URL as it arrived first.
+		candidates:
+			request.urls.length === 1
+				? [content.chunks]
+				: [
+						content.chunks,
+						...request.urls.slice(1).flatMap((url) => {
+							const other = contentFor(url);
+							return other.ok ? [other.chunks] : [];
+						}),
+					],
+	};
+}
+
+type RequestParts =
+	| { ok: true; urls: (string | undefined)[]; form?: string }
+	| { ok: false; reason: RejectionReason; detail: string };
+
+/**
+ * The URL forms and the form text a scheme's signature may cover (Twilio):
+ * where the URL carries the body's digest, the body is checked against it
+ * here, before any secret is used, as twilio-node's validateBody does (in
+ * constant time, the digest written exactly as the sender writes it).
+ */
+function readRequestParts(
+	scheme: SchemeBase,
+	body: Uint8Array,
+	url: string | undefined,
+): RequestParts {
+	const urlPart = scheme.signedContent.find((part) => part.kind === 'url');
+	const urls =
+		url !== undefined && urlPart?.kind === 'url' && urlPart.defaultPort === 'either'
+			? defaultPortVariants(url)
+			: [url];
+	if (!scheme.signedContent.some((part) => part.kind === 'form')) return { ok: true, urls };
+	// Without the URL nothing can be decided: signedContent reports it missing.
+	if (url === undefined) return { ok: true, urls };
+	const rule = scheme.bodyHash;
+	const claimed = rule ? queryValues(url, rule.parameter) : [];
+	if (rule && claimed.length > 0) {
+		const problem =
+			claimed.length > 1
+				? `appears ${claimed.length} times in the URL`
+				: !bodyDigestMatches(rule, body, claimed[0])
+					? /^[0-9a-f]{64}$/.test(claimed[0])
+						? 'in the URL is not the SHA-256 of the body received'
+						: 'in the URL is not a lowercase hex SHA-256'
+					: undefined;
+		if (problem) {
+			return { ok: false, reason: 'body_hash_mismatch', detail: `${rule.parameter} ${problem}` };
+		}
+		return { ok: true, urls, form: '' };
+	}
+	const form = formSignedText(body);
+	if (form === undefined) {
+		return {
+			ok: false,
+			reason: 'malformed_body',
+			detail: `${scheme.name} signs the form parameters of the body (or, for another body, a URL carrying ${rule?.parameter ?? 'its hash'}); this body is not application/x-www-form-urlencoded UTF-8 text`,
+		};
+	}
+	return { ok: true, urls, form };
 }
 
 /** Where a call's signatures were found, and the id beside them, or why they could not be read. */
@@ -592,21 +671,23 @@ function contentHash(chunks: readonly SignedChunk[]): string {
 function findMatch(
 	scheme: SchemeDefinition,
 	keys: readonly SigningKey[],
-	chunks: readonly SignedChunk[],
+	contents: readonly (readonly SignedChunk[])[],
 	signatures: readonly Buffer[],
 ): { label: SecretLabel; order: KeyOrder; canonical: Buffer } | undefined {
-	// The first digest computed (first order, first secret): the same for a
-	// given content whichever signature in the header matched.
+	// The first digest computed (first content, first order, first secret):
+	// the same for a given call whichever signature in the header matched.
 	let canonical: Buffer | undefined;
-	for (const order of scheme.keyOrders ?? DEFAULT_KEY_ORDERS) {
-		for (const { label, key } of keys) {
-			const expected = hmacDigest(scheme.algorithm, key, chunks, order);
-			canonical ??= expected;
-			for (const candidate of signatures) {
-				// Lengths are public (they follow from the algorithm); contents are
-				// compared in constant time.
-				if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) {
-					return { label, order, canonical };
+	for (const chunks of contents) {
+		for (const order of scheme.keyOrders ?? DEFAULT_KEY_ORDERS) {
+			for (const { label, key } of keys) {
+				const expected = hmacDigest(scheme.algorithm, key, chunks, order);
+				canonical ??= expected;
+				for (const candidate of signatures) {
+					// Lengths are public (they follow from the algorithm); contents are
+					// compared in constant time.
+					if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) {
+						return { label, order, canonical };
+					}
 				}
 			}
 		}

@@ -251,6 +251,34 @@ export const HUBSPOT_V3: SchemeDefinition = {
 	toleranceSeconds: 300,
 };
 
+/**
+ * Twilio signs the URL it calls (query included) and the POST form
+ * parameters, sorted; for a JSON body, the URL alone, with the body's
+ * SHA-256 added to its query as bodySHA256. The Auth Token is the secret (a
+ * secondary token only signs once promoted: no rotation signatures). Like
+ * twilio-node, a signature over the URL with or without the default port is
+ * accepted. No timestamp: only replay protection stops a copy.
+ *
+ * Both ways: Send Webhook sends JSON, so it adds bodySHA256 to the URL it
+ * calls (see withBodyHash) and signs that URL, which is what Twilio does and
+ * what twilio-node's validateRequestWithBody checks.
+ */
+export const TWILIO: SchemeDefinition = {
+	id: 'twilio',
+	name: 'Twilio',
+	description:
+		'X-Twilio-Signature: <base64> HMAC-SHA1 of the URL + sorted form parameters (JSON: URL with bodySHA256)',
+	signatureHeader: 'X-Twilio-Signature',
+	algorithm: 'sha1',
+	digestEncoding: 'base64',
+	signatureFormat: { style: 'plain', prefix: '' },
+	secretEncoding: 'text',
+	signedContent: [{ kind: 'url', defaultPort: 'either' }, { kind: 'form' }],
+	bodyHash: { parameter: 'bodySHA256', algorithm: 'sha256', encoding: 'hex' },
+	toleranceSeconds: 0,
+	docsUrl: 'https://www.twilio.com/docs/usage/webhooks/webhooks-security',
+};
+
 // ---- The four seed systems -------------------------------------------------
 
 export const GOODFIT: SchemeDefinition = {
@@ -396,6 +424,7 @@ export const BUILT_IN_SCHEMES: readonly SchemeDefinition[] = [
 	INTERCOM,
 	SQUARE,
 	HUBSPOT_V3,
+	TWILIO,
 ];
 
 /**

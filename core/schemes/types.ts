@@ -31,8 +31,40 @@ export type SignedPart =
 	 * percent-encodings are decoded first (HubSpot v3 documents twelve);
 	 * every other escape stays as sent.
 	 */
-	| { kind: 'url'; decoded?: string }
+	| {
+			kind: 'url';
+			decoded?: string;
+			/**
+			 * 'either': a receiver also accepts the signature computed over the
+			 * URL with its scheme's default port (:443 for https, :80 for http)
+			 * written out, or left out, where the URL arrived the other way, as
+			 * twilio-node does. A URL with any other port is only taken as it is.
+			 */
+			defaultPort?: 'either';
+	  }
+	/**
+	 * The body's application/x-www-form-urlencoded parameters, as Twilio signs
+	 * them: sorted by name (UTF-16 code units, as JavaScript sorts), each
+	 * written name then value with no separator; a name sent with several
+	 * values has its distinct values sorted and written once each. Decoded
+	 * (`+` is a space, then percent-decoding) from the exact bytes received. A
+	 * body that is not well-formed form text (bad escape, not UTF-8) is refused
+	 * (malformed_body). Empty where the scheme's bodyHash parameter is in the
+	 * URL: the body is then covered by its hash there.
+	 */
+	| { kind: 'form' }
 	| { kind: 'literal'; text: string };
+
+/**
+ * Twilio's rule for a body that is not a form (JSON): the sender writes the
+ * body's digest into the URL's query under `parameter` and signs the URL
+ * alone; the receiver checks the body against that digest, in constant time.
+ */
+export interface BodyHashInUrl {
+	readonly parameter: string;
+	readonly algorithm: 'sha256';
+	readonly encoding: 'hex';
+}
 
 /** How the signature(s) are written in the signature header. */
 export type SignatureFormat =
@@ -105,6 +137,11 @@ export interface SchemeBase {
 	 * endpoint.url_validation). See core/handshake.ts.
 	 */
 	readonly handshake?: Handshake;
+	/**
+	 * Where the URL's query carries this parameter, the body is covered by the
+	 * digest it holds, and `form` parts sign nothing (Twilio's bodySHA256).
+	 */
+	readonly bodyHash?: BodyHashInUrl;
 	/**
 	 * 'required': the signature does not cover the payload (Mailgun signs a
 	 * timestamp and a one-time token only), so remembering each call's id

@@ -23,6 +23,7 @@ import {
 	sign,
 	signBody,
 	splitIntoBatches,
+	withBodyHash,
 	type Batch,
 	type BodyWriter,
 	type DeliveryResult,
@@ -317,6 +318,9 @@ async function deliverCall(
 						: text,
 					'utf8',
 				);
+				// Twilio's format carries a JSON body's hash in the URL (bodySHA256),
+				// so each body is sent to, and signed with, its own URL.
+				const url = signing ? withBodyHash(signing.resolved.scheme, first.url, body) : first.url;
 				// Built name by name: a header that cannot be sent throws here, it never
 				// vanishes (Object.assign would drop a signature header named __proto__).
 				const headers = outgoingHeaders(
@@ -329,12 +333,12 @@ async function deliverCall(
 								id,
 								event: first.event || undefined,
 								method: first.method,
-								url: first.url,
+								url,
 								signatureHeader: signing.resolved.signatureHeader,
 							})
 						: {},
 				);
-				return { url: first.url, method: first.method, headers, body };
+				return { url, method: first.method, headers, body };
 			},
 			send: async (request) =>
 				await sendAttempt(context, request, {

@@ -408,6 +408,15 @@ export function readItemRequest(
 	read: ItemParameterReader = itemParameterReader(context),
 ): ItemRequest {
 	const url = readUrl(context, read, itemIndex, settings.httpsOnly);
+	const hashRule = settings.signing?.resolved.scheme.bodyHash;
+	if (hashRule && new URL(url).searchParams.has(hashRule.parameter)) {
+		fail(
+			context,
+			`The URL already has a ${hashRule.parameter} query parameter`,
+			itemIndex,
+			`${settings.signing?.resolved.scheme.name} adds ${hashRule.parameter} (the body's SHA-256) to the URL of each call it signs: remove it from the URL.`,
+		);
+	}
 	const method = read('method', itemIndex) as IHttpRequestMethods;
 	const event = String(read('eventName', itemIndex, '') ?? '');
 	if (settings.eventHeader && event !== '') {
@@ -565,6 +574,6 @@ function readUrl(
 	}
 	// n8n's HTTP client sends the URL as the WHATWG parser writes it (spaces
 	// and non-ASCII percent-encoded): that form is what is sent, and so what
-	// Square and HubSpot v3 sign.
+	// Square, HubSpot v3 and Twilio sign.
 	return url.href;
 }

@@ -305,7 +305,7 @@ function signsUrl(scheme: SchemeBase): boolean {
 }
 
 /**
- * The URL the sender called, as it signed it (Square, HubSpot v3): the
+ * The URL the sender called, as it signed it (Square, HubSpot v3, Twilio): the
  * origin and path prefix of n8n's public webhook URL (WEBHOOK_URL), then the
  * path and query exactly as they arrived. The arriving path starts with the
  * endpoint n8n served it on (N8N_ENDPOINT_WEBHOOK or _WEBHOOK_TEST), so test

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 
 import {
 	BUILT_IN_SCHEMES,
+	TWILIO,
 	bodyWriter,
 	buildGenericScheme,
 	decodeSecret,
@@ -375,9 +376,16 @@ export const genericScheme: fc.Arbitrary<SchemeDefinition> = fc
 	.filter((built) => built.ok)
 	.map((built) => (built.ok ? built.scheme : BUILT_IN_SCHEMES[0]));
 
-/** Every built-in scheme, and Generic HMAC in any configuration the builder accepts. */
+/**
+ * Every built-in scheme but Twilio, and Generic HMAC in any configuration the
+ * builder accepts. Twilio covers the body through the URL (bodySHA256) or
+ * as decoded form parameters, where `+` and `%20` are the same space, so
+ * the properties below (any changed body byte is a signature mismatch, the
+ * same URL carries any body) are not Twilio's: test/core/twilio.test.ts
+ * runs Twilio's own.
+ */
 export const signableScheme: fc.Arbitrary<SchemeDefinition> = fc.oneof(
-	{ weight: 3, arbitrary: fc.constantFrom(...BUILT_IN_SCHEMES) },
+	{ weight: 3, arbitrary: fc.constantFrom(...BUILT_IN_SCHEMES.filter((s) => s !== TWILIO)) },
 	{ weight: 1, arbitrary: genericScheme },
 );
 

@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: it runs in Node, never inside n8n, and reads its seed from the environment */
-import { sign, verify, type SchemeDefinition } from '../../core';
+import { sign, verify, withBodyHash, type SchemeDefinition } from '../../core';
 import {
 	ALL_SCHEMES,
 	bodyFor,
@@ -27,9 +27,15 @@ function seeded(seed: number): () => number {
 	};
 }
 
+/** The URL a body is sent to: Twilio's carries the body's hash (bodySHA256). */
+function urlFor(scheme: SchemeDefinition, body: Buffer): string {
+	return withBodyHash(scheme, REQUEST_LINE.url, body);
+}
+
 function signed(scheme: SchemeDefinition, secret: string, body: Buffer, secondary?: string) {
 	const headers = sign(scheme, { primary: secret, secondary }, body, {
 		...REQUEST_LINE,
+		url: urlFor(scheme, body),
 		timestamp: at,
 		id: 'msg_roundtrip',
 		event: 'test.event',
@@ -43,9 +49,11 @@ function check(
 	body: Buffer,
 	headers: Record<string, string>,
 	now = at,
+	url = urlFor(scheme, body),
 ) {
 	return verify(scheme, secrets, body, headers, {
 		...REQUEST_LINE,
+		url,
 		now: new Date(now.getTime() + 1000),
 	});
 }
@@ -72,7 +80,15 @@ describe.each(
 			const position = Math.floor(random() * tampered.length);
 			const flip = 1 + Math.floor(random() * 255);
 			tampered[position] ^= flip;
-			const result = check(scheme, { primary: secret }, tampered, headers);
+			// Sent to the URL the original was signed for.
+			const result = check(
+				scheme,
+				{ primary: secret },
+				tampered,
+				headers,
+				at,
+				urlFor(scheme, body),
+			);
 			// Flipping a byte of a body-carried timestamp may make it unreadable,
 			// or another time outside the window (checked before the signature),
 			// and a JSON-only scheme's body no JSON; everything else is a plain
@@ -83,6 +99,8 @@ describe.each(
 				'timestamp_missing',
 				...(scheme.timestamp?.in === 'body' ? ['timestamp_too_old', 'timestamp_too_new'] : []),
 				...(scheme.bodyFormat === 'json' ? ['malformed_body'] : []),
+				// Twilio: the body no longer has the hash its signed URL names.
+				...(scheme.bodyHash ? ['body_hash_mismatch'] : []),
 			];
 			if (result.valid || !allowed.includes(result.reason)) {
 				throw new Error(

@@ -13,9 +13,11 @@ import {
 	SLACK,
 	STANDARD_WEBHOOKS,
 	STRIPE,
+	TWILIO,
 	VINSIGHT,
 	sign,
 	verify,
+	withBodyHash,
 	type RejectionReason,
 	type VerifyResult,
 } from '../../core';
@@ -89,6 +91,18 @@ describe('verify() reasons', () => {
 		);
 		expectReason(duplicate, 'duplicate_body_field');
 		expect(duplicate.detail).toBe('The signature field of the form body was sent more than once');
+	});
+
+	it('body_hash_mismatch: a body that is not the one the signed URL names by its hash (Twilio)', () => {
+		const url = withBodyHash(TWILIO, 'https://example.test/twilio?x=1', body);
+		const headers = sign(TWILIO, { primary: secret }, body, { url });
+		expect(verify(TWILIO, { primary: secret }, body, headers, { url })).toMatchObject({
+			valid: true,
+		});
+		const other = Buffer.from('{"hello":"w0rld"}');
+		const result = verify(TWILIO, { primary: secret }, other, headers, { url });
+		expectReason(result, 'body_hash_mismatch');
+		expect(result.detail).toBe('bodySHA256 in the URL is not the SHA-256 of the body received');
 	});
 
 	it('invalid_secret: a secret that does not decode in its format', () => {

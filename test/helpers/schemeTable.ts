@@ -39,6 +39,13 @@ function signedContent(scheme: SchemeBase): string {
 			.join(' ');
 		return `${text}; in \`{url}\` the escapes ${escapes} are decoded first`;
 	}
+	if (url?.kind === 'url' && scheme.signedContent.some((part) => part.kind === 'form')) {
+		const ports = url.defaultPort === 'either' ? ', accepted with or without `:443`/`:80`' : '';
+		const hash = scheme.bodyHash
+			? `; a body that is not a form: \`{url}\` alone, with \`${scheme.bodyHash.parameter}=<${scheme.bodyHash.encoding} ${scheme.bodyHash.algorithm.toUpperCase()} of the body>\` in its query, checked against the body`
+			: '';
+		return `${text}: \`{url}\` as called${ports}; \`{form}\` = the form parameters sorted by name, each name then value (repeated values sorted, once each)${hash}`;
+	}
 	if ((scheme as Partial<SchemeDefinition>).keyOrders?.[0] === 'content-as-key') {
 		return `${text}, as the HMAC **key**, with the secret as the message (as the published vector does; the documented order is accepted too)`;
 	}

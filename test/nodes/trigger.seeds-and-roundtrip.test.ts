@@ -154,8 +154,13 @@ describe('Send Webhook → Verified Webhook Trigger, every scheme', () => {
 		await receiver.close();
 	});
 
-	/** The schemes whose signature covers the request URL need the trigger's own URL: tested below. */
-	const schemes = BUILT_IN_SCHEMES.filter((scheme) => scheme !== SQUARE && scheme !== HUBSPOT_V3);
+	/**
+	 * The schemes whose signature covers the request URL need the trigger's
+	 * own URL: tested below, and Twilio in trigger.twilio.test.ts.
+	 */
+	const schemes = BUILT_IN_SCHEMES.filter(
+		(scheme) => !scheme.signedContent.some((part) => part.kind === 'url'),
+	);
 
 	function secretFor(encoding: string): string {
 		return encoding === 'whsec'

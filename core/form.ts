@@ -1,0 +1,115 @@
+/**
+ * What Twilio signs besides the URL: the POST form parameters, or, for a
+ * body that is not a form, the body's digest carried in the URL's query
+ * (bodySHA256). Written to match twilio-node 6.x's webhooks.js
+ * (getExpectedTwilioSignature, validateRequest, validateRequestWithBody).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+import type { BodyHashInUrl } from './schemes/types';
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The text a `form` part signs: the parameters of an
+ * application/x-www-form-urlencoded body, sorted by name, each name then
+ * value, a name's repeated values sorted and written once each. This is what
+ * getExpectedTwilioSignature makes of the parameters Express parses from
+ * the body (a repeated name becomes an array, which it de-duplicates and
+ * sorts). Undefined when the bytes are not form text: not UTF-8, or a
+ * percent sign that does not start an escape of UTF-8 bytes. Parsers differ
+ * on such bodies (Node's querystring keeps a bad escape as it is, qs leaves
+ * the whole value undecoded, WHATWG replaces bad bytes with U+FFFD, which
+ * would make different bodies sign the same), and Twilio never sends one.
+ */
+export function formSignedText(body: Uint8Array): string | undefined {
+	let text: string;
+	try {
+		text = STRICT_UTF8.decode(body);
+	} catch {
+		return undefined;
+	}
+	const values = new Map<string, Set<string>>();
+	for (const piece of text.split('&')) {
+		if (piece === '') continue; // "a=1&&b=2": no parameter, as every form parser reads it
+		const equals = piece.indexOf('=');
+		const name = decodeFormComponent(equals < 0 ? piece : piece.slice(0, equals));
+		const value = decodeFormComponent(equals < 0 ? '' : piece.slice(equals + 1));
+		if (name === undefined || value === undefined) return undefined;
+		const seen = values.get(name);
+		if (seen) seen.add(value);
+		else values.set(name, new Set([value]));
+	}
+	let signed = '';
+	// JavaScript's default sort (UTF-16 code units), as twilio-node sorts.
+	for (const name of [...values.keys()].sort()) {
+		for (const value of [...(values.get(name) ?? [])].sort()) signed += name + value;
+	}
+	return signed;
+}
+
+function decodeFormComponent(text: string): string | undefined {
+	try {
+		return decodeURIComponent(text.replace(/\+/g, ' '));
+	} catch {
+		return undefined; // a bad escape, or escapes that are not UTF-8
+	}
+}
+
+/**
+ * The values of query parameter `name` in `url` (names decoded, as
+ * URLSearchParams, which twilio-node reads bodySHA256 with, decodes them).
+ */
+export function queryValues(url: string, name: string): string[] {
+	const hashAt = url.indexOf('#');
+	const beforeFragment = hashAt < 0 ? url : url.slice(0, hashAt);
+	const queryAt = beforeFragment.indexOf('?');
+	if (queryAt < 0) return [];
+	return new URLSearchParams(beforeFragment.slice(queryAt + 1)).getAll(name);
+}
+
+/** The body's digest as the rule writes it in the URL. */
+export function bodyDigest(rule: BodyHashInUrl, body: Uint8Array | string): string {
+	const hash = createHash(rule.algorithm);
+	if (typeof body === 'string') hash.update(body, 'utf8');
+	else hash.update(body);
+	return hash.digest(rule.encoding);
+}
+
+/**
+ * Whether `claimed` is the body's digest, written exactly as the sender
+ * writes it (lowercase hex, as twilio-node compares it), in constant time.
+ */
+export function bodyDigestMatches(rule: BodyHashInUrl, body: Uint8Array, claimed: string): boolean {
+	const expected = Buffer.from(bodyDigest(rule, body), 'latin1');
+	const given = Buffer.from(claimed, 'utf8');
+	// The length is public (it follows from the algorithm); the contents are not compared early.
+	return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+const AUTHORITY = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i;
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http://': '80', 'https://': '443' };
+
+/**
+ * The URL as given, then the same URL with its scheme's default port
+ * written out where it had none, or left out where it had it: the two forms
+ * twilio-node checks a signature against (splitUrl, addPort, removePort). A
+ * URL with another port, or another scheme, has only its own form (twilio-node
+ * also tries it with the port removed; nothing sends that way).
+ */
+export function defaultPortVariants(url: string): string[] {
+	const match = AUTHORITY.exec(url);
+	if (!match) return [url];
+	const [prefix, scheme, authority] = match;
+	const defaultPort = DEFAULT_PORTS[scheme.toLowerCase()];
+	if (defaultPort === undefined) return [url];
+	const userInfoEnd = authority.lastIndexOf('@') + 1;
+	const hostAndPort = authority.slice(userInfoEnd);
+	// A colon only starts the port after the closing bracket of an IPv6 literal.
+	const colon = hostAndPort.indexOf(':', hostAndPort.lastIndexOf(']') + 1);
+	const host = colon < 0 ? hostAndPort : hostAndPort.slice(0, colon);
+	const rebuild = (port: string) =>
+		scheme + authority.slice(0, userInfoEnd) + host + port + url.slice(prefix.length);
+	if (colon < 0) return [url, rebuild(`:${defaultPort}`)];
+	return hostAndPort.slice(colon + 1) === defaultPort ? [url, rebuild('')] : [url];
+}
