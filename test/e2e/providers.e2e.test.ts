@@ -7,9 +7,11 @@
  * refused with 401 and runs nothing; a handshake (Discord's PING, Slack's
  * url_verification, Zoom's endpoint.url_validation, the last compared with
  * @zoom/rivet's own answer) is answered by the trigger itself and runs
- * nothing; a replayed Mailgun call runs nothing.
+ * nothing; a replayed Mailgun call runs nothing; Twilio's form posts and
+ * bodySHA256 calls, signed by twilio-node, verify on the URL n8n serves.
  */
 import {
+	createHash,
 	createHmac,
 	createPrivateKey,
 	generateKeyPairSync,
@@ -24,6 +26,11 @@ import { join } from 'node:path';
 
 import { EventWebhook } from '@sendgrid/eventwebhook';
 import { verifyKey } from 'discord-interactions';
+import {
+	getExpectedTwilioSignature,
+	validateRequest,
+	validateRequestWithBody,
+} from 'twilio/lib/webhooks/webhooks';
 
 import { ensureN8n, TARGETS, type TargetName } from '../../e2e/harness/install';
 import { N8n, outputItems, sleep } from '../../e2e/harness/n8n';
@@ -39,6 +46,10 @@ if (!(target in TARGETS))
 interface Call {
 	readonly body: string;
 	readonly headers: Record<string, string>;
+	/** Where it goes, when not the trigger's plain URL (Twilio's ?bodySHA256=). */
+	readonly url?: string;
+	/** The body the workflow should see, when it is not the JSON text (a form's fields). */
+	readonly expectedBody?: unknown;
 }
 
 interface ProviderCase {
@@ -197,6 +208,29 @@ function mailgunCall(eventData: object, key = mailgunKey): Call {
 	};
 }
 
+const twilioToken = randomBytes(16).toString('hex');
+
+/** An inbound SMS as Twilio posts it, signed by twilio-node and checked by its validateRequest. */
+function twilioSms(url: string, token = twilioToken): Call {
+	const params = {
+		MessageSid: `SM${randomBytes(16).toString('hex')}`,
+		From: '+14158675309',
+		To: '+18005551212',
+		Body: 'Hello from Zoë ✓ + 100% & more',
+		NumMedia: '0',
+	};
+	const signature = getExpectedTwilioSignature(token, url, params);
+	if (token === twilioToken) expect(validateRequest(token, signature, url, params)).toBe(true);
+	return {
+		body: new URLSearchParams(params).toString(),
+		headers: {
+			'content-type': 'application/x-www-form-urlencoded',
+			'x-twilio-signature': signature,
+		},
+		expectedBody: params,
+	};
+}
+
 const CASES: ProviderCase[] = [
 	{
 		scheme: 'standardWebhooksV1a',
@@ -308,6 +342,17 @@ const CASES: ProviderCase[] = [
 			return mailgunCall(parsed['event-data'], 'not-the-key');
 		},
 	},
+	{
+		scheme: 'twilio',
+		credentialType: 'webhookSigningSecretApi',
+		credential: { secret: twilioToken, secondarySecret: '', format: 'auto' },
+		genuine: async (url) => twilioSms(url),
+		forged: (call, url) => {
+			const params = Object.fromEntries(new URLSearchParams(call.body));
+			const signature = getExpectedTwilioSignature('not-the-token', url, params);
+			return { ...call, headers: { ...call.headers, 'x-twilio-signature': signature } };
+		},
+	},
 ];
 
 let n8n: N8n;
@@ -358,7 +403,11 @@ afterAll(async () => {
 const urlOf = (scheme: string) => `${n8n.baseUrl}/webhook/provider-${scheme}`;
 
 async function post(url: string, call: Call): Promise<{ status: number; body: string }> {
-	const response = await fetch(url, { method: 'POST', headers: call.headers, body: call.body });
+	const response = await fetch(call.url ?? url, {
+		method: 'POST',
+		headers: call.headers,
+		body: call.body,
+	});
 	return { status: response.status, body: await response.text() };
 }
 
@@ -380,7 +429,7 @@ describe(`providers beyond shared secrets, in n8n ${TARGETS[target].n8nVersion}`
 			);
 			expect(items).toContainEqual(
 				expect.objectContaining({
-					body: JSON.parse(call.body) as unknown,
+					body: call.expectedBody ?? (JSON.parse(call.body) as unknown),
 					verification: expect.objectContaining({ scheme, matchedSecret: 'primary' }),
 				}),
 			);
@@ -408,6 +457,23 @@ describe(`providers beyond shared secrets, in n8n ${TARGETS[target].n8nVersion}`
 		expect(JSON.parse(reused.body)).toEqual({ status: 'duplicate', reason: 'replayed_id' });
 		await sleep(1500);
 		expect(await executionCount('mailgun')).toBe(before + 1);
+	});
+
+	it("twilio: a JSON body is signed through the URL's bodySHA256 (validateRequestWithBody); a changed body gets 401", async () => {
+		const body = JSON.stringify({ event: 'message.delivered', sid: randomUUID() });
+		const hash = createHash('sha256').update(body).digest('hex');
+		const url = `${urlOf('twilio')}?bodySHA256=${hash}`;
+		const signature = getExpectedTwilioSignature(twilioToken, url, {});
+		expect(validateRequestWithBody(twilioToken, signature, url, body)).toBe(true);
+		const headers = { 'content-type': 'application/json', 'x-twilio-signature': signature };
+		const before = await executionCount('twilio');
+		expect((await post(url, { body, headers, url })).status).toBe(200);
+		await n8n.waitForExecutions(workflows.get('twilio')!, before + 1);
+		const changed = await post(url, { body: body.replace('delivered', 'failed'), headers, url });
+		expect(changed.status).toBe(401);
+		expect(JSON.parse(changed.body)).toMatchObject({ reason: 'body_hash_mismatch' });
+		await sleep(1500);
+		expect(await executionCount('twilio')).toBe(before + 1);
 	});
 
 	const withHandshake = CASES.filter((provider) => provider.handshake);
