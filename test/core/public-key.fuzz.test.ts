@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: it runs in Node, never inside n8n */
 /**
  * The public-key schemes under the same properties as the HMAC ones
  * (core.fuzz and tamper.fuzz), since those suites draw HMAC schemes only:
