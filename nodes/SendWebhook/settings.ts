@@ -574,6 +574,8 @@ function readUrl(
 	}
 	// n8n's HTTP client sends the URL as the WHATWG parser writes it (spaces
 	// and non-ASCII percent-encoded): that form is what is sent, and so what
-	// Square, HubSpot v3 and Twilio sign.
+	// Square, HubSpot v3 and Twilio sign. A #fragment never leaves the client,
+	// so it is neither sent nor signed (signing it broke every such call).
+	url.hash = '';
 	return url.href;
 }

@@ -49,6 +49,22 @@ describe('Send Webhook signs the URL as it is sent', () => {
 		expect(record(delivered[0]).url).toBe(arrived);
 	});
 
+	it('Square: a #fragment, which never leaves the client, is neither sent nor signed', async () => {
+		const { delivered } = await send(
+			{ url: `${receiver.url}/sq?x=1#section`, signatureScheme: 'square' },
+			{ secret },
+		);
+		expect(delivered).toHaveLength(1);
+		const call = receiver.calls.at(-1)!;
+		expect(call.url).toBe('/sq?x=1');
+		const expected = createHmac('sha256', secret)
+			.update(`${receiver.url}/sq?x=1`)
+			.update(call.body)
+			.digest('base64');
+		expect(call.headers['x-square-hmacsha256-signature']).toBe(expected);
+		expect(record(delivered[0]).url).toBe(`${receiver.url}/sq?x=1`);
+	});
+
 	it('HubSpot v3: signed over the URL sent, with its twelve escapes decoded', async () => {
 		await send(
 			{ url: `${receiver.url}/hub spot/(x)?q=a:b%2Cc`, signatureScheme: 'hubspotV3' },
