@@ -356,7 +356,15 @@ describe('Twilio, a seeded property test against twilio-node', () => {
 						valid: false,
 						reason: 'signature_mismatch',
 					});
-					expect(validateRequest(token, signature, called, expressParams(body))).toBe(false);
+					// twilio-node also tries the URL as it re-writes it, where `?a` becomes
+					// `?a=`: the signed text `…?a` + `=` (a parameter named "=") is then
+					// the same as `…?a=` with the parameter gone, and it accepts that
+					// (seed 125919151). We sign and check the URL as sent, and refuse.
+					const query = new URL(called).search.slice(1);
+					const rewritten = query.split('&').some((piece) => piece !== '' && !piece.includes('='));
+					if (!rewritten) {
+						expect(validateRequest(token, signature, called, expressParams(body))).toBe(false);
+					}
 				},
 			),
 			200,
