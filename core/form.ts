@@ -10,7 +10,7 @@ import { STRICT_UTF8 } from './bodyText';
 import type { RejectionReason } from './reasons';
 import type { BodyHashInUrl, SchemeBase } from './schemes/types';
 
-export type RequestParts =
+type RequestParts =
 	| { ok: true; urls: (string | undefined)[]; form?: string }
 	| { ok: false; reason: RejectionReason; detail: string };
 

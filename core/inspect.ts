@@ -4,22 +4,21 @@ import { readRequestParts } from './form';
 import type { HeaderBag } from './headers';
 import { refuse, type Refused } from './rejection';
 import { bodySignatureOf, type AnySchemeDefinition } from './schemes/types';
-import { readSignatureHeaders, type ParsedHeader } from './signatureHeader';
+import { readSignatureHeaders, type Carried } from './signatureHeader';
 import { checkTimestamp, type SignedTime } from './timeWindow';
 import type { VerifyOptions } from './verify';
 
-/** What can be known of a call without the secret, and the content its signature must cover. */
+/**
+ * What can be known of a call without the secret (where its signatures
+ * were, its id, its timestamp), and the content its signature must cover.
+ */
 export type Inspection =
-	| {
-			readonly ok: true;
-			readonly headerName: string;
-			readonly parsed: Extract<ParsedHeader, { ok: true }>;
-			readonly id?: string;
+	| (Extract<Carried, { ok: true }> & {
 			readonly stamp: SignedTime;
 			readonly content: Extract<ContentResult, { ok: true }>;
 			/** Every content the signature may cover, `content`'s chunks first. */
 			readonly candidates: readonly (readonly SignedChunk[])[];
-	  }
+	  })
 	| Refused;
 
 /**

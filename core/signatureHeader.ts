@@ -71,12 +71,12 @@ export function readSignatureHeaders(
 	return { ok: true, headerName, parsed, id };
 }
 
-export type ParsedHeader =
+type ParsedHeader =
 	| { ok: true; signatures: Buffer[]; timestamp?: string }
 	| { ok: false; problem: string };
 
 /** What one signature must look like: its encoding and its possible lengths. */
-export interface SignatureShape {
+interface SignatureShape {
 	readonly encoding: DigestEncoding;
 	readonly min: number;
 	readonly max: number;
