@@ -23,7 +23,7 @@ export * from './schemes/generic';
 export * from './schemes/types';
 export * from './secrets';
 export * from './sign';
-// Of how a signature travels and when, only the limits and the window's rules.
+// Of the readers verify() is made of, only a limit and the window's rules: the readers serve verify().
 export { MAX_SIGNATURES_PER_HEADER } from './signatureHeader';
 export { DEFAULT_TOLERANCE_SECONDS, effectiveTolerance, signsTimestamp } from './timeWindow';
 export * from './verify';
