@@ -36,14 +36,7 @@ export function readRequestParts(
 	const rule = scheme.bodyHash;
 	const claimed = rule ? queryValues(url, rule.parameter) : [];
 	if (rule && claimed.length > 0) {
-		const problem =
-			claimed.length > 1
-				? `appears ${claimed.length} times in the URL`
-				: !bodyDigestMatches(rule, body, claimed[0])
-					? /^[0-9a-f]{64}$/.test(claimed[0])
-						? 'in the URL is not the SHA-256 of the body received'
-						: 'in the URL is not a lowercase hex SHA-256'
-					: undefined;
+		const problem = bodyHashProblem(rule, body, claimed);
 		if (problem) {
 			return { ok: false, reason: 'body_hash_mismatch', detail: `${rule.parameter} ${problem}` };
 		}
@@ -58,6 +51,19 @@ export function readRequestParts(
 		};
 	}
 	return { ok: true, urls, form };
+}
+
+/** Why the digest claimed in the URL does not vouch for the body; undefined when it does. */
+function bodyHashProblem(
+	rule: BodyHashInUrl,
+	body: Uint8Array,
+	claimed: readonly string[],
+): string | undefined {
+	if (claimed.length > 1) return `appears ${claimed.length} times in the URL`;
+	if (bodyDigestMatches(rule, body, claimed[0])) return undefined;
+	return /^[0-9a-f]{64}$/.test(claimed[0])
+		? 'in the URL is not the SHA-256 of the body received'
+		: 'in the URL is not a lowercase hex SHA-256';
 }
 
 /**

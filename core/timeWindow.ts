@@ -110,7 +110,7 @@ type TimestampRead =
 function readTimestamp(
 	scheme: SchemeBase,
 	headers: HeaderBag,
-	fromSignatureHeader: string | undefined,
+	fromCarrier: string | undefined,
 	body: Uint8Array,
 	toleranceActive: boolean,
 ): TimestampRead {
@@ -134,11 +134,11 @@ function readTimestamp(
 		}
 		case 'signature-header':
 			where = 'the signature header';
-			text = fromSignatureHeader;
+			text = fromCarrier;
 			break;
 		case 'body-signature':
 			where = 'the timestamp field beside the signature in the body';
-			text = fromSignatureHeader;
+			text = fromCarrier;
 			break;
 		case 'body':
 			where = `body field "${source.field}"`;
