@@ -33,7 +33,7 @@ export function signsTimestamp(scheme: SchemeBase): boolean {
 	return scheme.signedContent.some((part) => part.kind === covered);
 }
 
-/** The timestamp as read, `date` set where the scheme signs one. */
+/** The signed timestamp, where the scheme has one and it was read (a body field only when a window is in force). */
 export type SignedTime = Extract<TimestampRead, { ok: true }>;
 
 /**
