@@ -6,9 +6,65 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import type { BodyHashInUrl } from './schemes/types';
+import { STRICT_UTF8 } from './bodyText';
+import type { RejectionReason } from './reasons';
+import type { BodyHashInUrl, SchemeBase } from './schemes/types';
 
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+type RequestParts =
+	| { ok: true; urls: (string | undefined)[]; form?: string }
+	| { ok: false; reason: RejectionReason; detail: string };
+
+/**
+ * The URL forms and the form text a scheme's signature may cover (Twilio):
+ * where the URL carries the body's digest, the body is checked against it
+ * here, before any secret is used, as twilio-node's validateBody does (in
+ * constant time, the digest written exactly as the sender writes it).
+ */
+export function readRequestParts(
+	scheme: SchemeBase,
+	body: Uint8Array,
+	url: string | undefined,
+): RequestParts {
+	const urlPart = scheme.signedContent.find((part) => part.kind === 'url');
+	const urls =
+		url !== undefined && urlPart?.kind === 'url' && urlPart.defaultPort === 'either'
+			? defaultPortVariants(url)
+			: [url];
+	if (!scheme.signedContent.some((part) => part.kind === 'form')) return { ok: true, urls };
+	// Without the URL nothing can be decided: signedContent reports it missing.
+	if (url === undefined) return { ok: true, urls };
+	const rule = scheme.bodyHash;
+	const claimed = rule ? queryValues(url, rule.parameter) : [];
+	if (rule && claimed.length > 0) {
+		const problem = bodyHashProblem(rule, body, claimed);
+		if (problem) {
+			return { ok: false, reason: 'body_hash_mismatch', detail: `${rule.parameter} ${problem}` };
+		}
+		return { ok: true, urls, form: '' };
+	}
+	const form = formSignedText(body);
+	if (form === undefined) {
+		return {
+			ok: false,
+			reason: 'malformed_body',
+			detail: `${scheme.name} signs the form parameters of the body (or, for another body, a URL carrying ${rule?.parameter ?? 'its hash'}); this body is not application/x-www-form-urlencoded UTF-8 text`,
+		};
+	}
+	return { ok: true, urls, form };
+}
+
+/** Why the digest claimed in the URL does not vouch for the body; undefined when it does. */
+function bodyHashProblem(
+	rule: BodyHashInUrl,
+	body: Uint8Array,
+	claimed: readonly string[],
+): string | undefined {
+	if (claimed.length > 1) return `appears ${claimed.length} times in the URL`;
+	if (bodyDigestMatches(rule, body, claimed[0])) return undefined;
+	return /^[0-9a-f]{64}$/.test(claimed[0])
+		? 'in the URL is not the SHA-256 of the body received'
+		: 'in the URL is not a lowercase hex SHA-256';
+}
 
 /**
  * The text a `form` part signs: the parameters of an

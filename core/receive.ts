@@ -6,7 +6,8 @@ import { isConfigurationProblem, type RejectionReason } from './reasons';
 import type { ReplayMemory, RunOutcome } from './replay';
 import { resolveKeys, type HmacKey, type SecretLabel, type SecretSet } from './secrets';
 import { isPublicKeyScheme, type AnySchemeDefinition, type KeyOrder } from './schemes/types';
-import { effectiveTolerance, precheck, verify, type VerifyOptions } from './verify';
+import { effectiveTolerance } from './timeWindow';
+import { precheck, verify, type VerifyOptions } from './verify';
 
 /** Why a receiver refused a call: verify()'s reasons, and two of the receiver's own. */
 export type ReceiveRejectionReason =

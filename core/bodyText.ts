@@ -1,0 +1,30 @@
+/**
+ * Reading a body nothing has vouched for yet: as strict UTF-8, as JSON, and
+ * as an object whose own members only are read.
+ */
+
+/** Refuses bytes that are not UTF-8, where the default decoder would put U+FFFD in. */
+export const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Whether the bytes are valid UTF-8 holding one JSON value. JSON text can
+ * hold no raw NUL or other control byte outside whitespace, so zero bytes
+ * appended to a body, or a digest's raw bytes, never pass.
+ */
+export function isJsonText(body: Uint8Array): boolean {
+	try {
+		JSON.parse(STRICT_UTF8.decode(body));
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An own member only: `__proto__` or `constructor` must never be read from the prototype. */
+export function ownValue(record: Record<string, unknown>, name: string): unknown {
+	return Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
+}

@@ -1,0 +1,91 @@
+import { readBodySignature } from './bodySignature';
+import { signedContent, type ContentResult, type SignedChunk } from './digest';
+import { readRequestParts } from './form';
+import type { HeaderBag } from './headers';
+import { refuse, type Refused } from './rejection';
+import { bodySignatureOf, type AnySchemeDefinition } from './schemes/types';
+import { readSignatureHeaders, type Carried } from './signatureHeader';
+import { checkTimestamp, type SignedTime } from './timeWindow';
+import type { VerifyOptions } from './verify';
+
+/**
+ * What can be known of a call without the secret (where its signatures
+ * were, its id, its timestamp), and the content its signature must cover.
+ */
+export type Inspection =
+	| (Extract<Carried, { ok: true }> & {
+			readonly stamp: SignedTime;
+			readonly content: Extract<ContentResult, { ok: true }>;
+			/** Every content the signature may cover, `content`'s chunks first. */
+			readonly candidates: readonly (readonly SignedChunk[])[];
+	  })
+	| Refused;
+
+/**
+ * The checks that need no secret, in the order a reader meets them: the
+ * signature header (present, once, well-formed), the body where the scheme
+ * signs JSON, the id and timestamp headers, the timestamp's window, and the
+ * parts the signature covers. A call refused here never reaches an HMAC, and
+ * a receiver can refuse it before loading its secret at all (see precheck).
+ */
+export function inspectCall(
+	scheme: AnySchemeDefinition,
+	body: Uint8Array,
+	headers: HeaderBag,
+	options: VerifyOptions,
+): Inspection {
+	const carried = bodySignatureOf(scheme)
+		? readBodySignature(scheme, body, headers)
+		: readSignatureHeaders(scheme, body, headers, options.signatureHeader);
+	if (!carried.ok) return carried;
+	const { headerName, parsed, id } = carried;
+
+	const stamp = checkTimestamp(scheme, headers, body, parsed.timestamp, id, options);
+	if (!stamp.ok) return stamp;
+
+	const request = readRequestParts(scheme, body, options.url);
+	if (!request.ok) return refuse(request.reason, request.detail, { id });
+	const contentFor = (url: string | undefined) =>
+		signedContent(scheme.signedContent, {
+			body,
+			timestamp: stamp.text,
+			id,
+			method: options.method,
+			url,
+			form: request.form,
+		});
+	const content = contentFor(request.urls[0]);
+	if (!content.ok) {
+		if (content.missing === 'id') {
+			return refuse('missing_header', `Header ${scheme.idHeader ?? 'id'} is missing`);
+		}
+		if (content.missing === 'timestamp') {
+			return refuse('timestamp_missing', 'The timestamp the signature covers is missing', { id });
+		}
+		return refuse(
+			'missing_request_context',
+			`${scheme.name} signs the request ${content.missing}, and it was not given to the verifier`,
+			{ id },
+		);
+	}
+	return {
+		ok: true,
+		headerName,
+		parsed,
+		id,
+		stamp,
+		content,
+		// One content per form of the URL the signature may cover (Twilio: with
+		// and without the default port); the URL as it arrived first.
+		candidates:
+			request.urls.length === 1
+				? [content.chunks]
+				: [
+						content.chunks,
+						...request.urls.slice(1).flatMap((url) => {
+							const other = contentFor(url);
+							return other.ok ? [other.chunks] : [];
+						}),
+					],
+	};
+}

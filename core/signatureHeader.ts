@@ -1,0 +1,179 @@
+/**
+ * A signature carried in a header: the header read (present, once), its
+ * signatures parsed by the scheme's format, each one the shape the algorithm
+ * gives it.
+ */
+import { SIGNATURE_LENGTHS } from './asymmetric';
+import { isJsonText } from './bodyText';
+import { DIGEST_LENGTH } from './digest';
+import { decodeStrict } from './encoding';
+import { readHeader, type HeaderBag } from './headers';
+import { refuse, type Refused } from './rejection';
+import {
+	isPublicKeyScheme,
+	type AnySchemeDefinition,
+	type DigestEncoding,
+	type SignatureFormat,
+} from './schemes/types';
+
+/**
+ * More signatures than this in one header is not rotation but an attempt to
+ * make us compute many comparisons; real senders put one to three.
+ */
+export const MAX_SIGNATURES_PER_HEADER = 20;
+
+/** Where a call's signatures were found, and the id beside them, or why they could not be read. */
+export type Carried =
+	| {
+			readonly ok: true;
+			/** Where the signature was, for messages: a header's name, or "the body". */
+			readonly headerName: string;
+			readonly parsed: Extract<ParsedHeader, { ok: true }>;
+			readonly id?: string;
+	  }
+	| Refused;
+
+/**
+ * The signature header (present, once, well-formed), the body where the
+ * scheme signs JSON, and the id header. `signatureHeader` replaces the
+ * scheme's header name where the receiver set one.
+ */
+export function readSignatureHeaders(
+	scheme: AnySchemeDefinition,
+	body: Uint8Array,
+	headers: HeaderBag,
+	signatureHeader: string | undefined,
+): Carried {
+	const headerName = signatureHeader ?? scheme.signatureHeader;
+	const found = readHeader(headers, headerName);
+	if (found.found === 'none') return refuse('missing_header', `Header ${headerName} is missing`);
+	if (found.found === 'many') {
+		return refuse('duplicate_header', `Header ${headerName} was sent more than once`);
+	}
+	const parsed = parseSignatureHeader(found.value, scheme.signatureFormat, signatureShape(scheme));
+	if (!parsed.ok) return refuse('malformed_header', `Header ${headerName} ${parsed.problem}`);
+	if (!isPublicKeyScheme(scheme) && scheme.bodyFormat === 'json' && !isJsonText(body)) {
+		return refuse(
+			'malformed_body',
+			`${scheme.name} signs JSON text; this body is not valid UTF-8 JSON`,
+		);
+	}
+
+	// The id: signed for Standard Webhooks and Svix, informational elsewhere.
+	let id: string | undefined;
+	if (scheme.idHeader) {
+		const idHeader = readHeader(headers, scheme.idHeader);
+		if (idHeader.found === 'many') {
+			return refuse('duplicate_header', `Header ${scheme.idHeader} was sent more than once`);
+		}
+		if (idHeader.found === 'one') id = idHeader.value;
+	}
+	return { ok: true, headerName, parsed, id };
+}
+
+type ParsedHeader =
+	| { ok: true; signatures: Buffer[]; timestamp?: string }
+	| { ok: false; problem: string };
+
+/** What one signature must look like: its encoding and its possible lengths. */
+interface SignatureShape {
+	readonly encoding: DigestEncoding;
+	readonly min: number;
+	readonly max: number;
+	/** For messages: "hex digest of 32 bytes". */
+	readonly expected: string;
+}
+
+export function signatureShape(scheme: AnySchemeDefinition): SignatureShape {
+	if (!isPublicKeyScheme(scheme)) {
+		const length = DIGEST_LENGTH[scheme.algorithm];
+		const encoding = scheme.digestEncoding;
+		return {
+			encoding,
+			min: length,
+			max: length,
+			expected: `${encoding} digest of ${length} bytes`,
+		};
+	}
+	const { min, max } = SIGNATURE_LENGTHS[scheme.algorithm];
+	const encoding = scheme.signatureEncoding;
+	const bytes = min === max ? `${min} bytes` : `${min} to ${max} bytes`;
+	return { encoding, min, max, expected: `${encoding} signature of ${bytes}` };
+}
+
+function parseSignatureHeader(
+	value: string,
+	format: SignatureFormat,
+	shape: SignatureShape,
+): ParsedHeader {
+	const { encoding, expected } = shape;
+	const decode = (text: string): Buffer | undefined => {
+		const bytes = decodeStrict(text, encoding);
+		return bytes && bytes.length >= shape.min && bytes.length <= shape.max ? bytes : undefined;
+	};
+
+	switch (format.style) {
+		case 'plain': {
+			const prefix = value.slice(0, format.prefix.length);
+			if (prefix.toLowerCase() !== format.prefix.toLowerCase()) {
+				return { ok: false, problem: `does not start with "${format.prefix}"` };
+			}
+			const signature = decode(value.slice(format.prefix.length).trim());
+			return signature
+				? { ok: true, signatures: [signature] }
+				: { ok: false, problem: `is not a ${expected}` };
+		}
+		case 'versioned-list': {
+			const entries = value.split(' ').filter((entry) => entry !== '');
+			if (entries.length > MAX_SIGNATURES_PER_HEADER) {
+				return { ok: false, problem: `holds more than ${MAX_SIGNATURES_PER_HEADER} signatures` };
+			}
+			const signatures: Buffer[] = [];
+			for (const entry of entries) {
+				const comma = entry.indexOf(',');
+				// Other versions (v1a, v2) are someone else's to check: skip them.
+				if (comma < 0 || entry.slice(0, comma) !== format.version) continue;
+				const signature = decode(entry.slice(comma + 1));
+				if (signature) signatures.push(signature);
+			}
+			return signatures.length > 0
+				? { ok: true, signatures }
+				: {
+						ok: false,
+						problem: `holds no "${format.version},<${encoding}>" signature of the right length`,
+					};
+		}
+		case 'key-value': {
+			const pairs = value.split(format.pairSeparator);
+			if (pairs.length > MAX_SIGNATURES_PER_HEADER + 2) {
+				return { ok: false, problem: `holds more than ${MAX_SIGNATURES_PER_HEADER} signatures` };
+			}
+			const signatures: Buffer[] = [];
+			let timestamp: string | undefined;
+			for (const pair of pairs) {
+				const equals = pair.indexOf('=');
+				if (equals < 0) continue;
+				const key = pair.slice(0, equals).trim();
+				const text = pair.slice(equals + 1).trim();
+				if (key === format.timestampKey) {
+					if (timestamp !== undefined) {
+						return { ok: false, problem: `holds "${format.timestampKey}=" more than once` };
+					}
+					timestamp = text;
+				} else if (key === format.signatureKey) {
+					const signature = decode(text);
+					if (signature) signatures.push(signature);
+				}
+				// Any other key (Stripe's v0, future versions) is ignored, so a
+				// weaker scheme can never stand in for the one configured.
+			}
+			if (signatures.length === 0) {
+				return {
+					ok: false,
+					problem: `holds no "${format.signatureKey}=<${encoding}>" signature of the right length`,
+				};
+			}
+			return { ok: true, signatures, timestamp };
+		}
+	}
+}
