@@ -5,7 +5,7 @@
  * runs. `UPDATE_README=1 npm test` rewrites the generated parts after a
  * scheme or a parameter changes.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { WebhookHeaderAuthApi } from '../../credentials/WebhookHeaderAuthApi.credentials';
@@ -125,6 +125,17 @@ describe('README', () => {
 			'<!-- body-signature-scheme-table:end -->',
 			bodySignatureSchemeTable(),
 		);
+	});
+
+	it('docs/architecture.md names only files and folders that exist', () => {
+		const root = join(__dirname, '..', '..');
+		const map = readFileSync(join(root, 'docs', 'architecture.md'), 'utf8');
+		const paths = [...map.matchAll(/`((?:core|nodes|credentials|test)\/[\w./<>-]*)`/g)].map(
+			([, path]) => path.replace(/<Node>\/$/, ''),
+		);
+		expect(paths.length).toBeGreaterThan(20);
+		for (const path of paths)
+			expect(existsSync(join(root, path)) ? path : `missing: ${path}`).toBe(path);
 	});
 
 	it('shows the two commands a contributor runs, which .ci/run runs too', () => {
