@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets -- test code: it runs in Node, never inside n8n, and its secrets are test values */
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test code: it runs in Node, never inside n8n, and its secrets are test values */
 /**
  * The handshakes receive() answers itself for a verified call: Zoom's
  * endpoint.url_validation (the official-library vector byte for byte, and
@@ -6,9 +6,7 @@
  * and Discord's PING. Never for an unsigned, forged or stale call; never for
  * a body that only looks like one; never inside replay protection.
  */
-import { createHmac, createPrivateKey, sign as nodeSign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHmac, sign as nodeSign } from 'node:crypto';
 
 import fc from 'fast-check';
 
@@ -30,21 +28,11 @@ import {
 	type SecretSet,
 } from '../../core';
 import { handshakeReply } from '../../core/handshake';
+import { ed25519FromSeed, RFC8032_TEST1 } from '../helpers/keys';
 import { rivetAnswers } from '../helpers/rivet';
+import { timedTextVectors } from '../helpers/vectors';
 
-interface Vector {
-	secret: string;
-	payload: string;
-	timestamp: number;
-	expected_header_values: Record<string, string>;
-	expected_response_body?: Record<string, string>;
-}
-const fixture = JSON.parse(
-	readFileSync(join(__dirname, '..', 'fixtures', 'signature-vectors.json'), 'utf8'),
-) as Array<{ scheme: string; vectors: Vector[] }>;
-const vectorsOf = (scheme: string) =>
-	fixture.find((entry) => entry.scheme === scheme)?.vectors ?? [];
-const zoomValidation = vectorsOf('zoom').find((vector) => vector.expected_response_body);
+const zoomValidation = timedTextVectors('zoom').find((vector) => vector.expected_response_body);
 
 const json = { 'content-type': 'application/json' };
 const seconds = (date: Date) => String(Math.floor(date.getTime() / 1000));
@@ -279,17 +267,8 @@ describe("Slack's url_verification", () => {
 });
 
 describe("Discord's PING", () => {
-	// RFC 8032 section 7.1 TEST 1: a published key pair, never a real one.
-	const seed = Buffer.from(
-		'9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
-		'hex',
-	);
-	const publicKey = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
-	const privateKey = createPrivateKey({
-		key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
-		format: 'der',
-		type: 'pkcs8',
-	});
+	const publicKey = RFC8032_TEST1.publicKeyHex;
+	const privateKey = ed25519FromSeed(Buffer.from(RFC8032_TEST1.seedHex, 'hex'));
 	const discordHeaders = (body: string, at = new Date()) => ({
 		...json,
 		'X-Signature-Ed25519': nodeSign(null, Buffer.from(seconds(at) + body), privateKey).toString(
@@ -318,7 +297,7 @@ describe("Discord's PING", () => {
 	);
 
 	it('the fixture vector (signed in 2023) is a PING, answered once verified', () => {
-		const vector = vectorsOf('discord-interactions')[0];
+		const vector = timedTextVectors('discord-interactions')[0];
 		const result = run(
 			DISCORD,
 			{ primary: vector.secret },

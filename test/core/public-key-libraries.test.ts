@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: it runs in Node, never inside n8n, and its keys are test values */
 /**
  * Cross-checks of the public-key schemes against the providers' own
  * libraries (dev dependencies only): discord-interactions' verifyKey and
@@ -6,13 +5,12 @@
  * what does not, and the reverse.
  */
 import { generateKeyPairSync, sign as nodeSign, webcrypto } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 import { EventWebhook } from '@sendgrid/eventwebhook';
 import { verifyKey } from 'discord-interactions';
 
 import { DISCORD, SENDGRID, sign, verify } from '../../core';
+import { timedTextVectors } from '../helpers/vectors';
 
 const payloads = [
 	'{"type":1,"id":"1234567890","application_id":"1234567890","token":"test"}',
@@ -27,22 +25,7 @@ function tamper(text: string): string {
 	return bytes.toString('latin1');
 }
 
-const fixture = JSON.parse(
-	readFileSync(join(__dirname, '..', 'fixtures', 'signature-vectors.json'), 'utf8'),
-) as Array<{
-	scheme: string;
-	vectors: Array<{
-		secret: string;
-		payload: string;
-		timestamp: number;
-		expected_header_values: Record<string, string>;
-	}>;
-}>;
-const vectorOf = (name: string) => {
-	const entry = fixture.find((scheme) => scheme.scheme === name);
-	if (!entry) throw new Error(`no ${name} in the fixture`);
-	return entry.vectors[0];
-};
+const vectorOf = (name: string) => timedTextVectors(name)[0];
 
 describe('discord-interactions verifyKey', () => {
 	const pair = generateKeyPairSync('ed25519');

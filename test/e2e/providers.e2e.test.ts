@@ -13,7 +13,6 @@
 import {
 	createHash,
 	createHmac,
-	createPrivateKey,
 	generateKeyPairSync,
 	randomBytes,
 	randomUUID,
@@ -35,7 +34,7 @@ import {
 import { ensureN8n, TARGETS, type TargetName } from '../../e2e/harness/install';
 import { N8n, outputItems, sleep } from '../../e2e/harness/n8n';
 import { buildAndPack, installPackage } from '../../e2e/harness/package';
-import { standardWebhooksPair } from '../helpers/keys';
+import { ed25519FromSeed, standardWebhooksPair } from '../helpers/keys';
 import { rivetAnswers } from '../helpers/rivet';
 
 const target = (process.env.E2E_TARGET ?? '2.x') as TargetName;
@@ -153,12 +152,6 @@ function v1aCall(body: string, whsk = v1a.whsk, id = `msg_${randomUUID()}`): Cal
 			'webhook-signature': `v1a,${signature}`,
 		},
 	};
-}
-
-/** An Ed25519 private key from its 32-byte seed (PKCS#8 is a fixed prefix and the seed). */
-function ed25519FromSeed(seed: Buffer): KeyObject {
-	const prefix = Buffer.from('302e020100300506032b657004220420', 'hex');
-	return createPrivateKey({ key: Buffer.concat([prefix, seed]), format: 'der', type: 'pkcs8' });
 }
 
 const slackSecret = `slack-${randomBytes(16).toString('hex')}`;

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets -- test code: it runs in Node, never inside n8n, and its keys and secrets are published test values */
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test code: it runs in Node, never inside n8n, and its keys and secrets are published test values */
 /**
  * The handshakes through Verified Webhook Trigger's webhook() in n8n-core's
  * real WebhookContext: Slack's url_verification and Zoom's
@@ -8,11 +8,11 @@
  * PONG every time under replay protection, without taking a place in its
  * memory.
  */
-import { createHmac, createPrivateKey, randomBytes, sign as nodeSign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHmac, randomBytes, sign as nodeSign } from 'node:crypto';
 
+import { ed25519FromSeed, RFC8032_TEST1 } from '../helpers/keys';
 import { rivetAnswers } from '../helpers/rivet';
+import { timedTextVectors } from '../helpers/vectors';
 import { deliverTo, type Outcome } from './triggerHarness';
 
 const json = { 'content-type': 'application/json' };
@@ -110,20 +110,7 @@ describe("Slack's url_verification", () => {
 });
 
 describe("Zoom's endpoint.url_validation", () => {
-	const fixture = (
-		JSON.parse(
-			readFileSync(join(__dirname, '..', 'fixtures', 'signature-vectors.json'), 'utf8'),
-		) as Array<{
-			scheme: string;
-			vectors: Array<{
-				secret: string;
-				payload: string;
-				expected_header_values: Record<string, string>;
-				expected_response_body?: Record<string, string>;
-			}>;
-		}>
-	).find((entry) => entry.scheme === 'zoom');
-	const vector = fixture?.vectors.find((candidate) => candidate.expected_response_body);
+	const vector = timedTextVectors('zoom').find((candidate) => candidate.expected_response_body);
 	if (!vector) throw new Error('no Zoom URL-validation vector in the fixture');
 	const zoom = { signatureScheme: 'zoom' };
 	const signed = (payload: string, secret = vector.secret) => {
@@ -199,17 +186,8 @@ describe("Zoom's endpoint.url_validation", () => {
 });
 
 describe("Discord's PING under replay protection", () => {
-	// RFC 8032 section 7.1 TEST 1: a published key pair, never a real one.
-	const seed = Buffer.from(
-		'9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
-		'hex',
-	);
-	const publicKey = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
-	const privateKey = createPrivateKey({
-		key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
-		format: 'der',
-		type: 'pkcs8',
-	});
+	const publicKey = RFC8032_TEST1.publicKeyHex;
+	const privateKey = ed25519FromSeed(Buffer.from(RFC8032_TEST1.seedHex, 'hex'));
 	const signed = (body: string) => {
 		const timestamp = nowSeconds();
 		return {

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets -- test code: it runs in Node, never inside n8n, and its keys are published test keys or made here */
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test code: it runs in Node, never inside n8n, and its keys are published test keys or made here */
 /**
  * Verified Webhook Trigger with the public-key schemes, in n8n-core's real
  * WebhookContext: Standard Webhooks v1a (alone, and beside v1 in one
@@ -7,9 +7,7 @@
  * Key credential; and a key the scheme cannot use refused as our own
  * configuration, with no key material in anything the trigger returns.
  */
-import { createPrivateKey, generateKeyPairSync, randomBytes, sign as nodeSign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { generateKeyPairSync, randomBytes, sign as nodeSign } from 'node:crypto';
 
 import { NodeHelpers, type INode } from 'n8n-workflow';
 
@@ -17,7 +15,13 @@ import { STANDARD_WEBHOOKS, STANDARD_WEBHOOKS_V1A, sign } from '../../core';
 import { SCHEME_OPTIONS } from '../../nodes/shared/schemeParameters';
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
 import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
-import { expectNoKeyMaterial, standardWebhooksPair } from '../helpers/keys';
+import {
+	ed25519FromSeed,
+	expectNoKeyMaterial,
+	RFC8032_TEST1,
+	standardWebhooksPair,
+} from '../helpers/keys';
+import { timedTextVectors } from '../helpers/vectors';
 import { deliverTo, type Outcome } from './triggerHarness';
 
 const json = { 'content-type': 'application/json' };
@@ -171,17 +175,8 @@ describe('Standard Webhooks v1a', () => {
 });
 
 describe('Discord Interactions', () => {
-	// RFC 8032 section 7.1 TEST 1: a published key pair (see signature-vectors.json).
-	const publicKey = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
-	const seed = Buffer.from(
-		'9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
-		'hex',
-	);
-	const privateKey = createPrivateKey({
-		key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
-		format: 'der',
-		type: 'pkcs8',
-	});
+	const publicKey = RFC8032_TEST1.publicKeyHex;
+	const privateKey = ed25519FromSeed(Buffer.from(RFC8032_TEST1.seedHex, 'hex'));
 	const discordSigned = (body: string, timestamp = nowSeconds()) => ({
 		...json,
 		'X-Signature-Ed25519': nodeSign(null, Buffer.from(timestamp + body), privateKey).toString(
@@ -209,19 +204,7 @@ describe('Discord Interactions', () => {
 	});
 
 	it("a PING (the fixture's vector) is answered with PONG by the trigger, and starts nothing", async () => {
-		const fixture = (
-			JSON.parse(
-				readFileSync(join(__dirname, '..', 'fixtures', 'signature-vectors.json'), 'utf8'),
-			) as Array<{
-				scheme: string;
-				vectors: Array<{
-					secret: string;
-					payload: string;
-					expected_header_values: Record<string, string>;
-				}>;
-			}>
-		).find((entry) => entry.scheme === 'discord-interactions');
-		const vector = fixture?.vectors[0];
+		const [vector] = timedTextVectors('discord-interactions');
 		if (!vector) throw new Error('no Discord vector in the fixture');
 		expect(JSON.parse(vector.payload)).toMatchObject({ type: 1 });
 		// Signed in 2023: only with the window off does the old stamp pass.
