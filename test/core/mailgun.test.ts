@@ -19,6 +19,7 @@ import {
 	type ReceiveResult,
 	type VerifyResult,
 } from '../../core';
+import { seedFrom, withSeed } from '../helpers/seeded';
 import { processed, replayOptions } from '../helpers/replay';
 
 const key = 'key-6f5c2b0e4a1d9873c5e0b1f2a3d4c5e6';
@@ -338,13 +339,17 @@ describe('Mailgun: what is refused, and why', () => {
 		refused(check(inner), 'missing_body_field');
 	});
 
-	it('never throws, whatever the body', () => {
-		for (let i = 0; i < 200; i++) {
-			const body = randomBytes(i % 64);
-			expect(() => check(body)).not.toThrow();
-			expect(() => check(body, form)).not.toThrow();
-		}
-	});
+	const seed = seedFrom('MAILGUN_SEED');
+	it(
+		'never throws, whatever the body',
+		withSeed('MAILGUN_SEED', seed, (random) => {
+			for (let i = 0; i < 200; i++) {
+				const body = random.bytes(i % 64);
+				expect(() => check(body)).not.toThrow();
+				expect(() => check(body, form)).not.toThrow();
+			}
+		}),
+	);
 });
 
 describe('Mailgun: each token is accepted once', () => {

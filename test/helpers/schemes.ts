@@ -1,5 +1,3 @@
-import { randomBytes, randomInt } from 'node:crypto';
-
 import {
 	BUILT_IN_SCHEMES,
 	buildGenericScheme,
@@ -7,10 +5,11 @@ import {
 	type SchemeDefinition,
 	type SecretEncoding,
 } from '../../core';
+import type { Seeded } from './seeded';
 
-/** A fresh random secret written the way `encoding` expects. */
-export function randomSecret(encoding: SecretEncoding): string {
-	const bytes = randomBytes(randomInt(16, 48));
+/** A random secret written the way `encoding` expects. */
+export function randomSecret(encoding: SecretEncoding, random: Seeded): string {
+	const bytes = random.bytes(random.int(16, 48));
 	switch (encoding) {
 		case 'text':
 			return bytes.toString('base64url');
@@ -24,13 +23,13 @@ export function randomSecret(encoding: SecretEncoding): string {
 }
 
 /** Random bytes, sometimes JSON-looking, sometimes not UTF-8 at all. */
-export function randomBody(): Buffer {
-	const kind = randomInt(3);
+export function randomBody(random: Seeded): Buffer {
+	const kind = random.int(0, 3);
 	if (kind === 0)
-		return Buffer.from(JSON.stringify({ id: randomInt(1e9), note: 'café ✓ \u2028', n: 1.0 }));
-	if (kind === 1) return randomBytes(randomInt(1, 2048));
+		return Buffer.from(JSON.stringify({ id: random.int(0, 1e9), note: 'café ✓ \u2028', n: 1.0 }));
+	if (kind === 1) return random.bytes(random.int(1, 2048));
 	return Buffer.from(
-		`{"records":[${Array.from({ length: randomInt(1, 20) }, (_, i) => `{"i":${i}}`).join(',')}]}`,
+		`{"records":[${Array.from({ length: random.int(1, 20) }, (_, i) => `{"i":${i}}`).join(',')}]}`,
 	);
 }
 
@@ -78,7 +77,7 @@ export function signsTimestamp(scheme: SchemeDefinition): boolean {
 }
 
 /** The body a scheme needs: schemes that carry their timestamp in the JSON body get it there. */
-export function bodyFor(scheme: SchemeDefinition, at: Date, base: Buffer = randomBody()): Buffer {
+export function bodyFor(scheme: SchemeDefinition, at: Date, base: Buffer): Buffer {
 	const source = scheme.timestamp;
 	if (scheme.bodyFormat === 'json' && source?.in !== 'body') {
 		return Buffer.from(JSON.stringify({ data: base.toString('base64') }));
