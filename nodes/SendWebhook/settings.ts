@@ -16,6 +16,7 @@ import {
 	describeRetryPolicyProblem,
 	describeUnsendableHeaderName,
 	findHeaderValueFault,
+	headersSignSets,
 	isPublicKeyScheme,
 	measureJson,
 	resolveKeyObjects,
@@ -45,7 +46,7 @@ import { DEFAULT_RETRY_DELAYS } from './description';
 import type { TransportSettings } from './transport';
 
 /** Header for the delivery id when the scheme has none of its own (Standard Webhooks' name). */
-export const DELIVERY_ID_HEADER = 'webhook-id';
+const DELIVERY_ID_HEADER = 'webhook-id';
 
 /** Where each call's delivery id comes from (see core/deliveryId.ts). */
 export type DeliveryIdSource = 'random' | 'content' | 'expression';
@@ -67,6 +68,8 @@ export interface SendSettings {
 	readonly reservedHeaders: ReadonlyMap<string, string>;
 	/** The scheme's header for the Event Name, when it has one. */
 	readonly eventHeader?: string;
+	/** The header the node sends the delivery id in, where the scheme has no id header. */
+	readonly deliveryIdHeader?: string;
 	readonly deliveryId: DeliveryIdSource;
 	/** Deadline (Seconds): 0 leaves it to the workflow's execution timeout. */
 	readonly deadlineSeconds: number;
@@ -128,9 +131,13 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 	if (batchProblem) fail(context, batchProblem, 0);
 
 	const useHeaderAuth = context.getNodeParameter('authentication', 0) === 'headerAuth';
+	const deliveryIdHeader = resolved?.scheme.idHeader ? undefined : DELIVERY_ID_HEADER;
 	const reservedHeaders = new Map<string, string>();
-	for (const name of generatedHeaderNames(resolved))
-		reservedHeaders.set(name.toLowerCase(), 'the signing scheme');
+	if (resolved) {
+		for (const name of headersSignSets(resolved.scheme, resolved.signatureHeader))
+			reservedHeaders.set(name.toLowerCase(), 'the signing scheme');
+	}
+	if (deliveryIdHeader) reservedHeaders.set(deliveryIdHeader, 'the node, for the delivery ID');
 	if (useHeaderAuth) {
 		const authHeader = await readHeaderAuth(context);
 		const clash = reservedHeaders.get(authHeader.toLowerCase());
@@ -187,6 +194,7 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 		httpsOnly: (options.httpsOnly as boolean | undefined) ?? false,
 		reservedHeaders,
 		eventHeader: resolved?.scheme.eventHeader,
+		deliveryIdHeader,
 		deliveryId: deliveryId as DeliveryIdSource,
 		deadlineSeconds,
 		giveUpAfter,
@@ -329,21 +337,6 @@ function refuseUnsendableSchemeHeaders(
 			);
 		}
 	}
-}
-
-/** Every header a signed call carries besides the user's: none of them may be overridden. */
-function generatedHeaderNames(resolved: ResolvedScheme | undefined): string[] {
-	if (!resolved) return [DELIVERY_ID_HEADER];
-	const { scheme } = resolved;
-	const names = [
-		resolved.signatureHeader ?? scheme.signatureHeader,
-		scheme.idHeader ?? DELIVERY_ID_HEADER,
-	];
-	if (scheme.timestamp?.in === 'header') names.push(scheme.timestamp.header);
-	if (scheme.timestamp?.in === 'body' && scheme.timestamp.alsoHeader)
-		names.push(scheme.timestamp.alsoHeader);
-	if (scheme.eventHeader) names.push(scheme.eventHeader);
-	return names;
 }
 
 function parseDelays(context: IExecuteFunctions, text: string): number[] {
