@@ -42,7 +42,15 @@ import {
 	type CarriedRetry,
 	type RetryMode,
 } from './retryLater';
-import { DEFAULT_RETRY_DELAYS } from './description';
+import {
+	DEFAULT_CONCURRENCY,
+	DEFAULT_DEADLINE_SECONDS,
+	DEFAULT_GIVE_UP_AFTER,
+	DEFAULT_HTTPS_ONLY,
+	DEFAULT_RESPONSE_BODY_LIMIT,
+	DEFAULT_RETRY_DELAYS,
+	DEFAULT_TIMEOUT_MS,
+} from './description';
 import type { TransportSettings } from './transport';
 
 /** Header for the delivery id when the scheme has none of its own (Standard Webhooks' name). */
@@ -150,7 +158,8 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 	if (!DELIVERY_ID_SOURCES.includes(deliveryId))
 		fail(context, `Unknown Delivery ID choice "${deliveryId}"`, 0);
 
-	const deadlineSeconds = (options.deadlineSeconds as number | undefined) ?? 0;
+	const deadlineSeconds =
+		(options.deadlineSeconds as number | undefined) ?? DEFAULT_DEADLINE_SECONDS;
 	if (
 		typeof deadlineSeconds !== 'number' ||
 		!Number.isFinite(deadlineSeconds) ||
@@ -161,7 +170,8 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 			`Deadline (Seconds) must be a number of seconds, 0 or more (got ${String(deadlineSeconds)})`,
 			0,
 		);
-	const giveUpAfter = (options.giveUpAfterFailedCalls as number | undefined) ?? 3;
+	const giveUpAfter =
+		(options.giveUpAfterFailedCalls as number | undefined) ?? DEFAULT_GIVE_UP_AFTER;
 	if (typeof giveUpAfter !== 'number' || !Number.isInteger(giveUpAfter) || giveUpAfter < 0)
 		fail(
 			context,
@@ -169,14 +179,15 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 			0,
 		);
 
-	const concurrency = (options.concurrency as number | undefined) ?? 1;
+	const concurrency = (options.concurrency as number | undefined) ?? DEFAULT_CONCURRENCY;
 	return {
 		signing,
 		policy,
 		transport: {
-			timeoutMs: (options.timeout as number | undefined) ?? 10000,
+			timeoutMs: (options.timeout as number | undefined) ?? DEFAULT_TIMEOUT_MS,
 			useHeaderAuth,
-			responseBodyLimit: (options.responseBodyLimit as number | undefined) ?? 1000,
+			responseBodyLimit:
+				(options.responseBodyLimit as number | undefined) ?? DEFAULT_RESPONSE_BODY_LIMIT,
 		},
 		batchSize,
 		batched,
@@ -191,7 +202,7 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 				resolved.scheme.envelope === true),
 		stopOnFailure: context.getNodeParameter('onFailure', 0) === 'error',
 		concurrency: Number.isInteger(concurrency) && concurrency >= 1 ? concurrency : 1,
-		httpsOnly: (options.httpsOnly as boolean | undefined) ?? false,
+		httpsOnly: (options.httpsOnly as boolean | undefined) ?? DEFAULT_HTTPS_ONLY,
 		reservedHeaders,
 		eventHeader: resolved?.scheme.eventHeader,
 		deliveryIdHeader,
