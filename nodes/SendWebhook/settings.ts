@@ -29,13 +29,12 @@ import {
 } from '../../core';
 import {
 	HEADER_AUTH_CREDENTIAL,
-	chooseScheme,
 	SIGNING_KEY_CREDENTIAL,
 	SIGNING_SECRET_CREDENTIAL,
 	toPrivateKeySet,
 	toSecretSet,
-	type ResolvedScheme,
-} from '../shared/signing';
+} from '../shared/credentialData';
+import { chooseScheme, type ResolvedScheme } from '../shared/schemeChoice';
 import {
 	carriedRetry,
 	withoutDeliveryRecord,

@@ -5,7 +5,7 @@ import {
 	SIGNING_SECRET_CREDENTIAL,
 	toVerifyingSet,
 	type SchemeCredential,
-} from '../shared/signing';
+} from '../shared/credentialData';
 
 /**
  * How long production calls reuse a credential's secrets after loading them,
