@@ -2,6 +2,7 @@ import type { INodeProperties, NodeHint } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_POLICY, MAX_BATCH_SIZE } from '../../core';
 import { DEFAULT_SCHEME, SCHEME_SETTINGS, SEND_SCHEME_OPTIONS } from '../shared/schemeParameters';
+import { WAIT_NODE_MIN_SECONDS } from './retryLater';
 
 /*
  * The defaults of Options: their fields show them, and settings.ts reads them
@@ -311,8 +312,7 @@ export const sendWebhookProperties: INodeProperties[] = [
 					{
 						name: 'Through a Wait Node (Survives Restarts)',
 						value: 'waitNode',
-						description:
-							"A failed call goes to a third output, Retry, with when to try again: wire it through n8n's Wait node back into this node. Waits are at least 70 s: n8n keeps waits from 65 s on in its database.",
+						description: `A failed call goes to a third output, Retry, with when to try again: wire it through n8n's Wait node back into this node. Waits are at least ${WAIT_NODE_MIN_SECONDS} s: n8n keeps waits from 65 s on in its database.`,
 					},
 				],
 				default: 'inNode',
