@@ -56,7 +56,7 @@ import type { TransportSettings } from './transport';
 const DELIVERY_ID_HEADER = 'webhook-id';
 
 /** Where each call's delivery id comes from (see core/deliveryId.ts). */
-export type DeliveryIdSource = 'random' | 'content' | 'expression';
+type DeliveryIdSource = 'random' | 'content' | 'expression';
 const DELIVERY_ID_SOURCES: readonly string[] = ['random', 'content', 'expression'];
 
 /** What applies to every item: read once, from the first item's parameters. */
@@ -366,7 +366,7 @@ function parseDelays(context: IExecuteFunctions, text: string): number[] {
 }
 
 /** One item's value of a parameter, as getNodeParameter() gives it. */
-export type ItemParameterReader = (name: string, itemIndex: number, fallback?: unknown) => unknown;
+type ItemParameterReader = (name: string, itemIndex: number, fallback?: unknown) => unknown;
 
 /**
  * Reads the parameters of each item. n8n resolves a parameter afresh for

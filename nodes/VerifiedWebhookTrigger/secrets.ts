@@ -15,7 +15,7 @@ import {
  */
 export const SECRET_REUSE_MS = 10_000;
 /** Triggers whose secrets one n8n process keeps at most; the oldest go first. */
-export const MAX_KEPT_SECRET_SETS = 256;
+const MAX_KEPT_SECRET_SETS = 256;
 
 const kept = new ExpiringCache<SecretSet>({
 	ttlMs: SECRET_REUSE_MS,

@@ -20,9 +20,9 @@ export interface ResolvedScheme {
  * Reads one node parameter. Execute and webhook contexts read parameters
  * differently (per item, or per request), so each node passes its own.
  */
-export type ParameterReader = (name: string, fallback?: string) => unknown;
+type ParameterReader = (name: string, fallback?: string) => unknown;
 
-export type SchemeChoice =
+type SchemeChoice =
 	| { readonly ok: true; readonly resolved: ResolvedScheme | undefined }
 	| { readonly ok: false; readonly message: string; readonly description?: string };
 
