@@ -113,6 +113,27 @@ export function sign(
 	return headers;
 }
 
+/**
+ * The names of the headers sign() sets for `scheme` when given every option,
+ * `signatureHeader` being the one passed to it: the signature header, and the
+ * timestamp (or the body timestamp's `alsoHeader`), id and event headers
+ * where the scheme has them. None for a scheme whose signature travels in the
+ * body (Mailgun): sign() refuses it, and signBody() sets no header. A sender
+ * keeps its user's own headers off these names.
+ */
+export function headersSignSets(scheme: AnySchemeDefinition, signatureHeader?: string): string[] {
+	if (bodySignatureOf(scheme)) return [];
+	const names = [signatureHeader ?? scheme.signatureHeader];
+	const timestampSource = scheme.timestamp;
+	if (timestampSource?.in === 'header') names.push(timestampSource.header);
+	if (timestampSource?.in === 'body' && timestampSource.alsoHeader) {
+		names.push(timestampSource.alsoHeader);
+	}
+	if (scheme.idHeader) names.push(scheme.idHeader);
+	if (scheme.eventHeader) names.push(scheme.eventHeader);
+	return names;
+}
+
 export interface BodySignOptions {
 	/** The moment of this attempt. */
 	readonly timestamp: Date;

@@ -11,7 +11,7 @@ import {
 	SENDABLE_KEY_SCHEME_IDS,
 	schemeNameExpression,
 } from '../shared/schemeParameters';
-import { testHeaderAuth, testSigningKey, testSigningSecret } from '../shared/signing';
+import { testHeaderAuth, testSigningKey, testSigningSecret } from '../shared/credentialTests';
 import { sendWebhookHints, sendWebhookProperties } from './description';
 import { sendWebhooks } from './execute';
 

@@ -2,9 +2,24 @@ import type { INodeProperties, NodeHint } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_POLICY, MAX_BATCH_SIZE } from '../../core';
 import { DEFAULT_SCHEME, SCHEME_SETTINGS, SEND_SCHEME_OPTIONS } from '../shared/schemeParameters';
+import { WAIT_NODE_MIN_SECONDS } from './retryLater';
 
+/*
+ * The defaults of Options: their fields show them, and settings.ts reads them
+ * for an option that is not added (a collection holds only the options added).
+ * n8n's lint takes a number field's default from a plain name, but a boolean
+ * field's only as a literal: test/nodes/send-webhook.visibility.test.ts holds
+ * those two literals to the names below.
+ */
 /** Retry Delays as the field shows the default schedule. */
 export const DEFAULT_RETRY_DELAYS = DEFAULT_RETRY_POLICY.delaysSeconds.join(', ');
+const DEFAULT_RETRY_AFTER_CAP = DEFAULT_RETRY_POLICY.retryAfterCapSeconds;
+export const DEFAULT_DEADLINE_SECONDS = 0;
+export const DEFAULT_GIVE_UP_AFTER = 3;
+export const DEFAULT_HTTPS_ONLY = false;
+export const DEFAULT_CONCURRENCY = 1;
+export const DEFAULT_RESPONSE_BODY_LIMIT = 1000;
+export const DEFAULT_TIMEOUT_MS = 10000;
 
 /**
  * Shown before a run while the default schedule is in place: a test run
@@ -246,7 +261,7 @@ export const sendWebhookProperties: INodeProperties[] = [
 				name: 'deadlineSeconds',
 				type: 'number',
 				typeOptions: { minValue: 0 },
-				default: 0,
+				default: DEFAULT_DEADLINE_SECONDS,
 				description:
 					"Seconds after the node starts by which it ends, every item in an output: calls not made by then, and calls waiting to retry, go to Failed. 0: the workflow's execution timeout less a margin, or no deadline without one.",
 			},
@@ -255,7 +270,7 @@ export const sendWebhookProperties: INodeProperties[] = [
 				name: 'giveUpAfterFailedCalls',
 				type: 'number',
 				typeOptions: { minValue: 0 },
-				default: 3,
+				default: DEFAULT_GIVE_UP_AFTER,
 				description:
 					'After this many calls in a row to one URL and method have failed with every retry spent, the rest of its calls fail at once instead of each waiting out its retries. 0 never gives up.',
 			},
@@ -271,7 +286,7 @@ export const sendWebhookProperties: INodeProperties[] = [
 				name: 'concurrency',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 50 },
-				default: 1,
+				default: DEFAULT_CONCURRENCY,
 				description: 'How many calls run at once; 1 delivers strictly in order',
 			},
 			{
@@ -279,7 +294,7 @@ export const sendWebhookProperties: INodeProperties[] = [
 				name: 'responseBodyLimit',
 				type: 'number',
 				typeOptions: { minValue: 0 },
-				default: 1000,
+				default: DEFAULT_RESPONSE_BODY_LIMIT,
 				description:
 					"Characters of the receiver's answer kept in the delivery record; 0 keeps none",
 			},
@@ -297,8 +312,7 @@ export const sendWebhookProperties: INodeProperties[] = [
 					{
 						name: 'Through a Wait Node (Survives Restarts)',
 						value: 'waitNode',
-						description:
-							"A failed call goes to a third output, Retry, with when to try again: wire it through n8n's Wait node back into this node. Waits are at least 70 s: n8n keeps waits from 65 s on in its database.",
+						description: `A failed call goes to a third output, Retry, with when to try again: wire it through n8n's Wait node back into this node. Waits are at least ${WAIT_NODE_MIN_SECONDS} s: n8n keeps waits from 65 s on in its database.`,
 					},
 				],
 				default: 'inNode',
@@ -318,15 +332,14 @@ export const sendWebhookProperties: INodeProperties[] = [
 				type: 'string',
 				default: DEFAULT_RETRY_DELAYS,
 				placeholder: 'No retries',
-				description:
-					'Waits before each retry, comma-separated; empty for no retries. Default: 3 attempts.',
+				description: `Waits before each retry, comma-separated; empty for no retries. Default: ${DEFAULT_RETRY_POLICY.delaysSeconds.length + 1} attempts.`,
 			},
 			{
 				displayName: 'Retry-After Cap (Seconds)',
 				name: 'retryAfterCap',
 				type: 'number',
 				typeOptions: { minValue: 0 },
-				default: 300,
+				default: DEFAULT_RETRY_AFTER_CAP,
 				description: "Longest wait a receiver's Retry-After header can ask for",
 			},
 			{
@@ -334,7 +347,7 @@ export const sendWebhookProperties: INodeProperties[] = [
 				name: 'timeout',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: 10000,
+				default: DEFAULT_TIMEOUT_MS,
 				description: "Milliseconds to wait for each attempt's answer before it counts as failed",
 			},
 		],

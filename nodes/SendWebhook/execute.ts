@@ -29,7 +29,6 @@ import {
 	type DeliveryResult,
 } from '../../core';
 import {
-	DELIVERY_ID_HEADER,
 	itemParameterReader,
 	readItemRequest,
 	readSettings,
@@ -326,7 +325,7 @@ async function deliverCall(
 				const headers = outgoingHeaders(
 					{ 'content-type': 'application/json' },
 					first.headers,
-					signing?.resolved.scheme.idHeader ? {} : { [DELIVERY_ID_HEADER]: id },
+					settings.deliveryIdHeader ? { [settings.deliveryIdHeader]: id } : {},
 					signing && !bodySignatureOf(signing.resolved.scheme)
 						? sign(signing.resolved.scheme, signing.secrets, body, {
 								timestamp,

@@ -16,6 +16,7 @@ import {
 	describeRetryPolicyProblem,
 	describeUnsendableHeaderName,
 	findHeaderValueFault,
+	headersSignSets,
 	isPublicKeyScheme,
 	measureJson,
 	resolveKeyObjects,
@@ -28,27 +29,34 @@ import {
 } from '../../core';
 import {
 	HEADER_AUTH_CREDENTIAL,
-	chooseScheme,
 	SIGNING_KEY_CREDENTIAL,
 	SIGNING_SECRET_CREDENTIAL,
 	toPrivateKeySet,
 	toSecretSet,
-	type ResolvedScheme,
-} from '../shared/signing';
+} from '../shared/credentialData';
+import { chooseScheme, type ResolvedScheme } from '../shared/schemeChoice';
 import {
 	carriedRetry,
 	withoutDeliveryRecord,
 	type CarriedRetry,
 	type RetryMode,
 } from './retryLater';
-import { DEFAULT_RETRY_DELAYS } from './description';
+import {
+	DEFAULT_CONCURRENCY,
+	DEFAULT_DEADLINE_SECONDS,
+	DEFAULT_GIVE_UP_AFTER,
+	DEFAULT_HTTPS_ONLY,
+	DEFAULT_RESPONSE_BODY_LIMIT,
+	DEFAULT_RETRY_DELAYS,
+	DEFAULT_TIMEOUT_MS,
+} from './description';
 import type { TransportSettings } from './transport';
 
 /** Header for the delivery id when the scheme has none of its own (Standard Webhooks' name). */
-export const DELIVERY_ID_HEADER = 'webhook-id';
+const DELIVERY_ID_HEADER = 'webhook-id';
 
 /** Where each call's delivery id comes from (see core/deliveryId.ts). */
-export type DeliveryIdSource = 'random' | 'content' | 'expression';
+type DeliveryIdSource = 'random' | 'content' | 'expression';
 const DELIVERY_ID_SOURCES: readonly string[] = ['random', 'content', 'expression'];
 
 /** What applies to every item: read once, from the first item's parameters. */
@@ -67,6 +75,8 @@ export interface SendSettings {
 	readonly reservedHeaders: ReadonlyMap<string, string>;
 	/** The scheme's header for the Event Name, when it has one. */
 	readonly eventHeader?: string;
+	/** The header the node sends the delivery id in, where the scheme has no id header. */
+	readonly deliveryIdHeader?: string;
 	readonly deliveryId: DeliveryIdSource;
 	/** Deadline (Seconds): 0 leaves it to the workflow's execution timeout. */
 	readonly deadlineSeconds: number;
@@ -128,9 +138,13 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 	if (batchProblem) fail(context, batchProblem, 0);
 
 	const useHeaderAuth = context.getNodeParameter('authentication', 0) === 'headerAuth';
+	const deliveryIdHeader = resolved?.scheme.idHeader ? undefined : DELIVERY_ID_HEADER;
 	const reservedHeaders = new Map<string, string>();
-	for (const name of generatedHeaderNames(resolved))
-		reservedHeaders.set(name.toLowerCase(), 'the signing scheme');
+	if (resolved) {
+		for (const name of headersSignSets(resolved.scheme, resolved.signatureHeader))
+			reservedHeaders.set(name.toLowerCase(), 'the signing scheme');
+	}
+	if (deliveryIdHeader) reservedHeaders.set(deliveryIdHeader, 'the node, for the delivery ID');
 	if (useHeaderAuth) {
 		const authHeader = await readHeaderAuth(context);
 		const clash = reservedHeaders.get(authHeader.toLowerCase());
@@ -143,7 +157,8 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 	if (!DELIVERY_ID_SOURCES.includes(deliveryId))
 		fail(context, `Unknown Delivery ID choice "${deliveryId}"`, 0);
 
-	const deadlineSeconds = (options.deadlineSeconds as number | undefined) ?? 0;
+	const deadlineSeconds =
+		(options.deadlineSeconds as number | undefined) ?? DEFAULT_DEADLINE_SECONDS;
 	if (
 		typeof deadlineSeconds !== 'number' ||
 		!Number.isFinite(deadlineSeconds) ||
@@ -154,7 +169,8 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 			`Deadline (Seconds) must be a number of seconds, 0 or more (got ${String(deadlineSeconds)})`,
 			0,
 		);
-	const giveUpAfter = (options.giveUpAfterFailedCalls as number | undefined) ?? 3;
+	const giveUpAfter =
+		(options.giveUpAfterFailedCalls as number | undefined) ?? DEFAULT_GIVE_UP_AFTER;
 	if (typeof giveUpAfter !== 'number' || !Number.isInteger(giveUpAfter) || giveUpAfter < 0)
 		fail(
 			context,
@@ -162,14 +178,15 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 			0,
 		);
 
-	const concurrency = (options.concurrency as number | undefined) ?? 1;
+	const concurrency = (options.concurrency as number | undefined) ?? DEFAULT_CONCURRENCY;
 	return {
 		signing,
 		policy,
 		transport: {
-			timeoutMs: (options.timeout as number | undefined) ?? 10000,
+			timeoutMs: (options.timeout as number | undefined) ?? DEFAULT_TIMEOUT_MS,
 			useHeaderAuth,
-			responseBodyLimit: (options.responseBodyLimit as number | undefined) ?? 1000,
+			responseBodyLimit:
+				(options.responseBodyLimit as number | undefined) ?? DEFAULT_RESPONSE_BODY_LIMIT,
 		},
 		batchSize,
 		batched,
@@ -184,9 +201,10 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 				resolved.scheme.envelope === true),
 		stopOnFailure: context.getNodeParameter('onFailure', 0) === 'error',
 		concurrency: Number.isInteger(concurrency) && concurrency >= 1 ? concurrency : 1,
-		httpsOnly: (options.httpsOnly as boolean | undefined) ?? false,
+		httpsOnly: (options.httpsOnly as boolean | undefined) ?? DEFAULT_HTTPS_ONLY,
 		reservedHeaders,
 		eventHeader: resolved?.scheme.eventHeader,
+		deliveryIdHeader,
 		deliveryId: deliveryId as DeliveryIdSource,
 		deadlineSeconds,
 		giveUpAfter,
@@ -331,21 +349,6 @@ function refuseUnsendableSchemeHeaders(
 	}
 }
 
-/** Every header a signed call carries besides the user's: none of them may be overridden. */
-function generatedHeaderNames(resolved: ResolvedScheme | undefined): string[] {
-	if (!resolved) return [DELIVERY_ID_HEADER];
-	const { scheme } = resolved;
-	const names = [
-		resolved.signatureHeader ?? scheme.signatureHeader,
-		scheme.idHeader ?? DELIVERY_ID_HEADER,
-	];
-	if (scheme.timestamp?.in === 'header') names.push(scheme.timestamp.header);
-	if (scheme.timestamp?.in === 'body' && scheme.timestamp.alsoHeader)
-		names.push(scheme.timestamp.alsoHeader);
-	if (scheme.eventHeader) names.push(scheme.eventHeader);
-	return names;
-}
-
 function parseDelays(context: IExecuteFunctions, text: string): number[] {
 	const parts = text
 		.split(',')
@@ -363,7 +366,7 @@ function parseDelays(context: IExecuteFunctions, text: string): number[] {
 }
 
 /** One item's value of a parameter, as getNodeParameter() gives it. */
-export type ItemParameterReader = (name: string, itemIndex: number, fallback?: unknown) => unknown;
+type ItemParameterReader = (name: string, itemIndex: number, fallback?: unknown) => unknown;
 
 /**
  * Reads the parameters of each item. n8n resolves a parameter afresh for

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import type { AttemptOutcome, HeaderBag } from '../../core';
-import { HEADER_AUTH_CREDENTIAL } from '../shared/signing';
+import { HEADER_AUTH_CREDENTIAL } from '../shared/credentialData';
 
 export interface OutgoingRequest {
 	readonly url: string;

@@ -13,7 +13,7 @@ import {
 	SECRET_SCHEME_IDS,
 	schemeNameExpression,
 } from '../shared/schemeParameters';
-import { testSigningKey, testSigningSecret } from '../shared/signing';
+import { testSigningKey, testSigningSecret } from '../shared/credentialTests';
 import { verifiedWebhookTriggerProperties } from './description';
 import { checkConfiguration } from './checkConfiguration';
 import { routeReceivedCalls } from './execute';

@@ -6,12 +6,12 @@ import {
 
 import { isPublicKeyScheme, resolveKeyObjects, resolveKeys } from '../../core';
 import {
-	chooseScheme,
 	SIGNING_KEY_CREDENTIAL,
 	SIGNING_SECRET_CREDENTIAL,
 	toPublicKeySet,
 	toSecretSet,
-} from '../shared/signing';
+} from '../shared/credentialData';
+import { chooseScheme } from '../shared/schemeChoice';
 
 /**
  * Run by n8n when the trigger starts listening (a test run) or its workflow

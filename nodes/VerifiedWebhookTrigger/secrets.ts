@@ -5,7 +5,7 @@ import {
 	SIGNING_SECRET_CREDENTIAL,
 	toVerifyingSet,
 	type SchemeCredential,
-} from '../shared/signing';
+} from '../shared/credentialData';
 
 /**
  * How long production calls reuse a credential's secrets after loading them,
@@ -19,7 +19,7 @@ import {
  */
 export const SECRET_REUSE_MS = 10_000;
 /** Triggers whose secrets one n8n process keeps at most; the oldest go first. */
-export const MAX_KEPT_SECRET_SETS = 256;
+const MAX_KEPT_SECRET_SETS = 256;
 
 const kept = new ExpiringCache<SecretSet>({
 	ttlMs: SECRET_REUSE_MS,

@@ -102,6 +102,15 @@ describe('bad input is refused before anything is sent', () => {
 			0,
 		],
 		[
+			'a header that would replace the delivery ID of an unsigned call',
+			{
+				sendHeaders: true,
+				headerParameters: { parameters: [{ name: 'Webhook-ID', value: 'mine' }] },
+			},
+			/Webhook-ID is set by the node, for the delivery ID/,
+			0,
+		],
+		[
 			'retry delays that are not numbers',
 			{ options: { retryDelays: '10, soon' } },
 			/Retry Delays must be numbers/,

@@ -8,6 +8,14 @@ import { Workflow, type INode, type INodeTypes } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_POLICY } from '../../core';
 import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
+import {
+	DEFAULT_CONCURRENCY,
+	DEFAULT_DEADLINE_SECONDS,
+	DEFAULT_GIVE_UP_AFTER,
+	DEFAULT_HTTPS_ONLY,
+	DEFAULT_RESPONSE_BODY_LIMIT,
+	DEFAULT_TIMEOUT_MS,
+} from '../../nodes/SendWebhook/description';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { items, send } from './sendWebhookHarness';
 
@@ -114,5 +122,25 @@ describe('the retry defaults the editor shows are the core policy', () => {
 		expect(defaults.retryDelays).toBe(DEFAULT_RETRY_POLICY.delaysSeconds.join(', '));
 		expect(defaults.retryClientErrors).toBe(DEFAULT_RETRY_POLICY.retryClientErrors);
 		expect(defaults.retryAfterCap).toBe(DEFAULT_RETRY_POLICY.retryAfterCapSeconds);
+	});
+});
+
+describe('the other defaults the editor shows are the ones the node uses', () => {
+	it('for an option that is not added', () => {
+		const options = new SendWebhook().description.properties.find((p) => p.name === 'options');
+		const defaults = Object.fromEntries(
+			(options?.options ?? []).map((option) => [
+				'name' in option ? option.name : '',
+				'default' in option ? option.default : undefined,
+			]),
+		);
+		expect(defaults).toMatchObject({
+			deadlineSeconds: DEFAULT_DEADLINE_SECONDS,
+			giveUpAfterFailedCalls: DEFAULT_GIVE_UP_AFTER,
+			httpsOnly: DEFAULT_HTTPS_ONLY,
+			concurrency: DEFAULT_CONCURRENCY,
+			responseBodyLimit: DEFAULT_RESPONSE_BODY_LIMIT,
+			timeout: DEFAULT_TIMEOUT_MS,
+		});
 	});
 });
