@@ -10,9 +10,19 @@ import {
 	type SignOptions,
 } from '../../core';
 import { RFC8032_TEST1 } from '../helpers/keys';
-import { bodyFor, generic, GENERIC_VARIANTS, randomSecret, REQUEST_LINE } from '../helpers/schemes';
+import {
+	bodyFor,
+	generic,
+	GENERIC_VARIANTS,
+	randomBody,
+	randomSecret,
+	REQUEST_LINE,
+} from '../helpers/schemes';
+import { seeded } from '../helpers/seeded';
 
 const at = new Date('2026-11-22T12:00:00.000Z');
+// Which headers are set does not depend on the values: any fixed seed will do.
+const random = seeded(17);
 
 /**
  * Every scheme a workflow can send: the HMAC catalog, Generic HMAC (with an
@@ -36,10 +46,10 @@ function signedHeaderNames(scheme: AnySchemeDefinition, signatureHeader?: string
 		? [{ primary: RFC8032_TEST1.seedHex }, Buffer.from('{"records":[]}')]
 		: [
 				{
-					primary: randomSecret(scheme.secretEncoding),
-					secondary: randomSecret(scheme.secretEncoding),
+					primary: randomSecret(scheme.secretEncoding, random),
+					secondary: randomSecret(scheme.secretEncoding, random),
 				},
-				bodyFor(scheme, at),
+				bodyFor(scheme, at, randomBody(random)),
 			];
 	const options: SignOptions = {
 		timestamp: at,
