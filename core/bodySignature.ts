@@ -5,12 +5,10 @@
  * arrived, and nothing else.
  */
 import { isRecord, ownValue, STRICT_UTF8 } from './bodyText';
-import { decodeStrict } from './encoding';
 import { readHeader, type HeaderBag } from './headers';
-import type { RejectionReason } from './reasons';
-import { refuse } from './rejection';
+import { refuse, type Refused } from './rejection';
 import { bodySignatureOf, type AnySchemeDefinition, type BodySignature } from './schemes/types';
-import { signatureShape, type Carried } from './signatureHeader';
+import { decodeSignature, signatureShape, type Carried } from './signatureHeader';
 
 /** Printable ASCII without the space: what a token is made of. */
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
@@ -23,9 +21,8 @@ export function readBodySignature(
 ): Carried {
 	const spec = bodySignatureOf(scheme) as BodySignature;
 	const fields = readSignatureFields(spec, body, headers);
-	if (!fields.ok) return refuse(fields.reason, fields.detail);
-	const where = fields.where;
-	const { values } = fields;
+	if (!fields.ok) return fields;
+	const { where, values } = fields;
 
 	const token = values[spec.tokenField];
 	if (token === undefined) {
@@ -42,15 +39,15 @@ export function readBodySignature(
 			`The ${spec.tokenField} field (${where}) is not a string of 1 to ${spec.maxTokenLength} visible ASCII characters`,
 		);
 	}
-	// Named from here on, so a refusal can say which call it was.
-	const id = token;
+	const id = token; // named from here on, so a refusal can say which call it was
 
 	const timestamp = values[spec.timestampField];
 	let timestampText: string | undefined;
-	if (typeof timestamp === 'string') timestampText = timestamp;
-	else if (typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp >= 0)
+	if (typeof timestamp === 'string') {
+		timestampText = timestamp;
+	} else if (typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp >= 0) {
 		timestampText = String(timestamp); // what a sender holding the number signs
-	else if (timestamp !== undefined) {
+	} else if (timestamp !== undefined) {
 		return refuse(
 			'timestamp_malformed',
 			`The ${spec.timestampField} field (${where}) is neither a string nor a whole number`,
@@ -66,8 +63,8 @@ export function readBodySignature(
 			if (name !== spec.signatureField) continue; // only the main one is always sent
 			return refuse('missing_body_field', `The ${name} field (${where}) is missing`, { id });
 		}
-		const bytes = typeof value === 'string' ? decodeStrict(value, shape.encoding) : undefined;
-		if (!bytes || bytes.length < shape.min || bytes.length > shape.max) {
+		const bytes = typeof value === 'string' ? decodeSignature(value, shape) : undefined;
+		if (!bytes) {
 			return refuse(
 				'malformed_body_field',
 				`The ${name} field (${where}) is not a ${shape.expected}`,
@@ -79,14 +76,10 @@ export function readBodySignature(
 	return {
 		ok: true,
 		headerName: 'the body',
-		parsed: { ok: true, signatures, timestamp: timestampText },
+		parsed: { signatures, timestamp: timestampText },
 		id,
 	};
 }
-
-type SignatureFields =
-	| { ok: true; where: string; values: Readonly<Record<string, unknown>> }
-	| { ok: false; reason: RejectionReason; detail: string };
 
 /**
  * The fields a body signature is read from: top-level fields of a form body
@@ -98,7 +91,7 @@ function readSignatureFields(
 	spec: BodySignature,
 	body: Uint8Array,
 	headers: HeaderBag,
-): SignatureFields {
+): { ok: true; where: string; values: Readonly<Record<string, unknown>> } | Refused {
 	const names = [
 		spec.timestampField,
 		spec.tokenField,
@@ -109,23 +102,22 @@ function readSignatureFields(
 	try {
 		text = STRICT_UTF8.decode(body);
 	} catch {
-		return { ok: false, reason: 'malformed_body', detail: 'The body is not valid UTF-8 text' };
+		return refuse('malformed_body', 'The body is not valid UTF-8 text');
 	}
+	const values: Record<string, unknown> = {};
 	const contentType = readHeader(headers, 'content-type');
 	if (
 		contentType.found === 'one' &&
 		/^\s*application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType.value)
 	) {
 		const form = new URLSearchParams(text);
-		const values: Record<string, unknown> = {};
 		for (const name of names) {
 			const all = form.getAll(name);
 			if (all.length > 1) {
-				return {
-					ok: false,
-					reason: 'duplicate_body_field',
-					detail: `The ${name} field of the form body was sent more than once`,
-				};
+				return refuse(
+					'duplicate_body_field',
+					`The ${name} field of the form body was sent more than once`,
+				);
 			}
 			if (all.length === 1) values[name] = all[0];
 		}
@@ -135,28 +127,21 @@ function readSignatureFields(
 	try {
 		parsed = JSON.parse(text);
 	} catch {
-		return {
-			ok: false,
-			reason: 'malformed_body',
-			detail: `The body is neither JSON nor a form (application/x-www-form-urlencoded), so it holds no ${spec.jsonMember} fields`,
-		};
+		return refuse(
+			'malformed_body',
+			`The body is neither JSON nor a form (application/x-www-form-urlencoded), so it holds no ${spec.jsonMember} fields`,
+		);
 	}
 	const member = isRecord(parsed) ? ownValue(parsed, spec.jsonMember) : undefined;
 	if (member === undefined) {
-		return {
-			ok: false,
-			reason: 'missing_body_field',
-			detail: `The JSON body has no "${spec.jsonMember}" object`,
-		};
+		return refuse('missing_body_field', `The JSON body has no "${spec.jsonMember}" object`);
 	}
 	if (!isRecord(member)) {
-		return {
-			ok: false,
-			reason: 'malformed_body_field',
-			detail: `The JSON body's "${spec.jsonMember}" member is not an object`,
-		};
+		return refuse(
+			'malformed_body_field',
+			`The JSON body's "${spec.jsonMember}" member is not an object`,
+		);
 	}
-	const values: Record<string, unknown> = {};
 	for (const name of names) values[name] = ownValue(member, name);
 	return { ok: true, where: `in the JSON body's "${spec.jsonMember}" object`, values };
 }

@@ -20,6 +20,23 @@ export function isJsonText(body: Uint8Array): boolean {
 	}
 }
 
+/**
+ * The body as a JSON object, or undefined for anything else (a form, an
+ * array, not JSON). Only a field is read from it: the signature covers the
+ * raw bytes, so bytes that are not UTF-8 are decoded leniently, as U+FFFD.
+ */
+export function parseJsonObject(body: Uint8Array): Record<string, unknown> | undefined {
+	const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+	// A form post (Slack's slash commands) is not parsed at all.
+	if (!text.trimStart().startsWith('{')) return undefined;
+	try {
+		const parsed: unknown = JSON.parse(text);
+		return isRecord(parsed) ? parsed : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

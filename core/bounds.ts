@@ -35,8 +35,6 @@ export function formatSeconds(ms: number): string {
 	return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
-// ---------------------------------------------------------------- deadline
-
 /** Where a sender's deadline comes from. */
 export interface DeadlineSettings {
 	/** The node's own Deadline (Seconds); 0 or absent: none of its own. */
@@ -85,26 +83,25 @@ export class Deadline {
 		clock: Clock,
 		startedAt: number = clock(),
 	): Deadline | undefined {
-		const candidates: { ms: number; label: string }[] = [];
-		const option = settings.optionSeconds;
-		if (option !== undefined && Number.isFinite(option) && option > 0) {
-			candidates.push({
-				ms: option * 1000,
-				label: `${formatSeconds(option * 1000)} after the node started (Deadline option)`,
-			});
+		const set = (seconds: number | undefined): seconds is number =>
+			seconds !== undefined && Number.isFinite(seconds) && seconds > 0;
+		let earliest: { ms: number; label: string } | undefined;
+		const { optionSeconds: option, executionTimeoutSeconds: timeout } = settings;
+		if (set(option)) {
+			const ms = option * 1000;
+			earliest = { ms, label: `${formatSeconds(ms)} after the node started (Deadline option)` };
 		}
-		const timeout = settings.executionTimeoutSeconds;
-		if (timeout !== undefined && Number.isFinite(timeout) && timeout > 0) {
+		if (set(timeout)) {
 			const margin = executionTimeoutMarginMs(timeout);
 			const ms = timeout * 1000 - margin;
-			candidates.push({
-				ms,
-				label: `${formatSeconds(ms)} after the node started (the workflow's ${formatSeconds(timeout * 1000)} timeout, less ${formatSeconds(margin)})`,
-			});
+			if (earliest === undefined || ms < earliest.ms) {
+				earliest = {
+					ms,
+					label: `${formatSeconds(ms)} after the node started (the workflow's ${formatSeconds(timeout * 1000)} timeout, less ${formatSeconds(margin)})`,
+				};
+			}
 		}
-		if (candidates.length === 0) return undefined;
-		const earliest = candidates.reduce((a, b) => (b.ms < a.ms ? b : a));
-		return new Deadline(startedAt + earliest.ms, earliest.label, clock);
+		return earliest && new Deadline(startedAt + earliest.ms, earliest.label, clock);
 	}
 
 	remainingMs(): number {
@@ -137,8 +134,6 @@ export class Deadline {
 	}
 }
 
-// ---------------------------------------------------------------- breaker
-
 /** How a call ended, as far as the breaker is concerned. */
 export interface CallEnding {
 	readonly delivered: boolean;
@@ -149,18 +144,14 @@ export interface CallEnding {
 
 /**
  * Gives up on a destination (a method and URL) after `limit` calls to it in
- * a row have failed: the rest of the run's calls to it fail at once instead
- * of each spending its whole retry schedule. A call counts as failed when it
- * ended undelivered after at least one attempt and nothing but the
- * destination stopped it (its retries spent, a give-up answer such as 410,
- * or the deadline leaving no time to retry); a call stopped by a cancel or
- * by the breaker itself says nothing new about the destination. A delivered
- * call starts the count again. Once given up on, a destination stays so for
- * the rest of the run. A limit of 0 never gives up.
+ * a row have failed, so the run's other calls to it fail at once instead of
+ * each spending its retry schedule. A call with no attempt, or stopped by a
+ * cancel or by the breaker itself, says nothing about the destination and is
+ * not counted; a delivered one starts the count again. Given up on is for the
+ * rest of the run; a limit of 0 never gives up.
  */
 export class DestinationBreaker {
 	private readonly failedInARow = new Map<string, number>();
-
 	private readonly givenUp = new Set<string>();
 
 	constructor(readonly limit: number) {}
@@ -181,10 +172,6 @@ export class DestinationBreaker {
 		return true;
 	}
 
-	isOpen(destination: string): boolean {
-		return this.givenUp.has(destination);
-	}
-
 	/** Why no further call to `destination` is made, or undefined while it is not given up on. */
 	stop(destination: string): Stop | undefined {
 		if (!this.givenUp.has(destination)) return undefined;
@@ -194,8 +181,6 @@ export class DestinationBreaker {
 		};
 	}
 }
-
-// ---------------------------------------------------------------- one call's bounds
 
 /** The stop of a cancelled execution. */
 export const CANCELLED: Stop = {

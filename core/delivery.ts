@@ -99,15 +99,20 @@ export async function deliver<Request>(
 	const attempts: AttemptRecord[] = [...(options.earlierAttempts ?? [])];
 	let lastResponse: DeliveryResult['lastResponse'];
 	let lastWhy = '';
-	const stopped = (stop: Stop): DeliveryResult => ({
+	const ended = (delivered: boolean, outcome: string): DeliveryResult => ({
 		id,
-		delivered: false,
-		outcome:
-			attempts.length === 0
-				? `${stop.reason}; not sent`
-				: `${stop.reason}; ${attempts.length} attempt${attempts.length === 1 ? '' : 's'} made, the last: ${lastWhy}`,
+		delivered,
+		outcome,
 		attempts,
 		lastResponse,
+	});
+	const stopped = (stop: Stop): DeliveryResult => ({
+		...ended(
+			false,
+			attempts.length === 0
+				? `${stop.reason}; not sent`
+				: `${stop.reason}; ${countAttempts(attempts.length)} made, the last: ${lastWhy}`,
+		),
 		stoppedBy: stop.kind,
 	});
 	for (let attempt = attempts.length + 1; ; attempt++) {
@@ -133,13 +138,9 @@ export async function deliver<Request>(
 				...(retryInMs === undefined ? {} : { retryInMs }),
 			});
 
-		if (verdict === 'delivered') {
+		if (verdict !== 'retry') {
 			record();
-			return { id, delivered: true, outcome: why, attempts, lastResponse };
-		}
-		if (verdict === 'give-up') {
-			record();
-			return { id, delivered: false, outcome: why, attempts, lastResponse };
+			return ended(verdict === 'delivered', why);
 		}
 		const after = bounds.stop();
 		if (after) {
@@ -149,19 +150,12 @@ export async function deliver<Request>(
 		const wait = delayBeforeAttempt(attempt + 1, outcome, policy, finished);
 		if (wait === undefined) {
 			record();
-			const ending = `${why}; no retries left after ${attempt} attempt${attempt === 1 ? '' : 's'}`;
-			return { id, delivered: false, outcome: ending, attempts, lastResponse };
+			return ended(false, `${why}; no retries left after ${countAttempts(attempt)}`);
 		}
 		if (options.handBackRetries) {
 			record(wait);
-			return {
-				id,
-				delivered: false,
-				outcome: `${why}; attempt ${attempt + 1} due in ${Math.ceil(wait / 1000)} s`,
-				attempts,
-				lastResponse,
-				retryInMs: wait,
-			};
+			const due = `${why}; attempt ${attempt + 1} due in ${Math.ceil(wait / 1000)} s`;
+			return { ...ended(false, due), retryInMs: wait };
 		}
 		const refused = bounds.refuseWait(wait);
 		if (refused) {
@@ -171,6 +165,10 @@ export async function deliver<Request>(
 		record(wait);
 		await io.sleep(wait);
 	}
+}
+
+function countAttempts(count: number): string {
+	return `${count} attempt${count === 1 ? '' : 's'}`;
 }
 
 async function sendSafely<Request>(

@@ -1,15 +1,13 @@
-import { createHash } from 'node:crypto';
-
-import { describeCharacter } from './headers';
-
 /**
  * Delivery ids a receiver can de-duplicate on, stable across re-runs: from
  * the call's content, or from the items' own ids. A random id
  * (newDeliveryId) is new on every run, so a re-run cannot be recognised.
  */
+import { createHash } from 'node:crypto';
 
-/** Longest delivery id accepted, in characters. */
-export const MAX_DELIVERY_ID_LENGTH = 200;
+import { describeCharacter } from './headers';
+
+const MAX_DELIVERY_ID_LENGTH = 200;
 
 const ID_CHARACTER = /^[A-Za-z0-9_:-]$/;
 
@@ -49,11 +47,10 @@ export interface CallContent {
 }
 
 /**
- * An id derived from what a call sends: `msg_` and 24 base64url characters
- * (144 bits) of the SHA-256 of its method, URL, event name, body shape and
- * records as JSON. No timestamp goes in (not ConnectGain's envelope time, nor
- * a signature's), so the same call made again, on a re-run, gets the same
- * id; two calls that send the same records the same way get the same id too.
+ * An id derived from what a call sends: hashed from its method, URL, event
+ * name, body shape and records as JSON. No timestamp goes in (not
+ * ConnectGain's envelope time, nor a signature's), so the same call made
+ * again, on a re-run, gets the same id.
  */
 export function contentDeliveryId(call: CallContent): string {
 	const described = JSON.stringify([
@@ -66,16 +63,19 @@ export function contentDeliveryId(call: CallContent): string {
 		call.envelope,
 		call.records,
 	]);
-	return `msg_${createHash('sha256').update(described, 'utf8').digest('base64url').slice(0, 24)}`;
+	return hashedId(described);
 }
 
 /**
- * The id of a call carrying several items with ids of their own: `msg_` and
- * 24 base64url characters of the SHA-256 of the ids joined by line feeds, in
- * the order the items are in the batch (an id cannot hold a line feed, so no
- * two lists join alike). A call of one item carries that item's id unchanged.
+ * The id of a call carrying several items with ids of their own: hashed from
+ * the ids joined by line feeds, in batch order (an id cannot hold a line
+ * feed, so no two lists join alike). A call of one item carries its id.
  */
 export function batchDeliveryId(ids: readonly string[]): string {
-	if (ids.length === 1) return ids[0];
-	return `msg_${createHash('sha256').update(ids.join('\n'), 'utf8').digest('base64url').slice(0, 24)}`;
+	return ids.length === 1 ? ids[0] : hashedId(ids.join('\n'));
+}
+
+/** `msg_` and the first 24 base64url characters (144 bits) of the text's SHA-256. */
+function hashedId(text: string): string {
+	return `msg_${createHash('sha256').update(text, 'utf8').digest('base64url').slice(0, 24)}`;
 }

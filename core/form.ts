@@ -17,8 +17,7 @@ type RequestParts =
 /**
  * The URL forms and the form text a scheme's signature may cover (Twilio):
  * where the URL carries the body's digest, the body is checked against it
- * here, before any secret is used, as twilio-node's validateBody does (in
- * constant time, the digest written exactly as the sender writes it).
+ * here, before any secret is used, as twilio-node's validateBody does.
  */
 export function readRequestParts(
 	scheme: SchemeBase,
@@ -30,9 +29,10 @@ export function readRequestParts(
 		url !== undefined && urlPart?.kind === 'url' && urlPart.defaultPort === 'either'
 			? defaultPortVariants(url)
 			: [url];
-	if (!scheme.signedContent.some((part) => part.kind === 'form')) return { ok: true, urls };
 	// Without the URL nothing can be decided: signedContent reports it missing.
-	if (url === undefined) return { ok: true, urls };
+	if (url === undefined || !scheme.signedContent.some((part) => part.kind === 'form')) {
+		return { ok: true, urls };
+	}
 	const rule = scheme.bodyHash;
 	const claimed = rule ? queryValues(url, rule.parameter) : [];
 	if (rule && claimed.length > 0) {
@@ -53,14 +53,21 @@ export function readRequestParts(
 	return { ok: true, urls, form };
 }
 
-/** Why the digest claimed in the URL does not vouch for the body; undefined when it does. */
+/**
+ * Why the digest claimed in the URL does not vouch for the body; undefined
+ * when it does: written exactly as the sender writes it (lowercase hex, as
+ * twilio-node compares it), compared in constant time.
+ */
 function bodyHashProblem(
 	rule: BodyHashInUrl,
 	body: Uint8Array,
 	claimed: readonly string[],
 ): string | undefined {
 	if (claimed.length > 1) return `appears ${claimed.length} times in the URL`;
-	if (bodyDigestMatches(rule, body, claimed[0])) return undefined;
+	const expected = Buffer.from(bodyDigest(rule, body), 'latin1');
+	const given = Buffer.from(claimed[0], 'utf8');
+	// The length is public (it follows from the algorithm); the contents are not compared early.
+	if (given.length === expected.length && timingSafeEqual(given, expected)) return undefined;
 	return /^[0-9a-f]{64}$/.test(claimed[0])
 		? 'in the URL is not the SHA-256 of the body received'
 		: 'in the URL is not a lowercase hex SHA-256';
@@ -71,12 +78,11 @@ function bodyHashProblem(
  * application/x-www-form-urlencoded body, sorted by name, each name then
  * value, a name's repeated values sorted and written once each. This is what
  * getExpectedTwilioSignature makes of the parameters Express parses from
- * the body (a repeated name becomes an array, which it de-duplicates and
- * sorts). Undefined when the bytes are not form text: not UTF-8, or a
+ * the body. Undefined when the bytes are not form text: not UTF-8, or a
  * percent sign that does not start an escape of UTF-8 bytes. Parsers differ
- * on such bodies (Node's querystring keeps a bad escape as it is, qs leaves
- * the whole value undecoded, WHATWG replaces bad bytes with U+FFFD, which
- * would make different bodies sign the same), and Twilio never sends one.
+ * on such bodies (querystring keeps a bad escape, qs leaves the value
+ * undecoded, WHATWG writes U+FFFD, so different bodies would sign the same),
+ * and Twilio never sends one.
  */
 export function formSignedText(body: Uint8Array): string | undefined {
 	let text: string;
@@ -126,21 +132,7 @@ export function queryValues(url: string, name: string): string[] {
 
 /** The body's digest as the rule writes it in the URL. */
 export function bodyDigest(rule: BodyHashInUrl, body: Uint8Array | string): string {
-	const hash = createHash(rule.algorithm);
-	if (typeof body === 'string') hash.update(body, 'utf8');
-	else hash.update(body);
-	return hash.digest(rule.encoding);
-}
-
-/**
- * Whether `claimed` is the body's digest, written exactly as the sender
- * writes it (lowercase hex, as twilio-node compares it), in constant time.
- */
-export function bodyDigestMatches(rule: BodyHashInUrl, body: Uint8Array, claimed: string): boolean {
-	const expected = Buffer.from(bodyDigest(rule, body), 'latin1');
-	const given = Buffer.from(claimed, 'utf8');
-	// The length is public (it follows from the algorithm); the contents are not compared early.
-	return given.length === expected.length && timingSafeEqual(given, expected);
+	return createHash(rule.algorithm).update(body).digest(rule.encoding); // a string as UTF-8
 }
 
 const AUTHORITY = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i;
@@ -153,7 +145,7 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http://': '80', 'http
  * URL with another port, or another scheme, has only its own form (twilio-node
  * also tries it with the port removed; nothing sends that way).
  */
-export function defaultPortVariants(url: string): string[] {
+function defaultPortVariants(url: string): string[] {
 	const match = AUTHORITY.exec(url);
 	if (!match) return [url];
 	const [prefix, scheme, authority] = match;

@@ -1,12 +1,14 @@
+/**
+ * The answer to a handshake: a signed call that only checks the endpoint
+ * (Discord's PING, Slack's url_verification, Zoom's endpoint.url_validation)
+ * and gets status 200 with a body, byte for byte; nothing runs.
+ */
 import { createHmac } from 'node:crypto';
 
+import { isRecord, ownValue, parseJsonObject } from './bodyText';
 import type { HmacKey } from './secrets';
 import type { FieldPath, SchemeBase } from './schemes/types';
 
-/**
- * The answer to a handshake: status 200, this content type, this body. Sent
- * as is, byte for byte; nothing runs.
- */
 export interface HandshakeReply {
 	readonly status: 200;
 	readonly contentType: string;
@@ -14,27 +16,23 @@ export interface HandshakeReply {
 }
 
 /**
- * Longest field a handshake answers with, in UTF-16 units. Slack's challenge
- * is about 50 characters and Zoom's plainToken 22; a longer one, or one that
- * is not a non-empty string, makes the call no handshake: it is then an
- * ordinary (verified) call and runs, as @zoom/rivet runs a validation event
- * whose plainToken is not a string. Refusing it would hide a call the
- * provider signed; running it shows the user its unexpected shape.
+ * Longest field a handshake answers with, in UTF-16 units (Slack's challenge
+ * is about 50, Zoom's plainToken 22). A longer one, or one that is not a
+ * non-empty string, makes the call an ordinary verified call that runs, as
+ * @zoom/rivet runs a validation event whose plainToken is not a string:
+ * refusing it would hide a call the provider signed.
  */
 export const MAX_HANDSHAKE_FIELD_LENGTH = 1024;
 
 /**
- * The reply to a scheme's handshake (Discord's PING, Slack's url_verification,
- * Zoom's endpoint.url_validation), or undefined for any other call. Never
+ * The reply to a scheme's handshake, or undefined for any other call. Never
  * throws.
  *
  * Call it only for a call whose signature was verified: receive() does, and
- * nothing else in the package may. An unsigned handshake is as forged as any
- * other call, and for Zoom the reply is the HMAC, under the secret, of a
- * string taken from the body: asked for an unverified body it would sign
- * whatever an attacker chose (say `v0:<ts>:<a forged body>`, which is a valid
- * Zoom signature). For a verified call the string is the provider's own.
- * This is why core/index.ts exports only the reply's type.
+ * nothing else in the package may. For Zoom the reply is the HMAC, under the
+ * secret, of a string from the body: asked for an unverified body it would
+ * sign whatever an attacker chose (say `v0:<ts>:<a forged body>`, a valid
+ * Zoom signature). This is why core/index.ts exports only the reply's type.
  *
  * `key` gives the HMAC key of the secret that verified the call, asked for
  * only by an answer that needs it; it never leaves this function.
@@ -46,66 +44,44 @@ export function handshakeReply(
 ): HandshakeReply | undefined {
 	const handshake = scheme.handshake;
 	if (!handshake) return undefined;
-	const parsed = parseObject(body);
+	const parsed = parseJsonObject(body);
 	if (parsed === undefined || readPath(parsed, handshake.match.path) !== handshake.match.value) {
 		return undefined;
 	}
 	const answer = handshake.answer;
-	switch (answer.kind) {
-		case 'fixed-json':
-			return { status: 200, contentType: 'application/json', body: answer.json };
-		case 'echo': {
-			const value = answerable(readPath(parsed, answer.path));
-			// Slack documents a plain-text answer first (api.slack.com/events/url_verification).
-			return value === undefined
-				? undefined
-				: { status: 200, contentType: 'text/plain', body: value };
-		}
-		case 'hmac-json': {
-			const value = answerable(readPath(parsed, answer.path));
-			const hmacKey = value === undefined ? undefined : key();
-			if (value === undefined || hmacKey === undefined) return undefined;
-			const digest = createHmac(answer.algorithm, hmacKey)
-				.update(value, 'utf8')
-				.digest(answer.encoding);
-			const reply: Record<string, string> = {};
-			for (const member of answer.members) {
-				reply[member.name] = member.value === 'hmac' ? digest : value;
-			}
-			return { status: 200, contentType: 'application/json', body: JSON.stringify(reply) };
-		}
+	if (answer.kind === 'fixed-json') {
+		return { status: 200, contentType: 'application/json', body: answer.json };
 	}
-}
-
-function answerable(value: unknown): string | undefined {
-	return typeof value === 'string' && value.length > 0 && value.length <= MAX_HANDSHAKE_FIELD_LENGTH
-		? value
-		: undefined;
-}
-
-/** The body as a JSON object, or undefined when it is anything else (form, array, not JSON). */
-function parseObject(body: Uint8Array): Record<string, unknown> | undefined {
-	const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-	// A form post (Slack's slash commands) is not parsed at all.
-	if (!text.trimStart().startsWith('{')) return undefined;
-	try {
-		const parsed: unknown = JSON.parse(text);
-		return isObject(parsed) ? parsed : undefined;
-	} catch {
+	const value = readPath(parsed, answer.path);
+	if (
+		typeof value !== 'string' ||
+		value.length === 0 ||
+		value.length > MAX_HANDSHAKE_FIELD_LENGTH
+	) {
 		return undefined;
 	}
+	if (answer.kind === 'echo') {
+		// Slack documents a plain-text answer first (api.slack.com/events/url_verification).
+		return { status: 200, contentType: 'text/plain', body: value };
+	}
+	const hmacKey = key();
+	if (hmacKey === undefined) return undefined;
+	const digest = createHmac(answer.algorithm, hmacKey)
+		.update(value, 'utf8')
+		.digest(answer.encoding);
+	const reply: Record<string, string> = {};
+	for (const member of answer.members) {
+		reply[member.name] = member.value === 'hmac' ? digest : value;
+	}
+	return { status: 200, contentType: 'application/json', body: JSON.stringify(reply) };
 }
 
+/** The value at `path`, through own members only: a path never reaches Object.prototype. */
 function readPath(object: Record<string, unknown>, path: FieldPath): unknown {
 	let value: unknown = object;
 	for (const key of path) {
-		// Own fields only: a path never reaches Object.prototype.
-		if (!isObject(value) || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
-		value = value[key];
+		if (!isRecord(value)) return undefined;
+		value = ownValue(value, key);
 	}
 	return value;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

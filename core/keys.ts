@@ -46,6 +46,22 @@ const NEEDS: Record<PublicKeyAlgorithm, string> = {
 
 const fail = (problem: string): KeyRead => ({ ok: false, problem });
 
+/** Whether a configured key has any text: empty entries are skipped, as with secrets. */
+const hasText = (value: string | undefined): value is string =>
+	value !== undefined && value.trim() !== '';
+
+/** The refusal of the pair's other half than the one wanted, or undefined. */
+function wrongHalf(isPrivate: boolean, role: KeyRole): KeyRead | undefined {
+	if (role === 'public' && isPrivate) {
+		return fail(
+			'is a private key: paste the public key here, and keep the private key to the sender',
+		);
+	}
+	if (role === 'private' && !isPrivate)
+		return fail('is a public key: signing needs the private key');
+	return undefined;
+}
+
 /**
  * Reads a key as providers hand it out: hex or base64 raw Ed25519 (32
  * bytes), PEM (SPKI public, PKCS#8 private), base64 DER, or Standard
@@ -70,9 +86,8 @@ export function readKey(text: string, algorithm: PublicKeyAlgorithm, role: KeyRo
 }
 
 function readPem(pem: string, role: KeyRole): KeyRead {
-	const isPrivate = /^-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem);
-	if (role === 'public' && isPrivate) return fail(PRIVATE_FOR_PUBLIC);
-	if (role === 'private' && !isPrivate) return fail(PUBLIC_FOR_PRIVATE);
+	const wrong = wrongHalf(/^-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem), role);
+	if (wrong) return wrong;
 	try {
 		return { ok: true, key: role === 'public' ? createPublicKey(pem) : createPrivateKey(pem) };
 	} catch {
@@ -81,16 +96,12 @@ function readPem(pem: string, role: KeyRole): KeyRead {
 	}
 }
 
-const PRIVATE_FOR_PUBLIC =
-	'is a private key: paste the public key here, and keep the private key to the sender';
-const PUBLIC_FOR_PRIVATE = 'is a public key: signing needs the private key';
-
 function readStandardWebhooks(text: string, algorithm: PublicKeyAlgorithm, role: KeyRole): KeyRead {
 	if (algorithm !== 'ed25519')
 		return fail(`is a Standard Webhooks Ed25519 key; this needs ${NEEDS[algorithm]}`);
 	const isPrivate = text.startsWith(WHSK);
-	if (role === 'public' && isPrivate) return fail(PRIVATE_FOR_PUBLIC);
-	if (role === 'private' && !isPrivate) return fail(PUBLIC_FOR_PRIVATE);
+	const wrong = wrongHalf(isPrivate, role);
+	if (wrong) return wrong;
 	const bytes = decodeStrict(text.slice(WHPK.length), 'base64');
 	if (!bytes) return fail(`is not ${isPrivate ? WHSK : WHPK} followed by base64`);
 	if (!isPrivate && bytes.length !== 32) {
@@ -115,14 +126,8 @@ function readBytes(bytes: Buffer, algorithm: PublicKeyAlgorithm, role: KeyRole):
 	}
 	// DER: both halves are tried, to tell the user which one was pasted.
 	const asPublic = importDer(bytes, 'public');
-	const asPrivate = asPublic ? undefined : importDer(bytes, 'private');
-	if (role === 'public') {
-		if (asPublic) return { ok: true, key: asPublic };
-		if (asPrivate) return fail(PRIVATE_FOR_PUBLIC);
-	} else {
-		if (asPrivate) return { ok: true, key: asPrivate };
-		if (asPublic) return fail(PUBLIC_FOR_PRIVATE);
-	}
+	const key = asPublic ?? importDer(bytes, 'private');
+	if (key) return wrongHalf(asPublic === undefined, role) ?? { ok: true, key };
 	return algorithm === 'ed25519'
 		? fail(
 				`is ${bytes.length} bytes; an Ed25519 key is 32 raw bytes (64 hex characters) or DER (${role === 'public' ? 'SPKI' : 'PKCS#8'})`,
@@ -189,7 +194,7 @@ export function resolveKeyObjects(
 	const keys: LabelledKey[] = [];
 	for (const label of ['primary', 'secondary'] as const) {
 		const value = secrets[label];
-		if (value === undefined || value.trim() === '') continue;
+		if (!hasText(value)) continue;
 		const read = readKey(value, algorithm, role);
 		if (!read.ok) {
 			return {
@@ -207,10 +212,7 @@ export function resolveKeyObjects(
 }
 
 /** The algorithms a key can be for, in the order a key of unknown use is tried. */
-export const PUBLIC_KEY_ALGORITHMS: readonly PublicKeyAlgorithm[] = [
-	'ed25519',
-	'ecdsa-p256-sha256',
-];
+const PUBLIC_KEY_ALGORITHMS: readonly PublicKeyAlgorithm[] = ['ed25519', 'ecdsa-p256-sha256'];
 
 /** What a key pair credential holds, as the user pasted it. */
 export interface KeySetText {
@@ -241,25 +243,20 @@ const PROBE = Buffer.from('n8n-nodes-signed-webhooks key pair probe', 'utf8');
  */
 export function checkKeySet(text: KeySetText): KeySetCheck {
 	const problem = (sentence: string): KeySetCheck => ({ ok: false, problem: sentence });
-	const present = (value: string | undefined) => value !== undefined && value.trim() !== '';
-	if (!present(text.publicKey)) return problem('The public key is empty');
-	const primaryText = text.publicKey as string;
+	const primary = text.publicKey;
+	if (!hasText(primary)) return problem('The public key is empty');
 	const algorithm = PUBLIC_KEY_ALGORITHMS.find(
-		(candidate) => readKey(primaryText, candidate, 'public').ok,
+		(candidate) => readKey(primary, candidate, 'public').ok,
 	);
-	if (!algorithm) return problem(`The primary public key ${problemForAny(primaryText, 'public')}`);
-	const publicKeys: LabelledKey[] = [];
-	for (const [label, value] of [
-		['primary', text.publicKey],
-		['secondary', text.secondaryPublicKey],
-	] as const) {
-		if (!present(value)) continue;
-		const read = readKey(value as string, algorithm, 'public');
-		if (!read.ok) return problem(`The ${label} public key ${read.problem}`);
-		publicKeys.push({ label, key: read.key });
-	}
-	if (!present(text.privateKey)) return { ok: true, algorithm };
-	const privateKey = readKey(text.privateKey as string, algorithm, 'private');
+	if (!algorithm) return problem(`The primary public key ${problemForAny(primary, 'public')}`);
+	const publicKeys = resolveKeyObjects(
+		{ primary, secondary: text.secondaryPublicKey },
+		algorithm,
+		'public',
+	);
+	if (!publicKeys.ok) return problem(publicKeys.detail);
+	if (!hasText(text.privateKey)) return { ok: true, algorithm };
+	const privateKey = readKey(text.privateKey, algorithm, 'private');
 	if (!privateKey.ok) return problem(`The private key ${privateKey.problem}`);
 	let signature: Buffer;
 	try {
@@ -267,7 +264,9 @@ export function checkKeySet(text: KeySetText): KeySetCheck {
 	} catch {
 		return problem('The private key cannot sign');
 	}
-	const match = publicKeys.find(({ key }) => signatureMatches(algorithm, key, PROBE, signature));
+	const match = publicKeys.keys.find(({ key }) =>
+		signatureMatches(algorithm, key, PROBE, signature),
+	);
 	return match
 		? { ok: true, algorithm, privateKeyMatches: match.label }
 		: problem(

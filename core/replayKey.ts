@@ -39,9 +39,6 @@ export function replayKey(
 
 function contentHash(chunks: readonly SignedChunk[]): string {
 	const hash = createHash('sha256');
-	for (const chunk of chunks) {
-		if (typeof chunk === 'string') hash.update(chunk, 'utf8');
-		else hash.update(chunk);
-	}
+	for (const chunk of chunks) hash.update(chunk); // a string as UTF-8
 	return hash.digest('base64');
 }

@@ -27,28 +27,11 @@ export type KeysResult =
 	| { ok: true; keys: readonly SigningKey[] }
 	| { ok: false; reason: 'no_secret' | 'invalid_secret'; detail: string };
 
-const WHSEC_PREFIX = 'whsec_';
-
 /** The HMAC key a secret stands for, or undefined when it is not valid in that encoding. */
 export function decodeSecret(secret: string, encoding: SecretEncoding): HmacKey | undefined {
-	let key: HmacKey | undefined;
-	switch (encoding) {
-		case 'text':
-			key = secret;
-			break;
-		case 'hex':
-			key = decodeStrict(secret, 'hex');
-			break;
-		case 'base64':
-			key = decodeStrict(secret, 'base64');
-			break;
-		case 'whsec':
-			key = decodeStrict(
-				secret.startsWith(WHSEC_PREFIX) ? secret.slice(WHSEC_PREFIX.length) : secret,
-				'base64',
-			);
-			break;
-	}
+	let key: HmacKey | undefined = secret;
+	if (encoding === 'hex' || encoding === 'base64') key = decodeStrict(secret, encoding);
+	if (encoding === 'whsec') key = decodeStrict(secret.replace(/^whsec_/, ''), 'base64');
 	return key && key.length > 0 ? key : undefined;
 }
 

@@ -22,13 +22,19 @@ import {
  */
 export const MAX_SIGNATURES_PER_HEADER = 20;
 
+/** The signatures found, and the timestamp beside them where the format carries one. */
+interface Signatures {
+	readonly signatures: Buffer[];
+	readonly timestamp?: string;
+}
+
 /** Where a call's signatures were found, and the id beside them, or why they could not be read. */
 export type Carried =
 	| {
 			readonly ok: true;
 			/** Where the signature was, for messages: a header's name, or "the body". */
 			readonly headerName: string;
-			readonly parsed: Extract<ParsedHeader, { ok: true }>;
+			readonly parsed: Signatures;
 			readonly id?: string;
 	  }
 	| Refused;
@@ -51,7 +57,9 @@ export function readSignatureHeaders(
 		return refuse('duplicate_header', `Header ${headerName} was sent more than once`);
 	}
 	const parsed = parseSignatureHeader(found.value, scheme.signatureFormat, signatureShape(scheme));
-	if (!parsed.ok) return refuse('malformed_header', `Header ${headerName} ${parsed.problem}`);
+	if (typeof parsed === 'string') {
+		return refuse('malformed_header', `Header ${headerName} ${parsed}`);
+	}
 	if (!isPublicKeyScheme(scheme) && scheme.bodyFormat === 'json' && !isJsonText(body)) {
 		return refuse(
 			'malformed_body',
@@ -70,10 +78,6 @@ export function readSignatureHeaders(
 	}
 	return { ok: true, headerName, parsed, id };
 }
-
-type ParsedHeader =
-	| { ok: true; signatures: Buffer[]; timestamp?: string }
-	| { ok: false; problem: string };
 
 /** What one signature must look like: its encoding and its possible lengths. */
 interface SignatureShape {
@@ -101,54 +105,46 @@ export function signatureShape(scheme: AnySchemeDefinition): SignatureShape {
 	return { encoding, min, max, expected: `${encoding} signature of ${bytes}` };
 }
 
+/** One signature's bytes, or undefined when the text is not of the shape's encoding and length. */
+export function decodeSignature(text: string, shape: SignatureShape): Buffer | undefined {
+	const bytes = decodeStrict(text, shape.encoding);
+	return bytes && bytes.length >= shape.min && bytes.length <= shape.max ? bytes : undefined;
+}
+
+/** The header's signatures, or what is wrong with it (completing "Header X …"). */
 function parseSignatureHeader(
 	value: string,
 	format: SignatureFormat,
 	shape: SignatureShape,
-): ParsedHeader {
-	const { encoding, expected } = shape;
-	const decode = (text: string): Buffer | undefined => {
-		const bytes = decodeStrict(text, encoding);
-		return bytes && bytes.length >= shape.min && bytes.length <= shape.max ? bytes : undefined;
-	};
-
+): Signatures | string {
+	const tooMany = `holds more than ${MAX_SIGNATURES_PER_HEADER} signatures`;
+	const signatures: Buffer[] = [];
 	switch (format.style) {
 		case 'plain': {
 			const prefix = value.slice(0, format.prefix.length);
 			if (prefix.toLowerCase() !== format.prefix.toLowerCase()) {
-				return { ok: false, problem: `does not start with "${format.prefix}"` };
+				return `does not start with "${format.prefix}"`;
 			}
-			const signature = decode(value.slice(format.prefix.length).trim());
-			return signature
-				? { ok: true, signatures: [signature] }
-				: { ok: false, problem: `is not a ${expected}` };
+			const signature = decodeSignature(value.slice(format.prefix.length).trim(), shape);
+			return signature ? { signatures: [signature] } : `is not a ${shape.expected}`;
 		}
 		case 'versioned-list': {
 			const entries = value.split(' ').filter((entry) => entry !== '');
-			if (entries.length > MAX_SIGNATURES_PER_HEADER) {
-				return { ok: false, problem: `holds more than ${MAX_SIGNATURES_PER_HEADER} signatures` };
-			}
-			const signatures: Buffer[] = [];
+			if (entries.length > MAX_SIGNATURES_PER_HEADER) return tooMany;
 			for (const entry of entries) {
 				const comma = entry.indexOf(',');
 				// Other versions (v1a, v2) are someone else's to check: skip them.
 				if (comma < 0 || entry.slice(0, comma) !== format.version) continue;
-				const signature = decode(entry.slice(comma + 1));
+				const signature = decodeSignature(entry.slice(comma + 1), shape);
 				if (signature) signatures.push(signature);
 			}
 			return signatures.length > 0
-				? { ok: true, signatures }
-				: {
-						ok: false,
-						problem: `holds no "${format.version},<${encoding}>" signature of the right length`,
-					};
+				? { signatures }
+				: `holds no "${format.version},<${shape.encoding}>" signature of the right length`;
 		}
 		case 'key-value': {
 			const pairs = value.split(format.pairSeparator);
-			if (pairs.length > MAX_SIGNATURES_PER_HEADER + 2) {
-				return { ok: false, problem: `holds more than ${MAX_SIGNATURES_PER_HEADER} signatures` };
-			}
-			const signatures: Buffer[] = [];
+			if (pairs.length > MAX_SIGNATURES_PER_HEADER + 2) return tooMany;
 			let timestamp: string | undefined;
 			for (const pair of pairs) {
 				const equals = pair.indexOf('=');
@@ -156,24 +152,18 @@ function parseSignatureHeader(
 				const key = pair.slice(0, equals).trim();
 				const text = pair.slice(equals + 1).trim();
 				if (key === format.timestampKey) {
-					if (timestamp !== undefined) {
-						return { ok: false, problem: `holds "${format.timestampKey}=" more than once` };
-					}
+					if (timestamp !== undefined) return `holds "${format.timestampKey}=" more than once`;
 					timestamp = text;
 				} else if (key === format.signatureKey) {
-					const signature = decode(text);
+					const signature = decodeSignature(text, shape);
 					if (signature) signatures.push(signature);
 				}
 				// Any other key (Stripe's v0, future versions) is ignored, so a
 				// weaker scheme can never stand in for the one configured.
 			}
-			if (signatures.length === 0) {
-				return {
-					ok: false,
-					problem: `holds no "${format.signatureKey}=<${encoding}>" signature of the right length`,
-				};
-			}
-			return { ok: true, signatures, timestamp };
+			return signatures.length > 0
+				? { signatures, timestamp }
+				: `holds no "${format.signatureKey}=<${shape.encoding}>" signature of the right length`;
 		}
 	}
 }

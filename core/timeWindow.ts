@@ -2,9 +2,9 @@
  * The signed timestamp and the window it must fall in: which window is in
  * force, where the timestamp is read, and how far from now it may be.
  */
+import { ownValue, parseJsonObject } from './bodyText';
 import { parseTimestamp } from './encoding';
 import { readHeader, type HeaderBag } from './headers';
-import type { RejectionReason } from './reasons';
 import { refuse, type Refused } from './rejection';
 import type { SchemeBase } from './schemes/types';
 import type { VerifyOptions } from './verify';
@@ -33,8 +33,15 @@ export function signsTimestamp(scheme: SchemeBase): boolean {
 	return scheme.signedContent.some((part) => part.kind === covered);
 }
 
-/** The signed timestamp, where the scheme has one and it was read (a body field only when a window is in force). */
-export type SignedTime = Extract<TimestampRead, { ok: true }>;
+/**
+ * The signed timestamp, as sent and as a date; both absent where the scheme
+ * signs none, or a body field when no window is in force (it is not read).
+ */
+export interface SignedTime {
+	readonly ok: true;
+	readonly text?: string;
+	readonly date?: Date;
+}
 
 /**
  * The window in force (refused where it is not a number of seconds, or off
@@ -66,41 +73,33 @@ export function checkTimestamp(
 			{ id },
 		);
 	}
-	const stamp = readTimestamp(scheme, headers, fromCarrier, body, tolerance > 0);
-	if (!stamp.ok) return refuse(stamp.reason, stamp.detail, { id });
+	const stamp = readTimestamp(scheme, headers, fromCarrier, body, tolerance > 0, id);
+	if (!stamp.ok || !stamp.date || tolerance === 0) return stamp;
 
-	if (stamp.date && stamp.signed && tolerance > 0) {
-		const now = (options.now ?? new Date()).getTime();
-		if (Number.isNaN(now)) {
-			// Like a NaN tolerance: an Invalid Date compares false with everything,
-			// so left alone it would let every signed timestamp through.
-			return refuse('verifier_error', 'The current time is not a valid date', {
-				id,
-				timestamp: stamp.date,
-			});
-		}
-		const skewSeconds = (now - stamp.date.getTime()) / 1000;
-		if (skewSeconds > tolerance) {
-			return refuse(
-				'timestamp_too_old',
-				`The signed timestamp is ${Math.round(skewSeconds)} s old; at most ${tolerance} s is accepted`,
-				{ id, timestamp: stamp.date },
-			);
-		}
-		if (-skewSeconds > tolerance) {
-			return refuse(
-				'timestamp_too_new',
-				`The signed timestamp is ${Math.round(-skewSeconds)} s in the future; at most ${tolerance} s is accepted`,
-				{ id, timestamp: stamp.date },
-			);
-		}
+	const now = (options.now ?? new Date()).getTime();
+	const timestamp = stamp.date;
+	if (Number.isNaN(now)) {
+		// Like a NaN tolerance: an Invalid Date compares false with everything,
+		// so left alone it would let every signed timestamp through.
+		return refuse('verifier_error', 'The current time is not a valid date', { id, timestamp });
+	}
+	const skewSeconds = (now - timestamp.getTime()) / 1000;
+	if (skewSeconds > tolerance) {
+		return refuse(
+			'timestamp_too_old',
+			`The signed timestamp is ${Math.round(skewSeconds)} s old; at most ${tolerance} s is accepted`,
+			{ id, timestamp },
+		);
+	}
+	if (-skewSeconds > tolerance) {
+		return refuse(
+			'timestamp_too_new',
+			`The signed timestamp is ${Math.round(-skewSeconds)} s in the future; at most ${tolerance} s is accepted`,
+			{ id, timestamp },
+		);
 	}
 	return stamp;
 }
-
-type TimestampRead =
-	| { ok: true; text?: string; date?: Date; signed: boolean }
-	| { ok: false; reason: RejectionReason; detail: string };
 
 /**
  * Reads the timestamp a scheme carries. Only a timestamp covered by the
@@ -113,9 +112,10 @@ function readTimestamp(
 	fromCarrier: string | undefined,
 	body: Uint8Array,
 	toleranceActive: boolean,
-): TimestampRead {
+	id: string | undefined,
+): SignedTime | Refused {
 	const source = scheme.timestamp;
-	if (!source || !signsTimestamp(scheme)) return { ok: true, signed: false };
+	if (!source || !signsTimestamp(scheme)) return { ok: true };
 	let text: string | undefined;
 	let where: string;
 	switch (source.in) {
@@ -123,11 +123,9 @@ function readTimestamp(
 			where = `header ${source.header}`;
 			const found = readHeader(headers, source.header);
 			if (found.found === 'many') {
-				return {
-					ok: false,
-					reason: 'duplicate_header',
-					detail: `Header ${source.header} was sent more than once`,
-				};
+				return refuse('duplicate_header', `Header ${source.header} was sent more than once`, {
+					id,
+				});
 			}
 			if (found.found === 'one') text = found.value;
 			break;
@@ -144,39 +142,28 @@ function readTimestamp(
 			where = `body field "${source.field}"`;
 			// Parsing the body only reads a field; the signature is still checked
 			// on the raw bytes. Skipped when no window is enforced.
-			if (!toleranceActive) return { ok: true, signed: true };
+			if (!toleranceActive) return { ok: true };
 			text = readBodyField(body, source.field);
 			break;
 	}
 	if (text === undefined || text === '') {
-		return {
-			ok: false,
-			reason: 'timestamp_missing',
-			detail: `The timestamp (${where}) is missing`,
-		};
+		return refuse('timestamp_missing', `The timestamp (${where}) is missing`, { id });
 	}
 	const date = parseTimestamp(text, source.format);
 	if (!date) {
-		return {
-			ok: false,
-			reason: 'timestamp_malformed',
-			detail: `The timestamp (${where}) is not in ${source.format} format`,
-		};
+		return refuse(
+			'timestamp_malformed',
+			`The timestamp (${where}) is not in ${source.format} format`,
+			{ id },
+		);
 	}
-	return { ok: true, text, date, signed: true };
+	return { ok: true, text, date };
 }
 
+/** A top-level string or integer field of a JSON object body, as text. */
 function readBodyField(body: Uint8Array, field: string): string | undefined {
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse(
-			Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'),
-		);
-	} catch {
-		return undefined; // not JSON: the field is simply absent
-	}
-	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-	const value = (parsed as Record<string, unknown>)[field];
+	const parsed = parseJsonObject(body);
+	const value = parsed === undefined ? undefined : ownValue(parsed, field);
 	if (typeof value === 'number' && Number.isInteger(value)) return String(value);
 	return typeof value === 'string' ? value : undefined;
 }

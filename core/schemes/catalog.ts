@@ -1,28 +1,30 @@
-import type { PublicKeySchemeDefinition, SchemeDefinition, SignedPart } from './types';
+import type { PublicKeySchemeDefinition, SchemeBase, SchemeDefinition, SignedPart } from './types';
 
 const body: SignedPart = { kind: 'body' };
 const timestamp: SignedPart = { kind: 'timestamp' };
 const id: SignedPart = { kind: 'id' };
 const lit = (text: string): SignedPart => ({ kind: 'literal', text });
 
-/** The id.timestamp.body content shared by Standard Webhooks and Svix. */
-const idDotTimestampDotBody: readonly SignedPart[] = [id, lit('.'), timestamp, lit('.'), body];
-
-export const STANDARD_WEBHOOKS: SchemeDefinition = {
-	id: 'standardWebhooks',
-	name: 'Standard Webhooks',
-	description: 'webhook-id, webhook-timestamp, webhook-signature: v1,<base64> of id.timestamp.body',
+/** Standard Webhooks' headers and signed content, the same for v1 (HMAC) and v1a (Ed25519). */
+const STANDARD_WEBHOOKS_CALL = {
 	signatureHeader: 'webhook-signature',
-	algorithm: 'sha256',
-	digestEncoding: 'base64',
-	signatureFormat: { style: 'versioned-list', version: 'v1' },
-	secretEncoding: 'whsec',
-	signedContent: idDotTimestampDotBody,
+	signedContent: [id, lit('.'), timestamp, lit('.'), body],
 	timestamp: { in: 'header', header: 'webhook-timestamp', format: 'unix-seconds' },
 	idHeader: 'webhook-id',
 	toleranceSeconds: 300,
 	docsUrl:
 		'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
+} satisfies Partial<SchemeBase>;
+
+export const STANDARD_WEBHOOKS: SchemeDefinition = {
+	...STANDARD_WEBHOOKS_CALL,
+	id: 'standardWebhooks',
+	name: 'Standard Webhooks',
+	description: 'webhook-id, webhook-timestamp, webhook-signature: v1,<base64> of id.timestamp.body',
+	algorithm: 'sha256',
+	digestEncoding: 'base64',
+	signatureFormat: { style: 'versioned-list', version: 'v1' },
+	secretEncoding: 'whsec',
 };
 
 export const SVIX: SchemeDefinition = {
@@ -36,11 +38,8 @@ export const SVIX: SchemeDefinition = {
 	docsUrl: 'https://docs.svix.com/receiving/verifying-payloads/how-manual',
 };
 
-export const STRIPE: SchemeDefinition = {
-	id: 'stripe',
-	name: 'Stripe',
-	description: 'Stripe-Signature: t=<unix>,v1=<hex> of t.body (whsec_ secret used as text)',
-	signatureHeader: 'Stripe-Signature',
+/** Stripe's format, which Calendly copies: `t=<unix>,v1=<hex>` of `t.body`. */
+const STRIPE_FORMAT = {
 	algorithm: 'sha256',
 	digestEncoding: 'hex',
 	signatureFormat: {
@@ -52,6 +51,14 @@ export const STRIPE: SchemeDefinition = {
 	secretEncoding: 'text',
 	signedContent: [timestamp, lit('.'), body],
 	timestamp: { in: 'signature-header', format: 'unix-seconds' },
+} satisfies Partial<SchemeDefinition>;
+
+export const STRIPE: SchemeDefinition = {
+	...STRIPE_FORMAT,
+	id: 'stripe',
+	name: 'Stripe',
+	description: 'Stripe-Signature: t=<unix>,v1=<hex> of t.body (whsec_ secret used as text)',
+	signatureHeader: 'Stripe-Signature',
 	toleranceSeconds: 300,
 	docsUrl: 'https://docs.stripe.com/webhooks',
 };
@@ -186,21 +193,11 @@ export const PADDLE: SchemeDefinition = {
 };
 
 export const CALENDLY: SchemeDefinition = {
+	...STRIPE_FORMAT,
 	id: 'calendly',
 	name: 'Calendly',
 	description: 'Calendly-Webhook-Signature: t=<unix>,v1=<hex> of t.body',
 	signatureHeader: 'Calendly-Webhook-Signature',
-	algorithm: 'sha256',
-	digestEncoding: 'hex',
-	signatureFormat: {
-		style: 'key-value',
-		pairSeparator: ',',
-		timestampKey: 't',
-		signatureKey: 'v1',
-	},
-	secretEncoding: 'text',
-	signedContent: [timestamp, lit('.'), body],
-	timestamp: { in: 'signature-header', format: 'unix-seconds' },
 	toleranceSeconds: 180,
 };
 
@@ -367,14 +364,12 @@ export const VINSIGHT: SchemeDefinition = {
  * signature would carry any data: each token is accepted once (`replay:
  * 'required'`) and remembered until its timestamp leaves the window.
  *
- * The window: Mailgun's docs set none and warn of processing delays, and
- * say nothing of whether a retry (5 min to about 8 h later) is signed anew;
- * third-party reports say retries resend the original signature. 300 s is
- * kept anyway, because the window is also how long a token must be
- * remembered, and the memory lives in one n8n process: after a restart, or
- * on another webhook process in queue mode, a token can be reused for as
- * long as its timestamp is fresh. A receiver that must take late retries
- * widens the tolerance, knowing that (README, Mailgun).
+ * The window: Mailgun's docs set none, and third-party reports say retries
+ * (5 min to about 8 h later) resend the original signature. 300 s is kept
+ * anyway: the window is also how long a token is remembered, and the memory
+ * lives in one n8n process (after a restart, or on another webhook process
+ * in queue mode, a token can be reused while its timestamp is fresh). A
+ * receiver that must take late retries widens it (README, Mailgun).
  */
 export const MAILGUN: SchemeDefinition = {
 	id: 'mailgun',
@@ -448,25 +443,20 @@ export function findScheme(schemeId: string): SchemeDefinition | undefined {
 // Webhooks' v1 and v1a apart.
 
 /**
- * Standard Webhooks' asymmetric form: same headers and signed content as
- * v1, signed with Ed25519. One header may carry v1 and v1a entries side by
+ * Standard Webhooks' asymmetric form: v1's headers and signed content,
+ * signed with Ed25519. One header may carry v1 and v1a entries side by
  * side; each scheme reads only its own, so a receiver holding the HMAC
  * secret checks the v1 ones and one holding the whpk_ key the v1a ones.
  */
 export const STANDARD_WEBHOOKS_V1A: PublicKeySchemeDefinition = {
+	...STANDARD_WEBHOOKS_CALL,
 	id: 'standardWebhooksV1a',
 	name: 'Standard Webhooks v1a (Ed25519)',
 	description:
 		'webhook-id, webhook-timestamp, webhook-signature: v1a,<base64 Ed25519> of id.timestamp.body',
-	signatureHeader: 'webhook-signature',
 	algorithm: 'ed25519',
 	signatureEncoding: 'base64',
 	signatureFormat: { style: 'versioned-list', version: 'v1a' },
-	signedContent: idDotTimestampDotBody,
-	timestamp: { in: 'header', header: 'webhook-timestamp', format: 'unix-seconds' },
-	idHeader: 'webhook-id',
-	toleranceSeconds: 300,
-	docsUrl: STANDARD_WEBHOOKS.docsUrl,
 };
 
 /**

@@ -34,7 +34,7 @@ export type GenericSchemeResult =
 const PLACEHOLDER = /\{(body|timestamp|id|method|url)\}/g;
 
 /** Parses a signed-content template into parts, or says why it cannot be used. */
-export function parseSignedContent(template: string): { parts: SignedPart[] } | { error: string } {
+function parseSignedContent(template: string): { parts: SignedPart[] } | { error: string } {
 	const parts: SignedPart[] = [];
 	let last = 0;
 	for (const match of template.matchAll(PLACEHOLDER)) {
@@ -63,21 +63,19 @@ export function parseSignedContent(template: string): { parts: SignedPart[] } | 
 export function buildGenericScheme(settings: GenericHmacSettings): GenericSchemeResult {
 	const signatureHeader = settings.signatureHeader.trim();
 	if (signatureHeader === '') return { ok: false, error: 'Set the signature header name' };
-	for (const name of [
-		signatureHeader,
-		settings.timestampHeader?.trim(),
-		settings.idHeader?.trim(),
-	]) {
-		const problem = name ? describeHeaderProblem(name, '') : undefined;
+	const timestampHeader = settings.timestampHeader?.trim() || undefined;
+	const idHeader = settings.idHeader?.trim() || undefined;
+	const headerNames = [signatureHeader, timestampHeader, idHeader].filter(
+		(name): name is string => name !== undefined,
+	);
+	for (const name of headerNames) {
+		const problem = describeHeaderProblem(name, '');
 		if (problem) return { ok: false, error: problem };
 	}
 
 	const parsed = parseSignedContent(settings.signedContent);
 	if ('error' in parsed) return { ok: false, error: parsed.error };
 	const uses = (kind: SignedPart['kind']) => parsed.parts.some((part) => part.kind === kind);
-
-	const timestampHeader = settings.timestampHeader?.trim() || undefined;
-	const idHeader = settings.idHeader?.trim() || undefined;
 	if (uses('timestamp') && !timestampHeader) {
 		return {
 			ok: false,
@@ -90,10 +88,7 @@ export function buildGenericScheme(settings: GenericHmacSettings): GenericScheme
 	// Header names are case-insensitive, and one header carries one value: a
 	// timestamp or id header that is also another of the three is sent twice
 	// (or overwritten), so no call signed this way could ever verify.
-	const names = [signatureHeader, timestampHeader, idHeader]
-		.filter((name): name is string => name !== undefined)
-		.map((name) => name.toLowerCase());
-	if (new Set(names).size !== names.length) {
+	if (new Set(headerNames.map((name) => name.toLowerCase())).size !== headerNames.length) {
 		return {
 			ok: false,
 			error: 'The signature, timestamp and id headers must be different headers',

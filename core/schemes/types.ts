@@ -27,38 +27,23 @@ export type SignedPart =
 	| { kind: 'id' }
 	| { kind: 'method' }
 	/**
-	 * The request URL as sent. `decoded` lists characters whose
-	 * percent-encodings are decoded first (HubSpot v3 documents twelve);
-	 * every other escape stays as sent.
+	 * The request URL as sent. `decoded`: characters whose percent-encodings
+	 * are decoded first (HubSpot v3 documents twelve). `defaultPort: 'either'`:
+	 * a receiver also accepts the URL with its scheme's default port written
+	 * out or left out, as twilio-node does.
 	 */
-	| {
-			kind: 'url';
-			decoded?: string;
-			/**
-			 * 'either': a receiver also accepts the signature computed over the
-			 * URL with its scheme's default port (:443 for https, :80 for http)
-			 * written out, or left out, where the URL arrived the other way, as
-			 * twilio-node does. A URL with any other port is only taken as it is.
-			 */
-			defaultPort?: 'either';
-	  }
+	| { kind: 'url'; decoded?: string; defaultPort?: 'either' }
 	/**
-	 * The body's application/x-www-form-urlencoded parameters, as Twilio signs
-	 * them: sorted by name (UTF-16 code units, as JavaScript sorts), each
-	 * written name then value with no separator; a name sent with several
-	 * values has its distinct values sorted and written once each. Decoded
-	 * (`+` is a space, then percent-decoding) from the exact bytes received. A
-	 * body that is not well-formed form text (bad escape, not UTF-8) is refused
-	 * (malformed_body). Empty where the scheme's bodyHash parameter is in the
-	 * URL: the body is then covered by its hash there.
+	 * The body's form parameters as Twilio signs them (see formSignedText in
+	 * core/form.ts); a body that is not form text is refused. Empty where the
+	 * scheme's bodyHash parameter is in the URL, which then covers the body.
 	 */
 	| { kind: 'form' }
 	| { kind: 'literal'; text: string };
 
 /**
- * Twilio's rule for a body that is not a form (JSON): the sender writes the
- * body's digest into the URL's query under `parameter` and signs the URL
- * alone; the receiver checks the body against that digest, in constant time.
+ * Twilio's rule for a body that is not a form (JSON): the body's digest goes
+ * in the URL's query under `parameter`, and the URL alone is signed.
  */
 export interface BodyHashInUrl {
 	readonly parameter: string;
@@ -86,9 +71,8 @@ export type TimestampSource =
 	/** Inside the signature header (key-value style). */
 	| { in: 'signature-header'; format: TimestampFormat }
 	/**
-	 * A top-level field of the JSON body, covered by the signature because the
-	 * body is. The sender puts it there; `alsoHeader` names an extra, unsigned
-	 * copy some providers send too (informational only, never trusted).
+	 * A top-level field of the JSON body, signed because the body is.
+	 * `alsoHeader`: an unsigned copy some providers send too, never trusted.
 	 */
 	| { in: 'body'; field: string; format: TimestampFormat; alsoHeader?: string }
 	/** Beside a signature carried in the body (Mailgun): see BodySignature. */
@@ -115,11 +99,7 @@ export interface SchemeBase {
 	readonly idHeader?: string;
 	/** Header carrying the event name, where the provider sends one. */
 	readonly eventHeader?: string;
-	/**
-	 * Replay window the provider documents for its signed timestamp, in
-	 * seconds; 0 when it documents none (the timestamp is then not checked by
-	 * default). Undefined: 300 s.
-	 */
+	/** Replay window the provider documents, in seconds; 0: none (not checked); absent: 300 s. */
 	readonly toleranceSeconds?: number;
 	/** One line for the editor and the README. */
 	readonly description: string;
@@ -131,11 +111,7 @@ export interface SchemeBase {
 	 * its deliberately forged calls with 401).
 	 */
 	readonly rejectionStatus?: number;
-	/**
-	 * A signed call that only checks the endpoint and wants an answer, not a
-	 * run (Discord's PING, Slack's url_verification, Zoom's
-	 * endpoint.url_validation). See core/handshake.ts.
-	 */
+	/** A signed call that checks the endpoint and wants an answer, not a run (handshake.ts). */
 	readonly handshake?: Handshake;
 	/**
 	 * Where the URL's query carries this parameter, the body is covered by the
@@ -144,20 +120,18 @@ export interface SchemeBase {
 	readonly bodyHash?: BodyHashInUrl;
 	/**
 	 * 'required': the signature does not cover the payload (Mailgun signs a
-	 * timestamp and a one-time token only), so remembering each call's id
-	 * (its token) is what stops a captured signature being attached to other
-	 * data. A reused id is then refused whatever the receiver chose, and the
-	 * timestamp window cannot be off: it bounds how long an id must be kept.
+	 * timestamp and a one-time token only), so only remembering each call's
+	 * id stops a captured signature being attached to other data. A reused id
+	 * is refused whatever the receiver chose, and the window cannot be off: it
+	 * bounds how long an id is kept.
 	 */
 	readonly replay?: 'required';
 }
 
 /**
- * A signature that travels in the body instead of a header (Mailgun): in a
- * JSON object body, the fields of one member (`signature`); in a form body
- * (application/x-www-form-urlencoded), top-level fields. The signed content
- * is made of the timestamp and token fields (`timestamp` and `id` parts),
- * exactly as sent; the rest of the body is not signed at all.
+ * A signature that travels in the body (Mailgun): the fields of one member
+ * of a JSON body, or top-level fields of a form body. Only the timestamp and
+ * token fields (`timestamp` and `id` parts) are signed, exactly as sent.
  */
 export interface BodySignature {
 	/** The JSON member holding the fields. */
@@ -174,19 +148,16 @@ export interface BodySignature {
 	readonly alternateSignatureFields: readonly string[];
 	/** The JSON member a sender puts its payload in (`event-data`). */
 	readonly payloadMember: string;
-	/** Longest token accepted, in characters; the sender's tokens are this long or shorter. */
+	/** Longest token accepted, in characters. */
 	readonly maxTokenLength: number;
-	/** Characters in a token the sender makes (Send Webhook writes this many hex digits). */
+	/** Hex digits in a token Send Webhook makes. */
 	readonly tokenLength: number;
 }
 
 /** Keys from the top of a JSON object body down to one field: `['payload', 'plainToken']`. */
 export type FieldPath = readonly string[];
 
-/**
- * A call the trigger answers itself, once its signature is verified, and
- * never runs: which bodies are one, and what they get.
- */
+/** A verified call the trigger answers itself and never runs: which bodies, and their answer. */
 export interface Handshake<Answer extends HandshakeAnswer = HandshakeAnswer> {
 	/** A JSON object body whose field at `path` is `value` (compared with ===). */
 	readonly match: { readonly path: FieldPath; readonly value: string | number };
@@ -200,9 +171,8 @@ export type HandshakeAnswer =
 	/** A string field of the body, as text/plain (Slack's challenge). */
 	| { readonly kind: 'echo'; readonly path: FieldPath }
 	/**
-	 * A JSON object, as application/json, whose members, in this order, are
-	 * the body's string field at `path` and its HMAC (hex or base64) keyed with
-	 * the secret that verified the call (Zoom: encryptedToken, plainToken).
+	 * A JSON object whose members, in this order, are the body's string field
+	 * at `path` or its HMAC under the secret that verified the call (Zoom).
 	 */
 	| {
 			readonly kind: 'hmac-json';
@@ -224,10 +194,7 @@ export interface SchemeDefinition extends SchemeBase {
 	readonly digestEncoding: DigestEncoding;
 	/** How this provider's secrets are read, unless the credential says otherwise. */
 	readonly secretEncoding: SecretEncoding;
-	/**
-	 * The provider's body is always the {event, timestamp, data} envelope
-	 * (ConnectGain), so a sender using this scheme always wraps its payload.
-	 */
+	/** The provider's body is always the {event, timestamp, data} envelope (ConnectGain). */
 	readonly envelope?: boolean;
 	/** Orders accepted on verify; the first is the one sign() produces. */
 	readonly keyOrders?: readonly KeyOrder[];
@@ -239,10 +206,7 @@ export interface SchemeDefinition extends SchemeBase {
 	 * raw SHA-256 of a long body, would carry a captured call's signature.
 	 */
 	readonly bodyFormat?: 'json';
-	/**
-	 * The signature travels in the body, not in a header (Mailgun); then
-	 * `signatureHeader` and `signatureFormat` are not used.
-	 */
+	/** The signature travels in the body (Mailgun): `signatureHeader` and `signatureFormat` unused. */
 	readonly bodySignature?: BodySignature;
 }
 
@@ -258,16 +222,14 @@ export function bodySignatureOf(scheme: AnySchemeDefinition): BodySignature | un
 export type PublicKeyAlgorithm = 'ed25519' | 'ecdsa-p256-sha256';
 
 /**
- * A public-key scheme: the sender signs with a private key, receivers verify
- * with its public key, so a receiver can never sign (or leak a way to sign).
- * Keys are read in every format providers hand them out (see core/keys.ts),
- * so, unlike an HMAC secret, a key needs no encoding setting.
+ * A public-key scheme: receivers verify with the public key, so a receiver
+ * can never sign (or leak a way to sign). Keys are read in every format
+ * providers hand out (core/keys.ts), so they need no encoding setting.
  */
 export interface PublicKeySchemeDefinition extends SchemeBase {
 	/** A public key cannot key an HMAC: no hmac-json answer. */
 	readonly handshake?: Handshake<Exclude<HandshakeAnswer, { kind: 'hmac-json' }>>;
 	readonly algorithm: PublicKeyAlgorithm;
-	/** How the signature bytes are written in the header. */
 	readonly signatureEncoding: DigestEncoding;
 }
 
