@@ -56,19 +56,13 @@ export interface MeasureOptions {
 export function measureJson(value: unknown, options: MeasureOptions = {}): JsonMeasure {
 	const limit = options.limit ?? MAX_BODY_LENGTH;
 	let length: number | undefined;
-	// One walk at a time reuses the last one's stacks: no allocation per item.
-	const walk = idleWalk ?? new JsonWalk();
-	idleWalk = undefined;
 	try {
-		length = walk.start(value, options.known);
+		length = new JsonWalk(options.known).measure('', value);
 	} catch (error) {
 		if (error instanceof NotJson) return { problem: error.message };
 		const stringified = stringifiedLength(value);
 		if (typeof stringified === 'string') return { problem: stringified };
 		length = stringified;
-	} finally {
-		walk.reset();
-		idleWalk = walk;
 	}
 	if (length === undefined) return { problem: `A ${typeof value} is not JSON` };
 	if (length > limit) {
@@ -98,31 +92,18 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 /** 1e0 to 1e21, each exact: an integer's digits are counted against them. */
 const POWERS_OF_TEN = Array.from({ length: 22 }, (_, exponent) => Number(`1e${exponent}`));
 
-/** A walk not in use, kept for the next measureJson() call. */
-let idleWalk: JsonWalk | undefined;
-
 /** The walk of one measureJson() call: the objects on the current path, and their keys. */
 class JsonWalk {
 	/** The objects on the path, outermost first; only the first `depth` are current. */
 	private readonly open: object[] = [];
-	/** The key leading into each of them. Kept, not shrunk, between walks. */
+	/** The key leading into each of them. */
 	private readonly path: Array<string | number> = [];
 	private depth = 0;
-	private known?: ReadonlyMap<object, number>;
 
-	start(value: unknown, known: ReadonlyMap<object, number> | undefined): number | undefined {
-		this.known = known;
-		return this.measure('', value);
-	}
-
-	reset(): void {
-		this.open.fill(EMPTY, 0, this.depth); // let go of the walked value
-		this.depth = 0;
-		this.known = undefined;
-	}
+	constructor(private readonly known: ReadonlyMap<object, number> | undefined) {}
 
 	/** The length of `value`'s JSON as the member `key`; undefined where JSON.stringify writes nothing. */
-	private measure(key: string | number, value: unknown): number | undefined {
+	measure(key: string | number, value: unknown): number | undefined {
 		if (this.known !== undefined && typeof value === 'object' && value !== null) {
 			const length = this.known.get(value);
 			if (length !== undefined && !hasToJson(value)) return length;
@@ -173,7 +154,6 @@ class JsonWalk {
 				members++;
 			}
 		}
-		this.open[level] = EMPTY;
 		this.depth = level;
 		return length + Math.max(0, members - 1);
 	}
@@ -184,9 +164,6 @@ class JsonWalk {
 		return `Converting circular structure to JSON: ${pathText(path)} is ${pathText(path.slice(0, level))}, which contains it`;
 	}
 }
-
-/** What a slot of the path holds when no object is there. */
-const EMPTY = {};
 
 function hasToJson(value: unknown): value is { toJSON: (key: string) => unknown } {
 	return (
