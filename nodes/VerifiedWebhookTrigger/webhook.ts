@@ -115,7 +115,7 @@ export async function receiveVerifiedWebhook(
 				{ now, toleranceSeconds, signatureHeader },
 				rejectionStatus,
 			) ??
-			receive(
+			(await receive(
 				scheme,
 				await readSecrets(this, credentialFor(scheme)),
 				call,
@@ -126,7 +126,7 @@ export async function receiveVerifiedWebhook(
 					replay: replayOptions(this, now, response, rejectionStatus, scheme),
 				},
 				rejectionStatus,
-			);
+			));
 	}
 
 	// Built only when something will output it: a forged call with no
@@ -242,7 +242,7 @@ function replayOptions(
 		? (context.getNodeParameter('duplicateAnswer', 'acknowledge') as DuplicateAnswer)
 		: 'acknowledge';
 	return {
-		memory: replayMemories.of(`${context.getWorkflow().id ?? ''}/${context.getNode().id}`, +now),
+		store: replayMemories.of(`${context.getWorkflow().id ?? ''}/${context.getNode().id}`, +now),
 		rememberSeconds: chosen
 			? Number(context.getNodeParameter('replayMemorySeconds', DEFAULT_REMEMBER_SECONDS))
 			: 0,
