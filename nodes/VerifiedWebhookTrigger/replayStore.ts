@@ -1,18 +1,18 @@
 import { ReplayMemories, type ReplayStore } from '../../core';
 
 /**
- * The one piece of state this package keeps for the life of the n8n process,
- * because replay protection is made of it: what each trigger remembers of
- * the calls it let through. Bounded: one memory per trigger (so a busy
- * trigger cannot push out another's calls) of at most 100,000 calls, oldest
- * forgotten first, and memories with nothing live are swept away (a deleted
- * trigger leaves nothing behind for long). Module level because a node
- * object does not outlive one call.
+ * State kept for the life of the n8n process, because replay protection is
+ * made of it: what each trigger remembers of the calls it let through.
+ * Bounded: one memory per trigger (so a busy trigger cannot push out
+ * another's calls) of at most 100,000 calls, oldest forgotten first, and
+ * memories with nothing live are swept away (a deleted trigger leaves
+ * nothing behind for long). Module level because a node object does not
+ * outlive one call.
  *
  * It is this process's: in queue mode each webhook processor remembers only
  * the calls it received. A store all processes share is a ReplayStore of its
- * own; until there is one, README "Replay protection" describes claiming
- * `verification.replayKey` in Redis.
+ * own; until there is one, the README's "Receiving each call once across
+ * processors" claims `verification.replayKey` in Redis inside the workflow.
  */
 const memories = new ReplayMemories();
 
