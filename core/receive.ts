@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { handshakeReply, type HandshakeReply } from './handshake';
 import { readHeader, type HeaderBag } from './headers';
 import { isConfigurationProblem, type RejectionReason } from './reasons';
-import type { ReplayMemory, RunOutcome } from './replay';
+import type { ClaimResult, ReplayStore, RunOutcome } from './replay';
 import { resolveKeys, type HmacKey, type SecretLabel, type SecretSet } from './secrets';
 import { isPublicKeyScheme, type AnySchemeDefinition, type KeyOrder } from './schemes/types';
 import { effectiveTolerance } from './timeWindow';
@@ -37,13 +37,13 @@ export interface ReceiveOptions {
 	/** Seconds, both directions; 0 turns the window off; undefined is the scheme's own window. */
 	readonly toleranceSeconds?: number;
 	readonly signatureHeader?: string;
-	/** Set to run each call's work once: see ReplayMemory. */
+	/** Set to run each call's work once: see ReplayStore. */
 	readonly replay?: ReplayOptions;
 }
 
 export interface ReplayOptions {
-	/** This trigger's memory. */
-	readonly memory: ReplayMemory;
+	/** Where this trigger's claims are kept. */
+	readonly store: ReplayStore;
 	/**
 	 * How long a processed call is remembered, in seconds; longer when its
 	 * signed timestamp stays inside the window longer, so a copy can never
@@ -78,7 +78,10 @@ export type ReceiveResult =
 	| {
 			readonly accepted: true;
 			readonly verification: Verification;
-			/** With replay protection: report how this call's run ended (see ReplayMemory). */
+			/**
+			 * With replay protection: report how this call's run ended (see
+			 * ReplayStore). Never throws, and returns nothing to await.
+			 */
 			readonly settle?: (outcome: Exclude<RunOutcome, 'running'>) => void;
 			/**
 			 * Set for a verified handshake (Discord's PING, Slack's
@@ -145,17 +148,18 @@ function refusal(
 }
 
 /**
- * Decides whether an incoming call is authentic. Never throws. The checks
- * run in the order that leaks least: what can be refused without a secret
- * first, then the signature, then (only for an authentic call) replay.
+ * Decides whether an incoming call is authentic. Never throws, and never
+ * rejects. The checks run in the order that leaks least: what can be refused
+ * without a secret first, then the signature, then (only for an authentic
+ * call) replay, the one step that waits: on the ReplayStore's claim.
  */
-export function receive(
+export async function receive(
 	scheme: AnySchemeDefinition,
 	secrets: SecretSet,
 	call: IncomingCall,
 	options: ReceiveOptions,
 	rejectionStatus = DEFAULT_REJECTION_STATUS,
-): ReceiveResult {
+): Promise<ReceiveResult> {
 	const refuse = (
 		reason: ReceiveRejectionReason,
 		detail: string,
@@ -222,12 +226,24 @@ export function receive(
 		const tolerance = effectiveTolerance(scheme, options.toleranceSeconds);
 		const staleAt =
 			result.timestamp && tolerance > 0 ? result.timestamp.getTime() + tolerance * 1000 : 0;
-		const claim = options.replay.memory.claim(result.replayKey, {
-			now,
-			// A copy at staleAt itself is still inside the window: kept one ms past it.
-			keepUntil: Math.max(now + options.replay.rememberSeconds * 1000, staleAt + 1),
-			probe: options.replay.probe,
-		});
+		let claim: ClaimResult;
+		try {
+			// The hashed key: a shared store is handed no signature.
+			claim = await options.replay.store.claim(verification.replayKey, {
+				now,
+				// A copy at staleAt itself is still inside the window: kept one ms past it.
+				keepUntil: Math.max(now + options.replay.rememberSeconds * 1000, staleAt + 1),
+				probe: options.replay.probe,
+			});
+		} catch {
+			// Nothing of the error: a store's message may name the key or its
+			// connection string. Not let through: its work could run twice.
+			return refuse(
+				'verifier_error',
+				'The replay store did not answer, so the call could not be checked for replays',
+				result.id,
+			);
+		}
 		const byId = result.replayKey.startsWith('id:');
 		if (claim.status === 'processed') {
 			return refuse(
@@ -248,10 +264,28 @@ export function receive(
 				result.id,
 			);
 		}
-		settle = claim.settle;
+		settle = containedSettle(claim.settle);
 	}
 
 	return { accepted: true, verification, ...(settle ? { settle } : {}) };
+}
+
+/**
+ * A store's settle, made safe to call from a response's event: what it
+ * throws or rejects is dropped, and the claim lapses at keepUntil as one
+ * never reported does (ReplayStore's contract).
+ */
+function containedSettle(
+	settle: (outcome: Exclude<RunOutcome, 'running'>) => void | Promise<void>,
+): (outcome: Exclude<RunOutcome, 'running'>) => void {
+	return (outcome) => {
+		try {
+			// Any thenable, not only a native Promise, has its rejection caught.
+			Promise.resolve(settle(outcome)).catch(() => undefined);
+		} catch {
+			// dropped: see above
+		}
+	};
 }
 
 /**

@@ -13,8 +13,9 @@
  * through the `probe` it gave, which is asked when a copy arrives.
  *
  * Only verified calls may be claimed: otherwise a forger could claim a real
- * call's key first and get it refused. The memory is this object's, in this
- * process; see README "Replay protection" for what that means in queue mode.
+ * call's key first and get it refused. receive() claims what it verified;
+ * where the claims are kept is a ReplayStore's (ReplayMemory: this process;
+ * see README "Replay protection" for what that means in queue mode).
  */
 
 /** Calls remembered per trigger at most; beyond this the oldest are forgotten first. */
@@ -35,8 +36,11 @@ export interface ClaimRequest {
 export type ClaimResult =
 	| {
 			readonly status: 'claimed';
-			/** Reports the run's end; a second report, or one for a claim since forgotten, is ignored. */
-			readonly settle: (outcome: Exclude<RunOutcome, 'running'>) => void;
+			/**
+			 * Reports the run's end; a second report, or one for a claim since
+			 * forgotten, is ignored. receive() contains what it throws or rejects.
+			 */
+			readonly settle: (outcome: Exclude<RunOutcome, 'running'>) => void | Promise<void>;
 	  }
 	/** A copy of this call is being processed: its run has not ended. */
 	| { readonly status: 'in_progress' }
@@ -51,14 +55,59 @@ interface Entry {
 	probe?: () => RunOutcome;
 }
 
-export class ReplayMemory {
+/**
+ * Where one trigger's claims are kept: what receive() needs, and all a shared
+ * store (Redis, Postgres, for queue mode) would have to implement.
+ *
+ * - The key is the call's `verification.replayKey`: what its signature
+ *   covers, hashed, so a store holds no signature.
+ * - `claim` is atomic: of claims of one key, however they overlap, one
+ *   gets `claimed`; the others get `in_progress` or `processed` for as long
+ *   as the key is kept: until its claim is settled `failed`, else until
+ *   `keepUntil` (a bounded store may forget its oldest keys sooner, as
+ *   ReplayMemory does when full).
+ * - `claimed`: this call may run; its `settle` reports how the run ended.
+ *   `succeeded` keeps the key processed until `keepUntil`; `failed` forgets it.
+ * - `in_progress`: a claim of this key is live and unsettled (its run may
+ *   still fail); `processed`: it was settled `succeeded` and is still kept.
+ * - `probe` is an in-process aid (it reads this process's response object):
+ *   a shared store may ignore it, and then a claim whose run is never
+ *   reported lapses at `keepUntil`.
+ * - Only verified calls may be claimed (receive() claims nothing else).
+ *
+ * `claim` may reject and `settle` may throw or reject: receive() answers a
+ * failed claim with `verifier_error` (500) and ignores a failed settle, so
+ * the claim lapses as an unreported one does. A store never has to catch.
+ */
+export interface ReplayStore {
+	claim(key: string, request: ClaimRequest): Promise<ClaimResult>;
+}
+
+/** The in-process ReplayStore: a bounded Map, atomic because it never waits. */
+export class ReplayMemory implements ReplayStore {
 	/** key → entry. A Map iterates in insertion order, so the oldest come first. */
 	private readonly entries = new Map<string, Entry>();
 
 	constructor(private readonly capacity = MAX_REMEMBERED_CALLS) {}
 
 	/** Claims `key` for a run, or says why a copy of it must not run now. */
-	claim(key: string, request: ClaimRequest): ClaimResult {
+	claim(key: string, request: ClaimRequest): Promise<ClaimResult> {
+		// Decided before the promise is made, with nothing awaited: atomic.
+		return Promise.resolve(this.claimNow(key, request));
+	}
+
+	get size(): number {
+		return this.entries.size;
+	}
+
+	/** Forgets what has expired; the memory is empty afterwards when nothing is live. */
+	sweep(now: number): void {
+		for (const [key, entry] of this.entries) {
+			if (entry.expires <= now) this.entries.delete(key);
+		}
+	}
+
+	private claimNow(key: string, request: ClaimRequest): ClaimResult {
 		const known = this.current(key, request.now);
 		if (known) return { status: known.state === 'processed' ? 'processed' : 'in_progress' };
 		this.evict(request.now);
@@ -78,17 +127,6 @@ export class ReplayMemory {
 				}
 			},
 		};
-	}
-
-	get size(): number {
-		return this.entries.size;
-	}
-
-	/** Forgets what has expired; the memory is empty afterwards when nothing is live. */
-	sweep(now: number): void {
-		for (const [key, entry] of this.entries) {
-			if (entry.expires <= now) this.entries.delete(key);
-		}
 	}
 
 	/** The live entry for `key`, asking a claim's probe whether its run has ended meanwhile. */

@@ -8,7 +8,6 @@ import type {
 import {
 	DEFAULT_REJECTION_STATUS,
 	IN_PROGRESS_STATUS,
-	ReplayMemories,
 	receive,
 	refuseWithoutSecret,
 	type HeaderBag,
@@ -20,15 +19,8 @@ import {
 import { chooseScheme, credentialFor } from '../shared/signing';
 import { DEFAULT_REMEMBER_SECONDS, type DuplicateAnswer } from './description';
 import { REJECTION_FIELD } from './execute';
+import { replayStoreFor } from './replayStore';
 import { readSecrets } from './secrets';
-
-/**
- * What each trigger in this n8n process remembers of the calls it let
- * through, one bounded memory per trigger (workflow and node id). Module
- * level because a node object does not outlive one call; per process, which
- * the README's queue-mode section spells out.
- */
-const replayMemories = new ReplayMemories();
 
 /** Seconds an honest sender is asked to wait before retrying a copy of a call still running. */
 const IN_PROGRESS_RETRY_AFTER_SECONDS = 10;
@@ -115,7 +107,7 @@ export async function receiveVerifiedWebhook(
 				{ now, toleranceSeconds, signatureHeader },
 				rejectionStatus,
 			) ??
-			receive(
+			(await receive(
 				scheme,
 				await readSecrets(this, credentialFor(scheme)),
 				call,
@@ -126,7 +118,7 @@ export async function receiveVerifiedWebhook(
 					replay: replayOptions(this, now, response, rejectionStatus, scheme),
 				},
 				rejectionStatus,
-			);
+			));
 	}
 
 	// Built only when something will output it: a forged call with no
@@ -242,7 +234,7 @@ function replayOptions(
 		? (context.getNodeParameter('duplicateAnswer', 'acknowledge') as DuplicateAnswer)
 		: 'acknowledge';
 	return {
-		memory: replayMemories.of(`${context.getWorkflow().id ?? ''}/${context.getNode().id}`, +now),
+		store: replayStoreFor(context.getWorkflow().id, context.getNode().id, +now),
 		rememberSeconds: chosen
 			? Number(context.getNodeParameter('replayMemorySeconds', DEFAULT_REMEMBER_SECONDS))
 			: 0,

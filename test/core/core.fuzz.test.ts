@@ -244,9 +244,9 @@ describe('receive() on hostile input', () => {
 
 	it(
 		`answers every call with a reason and the status that goes with it, and remembers nothing (${RUNS} calls)`,
-		() => {
-			fc.assert(
-				fc.property(
+		async () => {
+			await fc.assert(
+				fc.asyncProperty(
 					hostileCall,
 					fc.record({
 						bodyReadable: fc.boolean(),
@@ -275,7 +275,7 @@ describe('receive() on hostile input', () => {
 							fc.integer(),
 						),
 					}),
-					(call, extra) => {
+					async (call, extra) => {
 						const memory = extra.guard ? new ReplayMemory() : undefined;
 						const headers: HeaderBag = {
 							...call.headers,
@@ -284,7 +284,7 @@ describe('receive() on hostile input', () => {
 								? {}
 								: { 'Content-Encoding': extra.contentEncoding }),
 						};
-						const result: ReceiveResult = receive(
+						const result: ReceiveResult = await receive(
 							call.scheme,
 							call.secrets,
 							{
@@ -297,7 +297,7 @@ describe('receive() on hostile input', () => {
 								now: extra.now,
 								toleranceSeconds: extra.toleranceSeconds,
 								signatureHeader: call.options.signatureHeader,
-								replay: memory && { memory, rememberSeconds: 300, duplicateStatus: 200 },
+								replay: memory && { store: memory, rememberSeconds: 300, duplicateStatus: 200 },
 							},
 							extra.rejectionStatus,
 						);

@@ -77,7 +77,7 @@ function run(
 	headers: Record<string, string>,
 	now = new Date(),
 	replay?: core.ReplayOptions,
-): ReceiveResult {
+): Promise<ReceiveResult> {
 	return receive(scheme, secrets, { body: Buffer.from(body), headers }, { now, replay });
 }
 
@@ -115,8 +115,8 @@ describe("Zoom's endpoint.url_validation", () => {
 			signedAt,
 		);
 
-	it("answers the official-library vector with @zoom/rivet's exact bytes", () => {
-		const result = vectorCall();
+	it("answers the official-library vector with @zoom/rivet's exact bytes", async () => {
+		const result = await vectorCall();
 		expect(result).toMatchObject({ accepted: true });
 		if (!result.accepted) return;
 		// The fixture's answer, as rivet wrote it: members in its order.
@@ -133,7 +133,7 @@ describe("Zoom's endpoint.url_validation", () => {
 
 	it('and @zoom/rivet, run on the same request, answers the same', async () => {
 		const theirs = await rivetAnswers(secret, vector.payload, vector.expected_header_values);
-		const ours = vectorCall();
+		const ours = await vectorCall();
 		expect(theirs.statusCode).toBe(200);
 		expect(ours.accepted && ours.handshake).toMatchObject({
 			status: theirs.statusCode,
@@ -155,7 +155,7 @@ describe("Zoom's endpoint.url_validation", () => {
 				const body = zoomValidationBody(plainToken);
 				const headers = zoomHeaders(secretToken, body);
 				const theirs = await rivetAnswers(secretToken, body, headers);
-				const ours = run(ZOOM, { primary: secretToken }, body, headers);
+				const ours = await run(ZOOM, { primary: secretToken }, body, headers);
 				expect(theirs.statusCode).toBe(200);
 				expect(ours.accepted && ours.handshake).toEqual({
 					status: 200,
@@ -167,8 +167,8 @@ describe("Zoom's endpoint.url_validation", () => {
 		);
 	});
 
-	it('keys the HMAC with the secret that verified the call: the secondary during a rotation', () => {
-		const result = run(
+	it('keys the HMAC with the secret that verified the call: the secondary during a rotation', async () => {
+		const result = await run(
 			ZOOM,
 			{ primary: 'the-new-secret', secondary: secret },
 			vector.payload,
@@ -181,8 +181,8 @@ describe("Zoom's endpoint.url_validation", () => {
 		);
 	});
 
-	it('reads the secret as verify() does (a Secret Format override included)', () => {
-		const result = run(
+	it('reads the secret as verify() does (a Secret Format override included)', async () => {
+		const result = await run(
 			ZOOM,
 			{ primary: Buffer.from(secret).toString('base64'), encoding: 'base64' },
 			vector.payload,
@@ -213,17 +213,17 @@ describe("Zoom's endpoint.url_validation", () => {
 		];
 		for (const body of bodies) {
 			const headers = zoomHeaders(secret, body);
-			expectOrdinary(run(ZOOM, { primary: secret }, body, headers));
+			expectOrdinary(await run(ZOOM, { primary: secret }, body, headers));
 		}
 		// rivet agrees where it answers at all (it throws on a missing payload).
 		const theirs = await rivetAnswers(secret, bodies[0], zoomHeaders(secret, bodies[0]));
 		expect(JSON.parse(theirs.body)).toEqual({ message: 'Zoom event processed successfully.' });
 	});
 
-	it('a longest answerable plainToken is answered, and the answer stays bounded', () => {
+	it('a longest answerable plainToken is answered, and the answer stays bounded', async () => {
 		const plainToken = 'p'.repeat(MAX_HANDSHAKE_FIELD_LENGTH);
 		const body = zoomValidationBody(plainToken);
-		const result = run(ZOOM, { primary: secret }, body, zoomHeaders(secret, body));
+		const result = await run(ZOOM, { primary: secret }, body, zoomHeaders(secret, body));
 		expect(result.accepted && result.handshake?.body.length).toBe(
 			MAX_HANDSHAKE_FIELD_LENGTH + 64 + '{"encryptedToken":"","plainToken":""}'.length,
 		);
@@ -233,9 +233,9 @@ describe("Zoom's endpoint.url_validation", () => {
 describe("Slack's url_verification", () => {
 	const secret = '8f742231b10e8888abcd99yyyzzz85a5'; // the published Slack vector's secret
 
-	it('echoes the challenge in plain text, as Slack documents first', () => {
+	it('echoes the challenge in plain text, as Slack documents first', async () => {
 		const body = slackVerificationBody();
-		const result = run(SLACK, { primary: secret }, body, slackHeaders(secret, body));
+		const result = await run(SLACK, { primary: secret }, body, slackHeaders(secret, body));
 		expect(result).toMatchObject({ accepted: true, verification: { scheme: 'slack' } });
 		expect(result.accepted && result.handshake).toEqual({
 			status: 200,
@@ -256,13 +256,13 @@ describe("Slack's url_verification", () => {
 		['a form body', 'type=url_verification&challenge=abc'],
 		['a body that is not JSON', '{"type":"url_verification","challenge":"abc"'],
 		["Zoom's handshake", zoomValidationBody('abc')],
-	])('%s is no handshake: the call runs', (_name, body) => {
-		expectOrdinary(run(SLACK, { primary: secret }, body, slackHeaders(secret, body)));
+	])('%s is no handshake: the call runs', async (_name, body) => {
+		expectOrdinary(await run(SLACK, { primary: secret }, body, slackHeaders(secret, body)));
 	});
 
-	it('a challenge inherited from the prototype is no challenge', () => {
+	it('a challenge inherited from the prototype is no challenge', async () => {
 		const body = '{"type":"url_verification","__proto__":{"challenge":"abc"}}';
-		expectOrdinary(run(SLACK, { primary: secret }, body, slackHeaders(secret, body)));
+		expectOrdinary(await run(SLACK, { primary: secret }, body, slackHeaders(secret, body)));
 	});
 });
 
@@ -279,8 +279,8 @@ describe("Discord's PING", () => {
 
 	it.each(['{"type":1}', '{"type":1,"id":"1234567890","application_id":"1","token":"t"}'])(
 		'%s gets PONG',
-		(body) => {
-			const result = run(DISCORD, { primary: publicKey }, body, discordHeaders(body));
+		async (body) => {
+			const result = await run(DISCORD, { primary: publicKey }, body, discordHeaders(body));
 			expect(result.accepted && result.handshake).toEqual({
 				status: 200,
 				contentType: 'application/json',
@@ -291,14 +291,14 @@ describe("Discord's PING", () => {
 
 	it.each(['{"type":2}', '{"type":"1"}', '[{"type":1}]', 'type=1', '{"data":{"type":1}}'])(
 		'%s is no PING',
-		(body) => {
-			expectOrdinary(run(DISCORD, { primary: publicKey }, body, discordHeaders(body)));
+		async (body) => {
+			expectOrdinary(await run(DISCORD, { primary: publicKey }, body, discordHeaders(body)));
 		},
 	);
 
-	it('the fixture vector (signed in 2023) is a PING, answered once verified', () => {
+	it('the fixture vector (signed in 2023) is a PING, answered once verified', async () => {
 		const vector = timedTextVectors('discord-interactions')[0];
-		const result = run(
+		const result = await run(
 			DISCORD,
 			{ primary: vector.secret },
 			vector.payload,
@@ -344,21 +344,27 @@ describe('a handshake is answered only for a verified call', () => {
 		],
 	];
 
-	it.each(cases)('%s: refused, with no answer content', (_name, scheme, secret, body, headers) => {
-		const result = run(scheme, { primary: secret }, body, headers);
-		expect(result.accepted).toBe(false);
-		expect(result).not.toHaveProperty('handshake');
-		if (result.accepted) return;
-		expect(result.status).toBe(401);
-		// Nothing of the body's tokens, nor any HMAC, in what the caller is told.
-		expect(result.detail).not.toMatch(/qgg8|3eZbrw|attacker|[0-9a-f]{64}/i);
-	});
+	it.each(cases)(
+		'%s: refused, with no answer content',
+		async (_name, scheme, secret, body, headers) => {
+			const result = await run(scheme, { primary: secret }, body, headers);
+			expect(result.accepted).toBe(false);
+			expect(result).not.toHaveProperty('handshake');
+			if (result.accepted) return;
+			expect(result.status).toBe(401);
+			// Nothing of the body's tokens, nor any HMAC, in what the caller is told.
+			expect(result.detail).not.toMatch(/qgg8|3eZbrw|attacker|[0-9a-f]{64}/i);
+		},
+	);
 
-	it('a scheme without a handshake never answers one', () => {
+	it('a scheme without a handshake never answers one', async () => {
 		const githubBody = slackVerificationBody();
 		const signature = `sha256=${createHmac('sha256', 's').update(githubBody).digest('hex')}`;
 		expectOrdinary(
-			run(GITHUB, { primary: 's' }, githubBody, { ...json, 'X-Hub-Signature-256': signature }),
+			await run(GITHUB, { primary: 's' }, githubBody, {
+				...json,
+				'X-Hub-Signature-256': signature,
+			}),
 		);
 		expect(STANDARD_WEBHOOKS_V1A.handshake).toBeUndefined();
 		expect(SENDGRID.handshake).toBeUndefined();
@@ -386,18 +392,18 @@ describe('a handshake is answered only for a verified call', () => {
 
 describe('handshakes and replay protection', () => {
 	const secret = 'zoom_test_secret_token';
-	const replay = (memory: ReplayMemory): core.ReplayOptions => ({
-		memory,
+	const replay = (store: ReplayMemory): core.ReplayOptions => ({
+		store,
 		rememberSeconds: 300,
 		duplicateStatus: 200,
 	});
 
-	it('a copy of a verified handshake gets the same answer, and none enters the memory', () => {
+	it('a copy of a verified handshake gets the same answer, and none enters the memory', async () => {
 		const memory = new ReplayMemory();
 		const body = zoomValidationBody('qgg8vlvZRS6UYooatFL8Aw');
 		const headers = zoomHeaders(secret, body);
-		const first = run(ZOOM, { primary: secret }, body, headers, new Date(), replay(memory));
-		const copy = run(ZOOM, { primary: secret }, body, headers, new Date(), replay(memory));
+		const first = await run(ZOOM, { primary: secret }, body, headers, new Date(), replay(memory));
+		const copy = await run(ZOOM, { primary: secret }, body, headers, new Date(), replay(memory));
 		expect(first.accepted && first.handshake?.body).toBeTruthy();
 		expect(copy.accepted && copy.handshake?.body).toBe(first.accepted && first.handshake?.body);
 		expect(first.accepted && first.settle).toBeUndefined();
@@ -406,7 +412,7 @@ describe('handshakes and replay protection', () => {
 		// An ordinary call afterwards is claimed, and its copy refused as usual.
 		const event = '{"event":"meeting.started","payload":{"object":{"id":"1"}}}';
 		const eventHeaders = zoomHeaders(secret, event);
-		const ordinary = run(
+		const ordinary = await run(
 			ZOOM,
 			{ primary: secret },
 			event,
@@ -418,7 +424,7 @@ describe('handshakes and replay protection', () => {
 		if (ordinary.accepted) ordinary.settle?.('succeeded');
 		expect(memory.size).toBe(1);
 		expect(
-			run(ZOOM, { primary: secret }, event, eventHeaders, new Date(), replay(memory)),
+			await run(ZOOM, { primary: secret }, event, eventHeaders, new Date(), replay(memory)),
 		).toMatchObject({ accepted: false, reason: 'replayed_id', status: 200 });
 	});
 });

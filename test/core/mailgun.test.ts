@@ -358,16 +358,16 @@ describe('Mailgun: each token is accepted once', () => {
 		at: Date,
 		memory: ReplayMemory,
 		headers: HeaderBag = json,
-	): ReceiveResult =>
+	): Promise<ReceiveResult> =>
 		receive(
 			MAILGUN,
 			secrets,
 			{ body, headers },
-			{ now: at, replay: { memory, rememberSeconds: 0, duplicateStatus: 200 } },
+			{ now: at, replay: { store: memory, rememberSeconds: 0, duplicateStatus: 200 } },
 		);
 
-	it('is refused outright without a token memory: the scheme demands one', () => {
-		const result = receive(
+	it('is refused outright without a token memory: the scheme demands one', async () => {
+		const result = await receive(
 			MAILGUN,
 			secrets,
 			{ body: jsonBody(signedFields()), headers: json },
@@ -376,7 +376,7 @@ describe('Mailgun: each token is accepted once', () => {
 		expect(result).toMatchObject({ accepted: false, reason: 'verifier_error', status: 500 });
 	});
 
-	it('the event data is not signed: another event under a captured signature verifies, and the token memory refuses it', () => {
+	it('the event data is not signed: another event under a captured signature verifies, and the token memory refuses it', async () => {
 		const fields = signedFields();
 		const original = jsonBody(fields, { event: 'delivered', recipient: 'a@example.com' });
 		const forged = jsonBody(fields, { event: 'unsubscribed', recipient: 'ceo@example.com' });
@@ -384,58 +384,62 @@ describe('Mailgun: each token is accepted once', () => {
 		expect(check(forged)).toMatchObject({ valid: true });
 
 		const memory = new ReplayMemory();
-		expect(processed(receiveAt(original, now, memory))).toBe(true);
-		const replay = receiveAt(forged, new Date(now.getTime() + 1000), memory);
+		expect(processed(await receiveAt(original, now, memory))).toBe(true);
+		const replay = await receiveAt(forged, new Date(now.getTime() + 1000), memory);
 		expect(replay).toMatchObject({ accepted: false, reason: 'replayed_id', status: 200 });
 		// The same token in a form post is the same call.
-		const asForm = receiveAt(formBody(fields), new Date(now.getTime() + 2000), memory, form);
+		const asForm = await receiveAt(formBody(fields), new Date(now.getTime() + 2000), memory, form);
 		expect(asForm).toMatchObject({ accepted: false, reason: 'replayed_id' });
 	});
 
-	it('a copy while the first run is going is told to come back; after a failed run it is processed', () => {
+	it('a copy while the first run is going is told to come back; after a failed run it is processed', async () => {
 		const fields = signedFields();
 		const memory = new ReplayMemory();
-		const first = receiveAt(jsonBody(fields), now, memory);
+		const first = await receiveAt(jsonBody(fields), now, memory);
 		expect(first.accepted).toBe(true);
-		expect(receiveAt(jsonBody(fields), now, memory)).toMatchObject({
+		expect(await receiveAt(jsonBody(fields), now, memory)).toMatchObject({
 			accepted: false,
 			reason: 'in_progress',
 			status: 503,
 		});
 		if (first.accepted) first.settle?.('failed');
-		expect(receiveAt(jsonBody(fields), now, memory).accepted).toBe(true);
+		expect((await receiveAt(jsonBody(fields), now, memory)).accepted).toBe(true);
 	});
 
-	it('the token is remembered for the whole window, then the timestamp refuses it', () => {
+	it('the token is remembered for the whole window, then the timestamp refuses it', async () => {
 		const timestamp = nowSeconds;
 		const fields = signedFields(timestamp);
 		const memory = new ReplayMemory();
-		expect(processed(receiveAt(jsonBody(fields), now, memory))).toBe(true);
+		expect(processed(await receiveAt(jsonBody(fields), now, memory))).toBe(true);
 		// rememberSeconds is 0 here: the window alone keeps it, to its last millisecond.
 		const edge = new Date(Number(timestamp) * 1000 + 300_000);
-		expect(receiveAt(jsonBody(fields), edge, memory)).toMatchObject({ reason: 'replayed_id' });
+		expect(await receiveAt(jsonBody(fields), edge, memory)).toMatchObject({
+			reason: 'replayed_id',
+		});
 		const after = new Date(edge.getTime() + 1000);
 		memory.sweep(after.getTime());
-		expect(receiveAt(jsonBody(fields), after, memory)).toMatchObject({
+		expect(await receiveAt(jsonBody(fields), after, memory)).toMatchObject({
 			accepted: false,
 			reason: 'timestamp_too_old',
 		});
 	});
 
-	it('a token stamped in the future is kept until that future timestamp is stale', () => {
+	it('a token stamped in the future is kept until that future timestamp is stale', async () => {
 		const future = String(Number(nowSeconds) + 299);
 		const fields = signedFields(future);
 		const memory = new ReplayMemory();
-		expect(processed(receiveAt(jsonBody(fields), now, memory))).toBe(true);
+		expect(processed(await receiveAt(jsonBody(fields), now, memory))).toBe(true);
 		const late = new Date((Number(future) + 299) * 1000);
-		expect(receiveAt(jsonBody(fields), late, memory)).toMatchObject({ reason: 'replayed_id' });
+		expect(await receiveAt(jsonBody(fields), late, memory)).toMatchObject({
+			reason: 'replayed_id',
+		});
 	});
 
-	it('different tokens are different calls; the replay key carries no signature', () => {
+	it('different tokens are different calls; the replay key carries no signature', async () => {
 		const memory = new ReplayMemory();
-		const a = receiveAt(jsonBody(signedFields()), now, memory);
+		const a = await receiveAt(jsonBody(signedFields()), now, memory);
 		const bFields = signedFields();
-		const b = receiveAt(jsonBody(bFields), now, memory);
+		const b = await receiveAt(jsonBody(bFields), now, memory);
 		expect(a.accepted && b.accepted).toBe(true);
 		if (b.accepted) {
 			expect(b.verification.id).toBe(bFields.token);
@@ -444,12 +448,12 @@ describe('Mailgun: each token is accepted once', () => {
 		}
 	});
 
-	it('with replay protection options of its own, the trigger-like setup behaves the same', () => {
+	it('with replay protection options of its own, the trigger-like setup behaves the same', async () => {
 		const options = replayOptions(401, 3600);
 		const fields = signedFields();
 		const call = { body: jsonBody(fields), headers: json };
-		expect(processed(receive(MAILGUN, secrets, call, { now, replay: options }))).toBe(true);
-		expect(receive(MAILGUN, secrets, call, { now, replay: options })).toMatchObject({
+		expect(processed(await receive(MAILGUN, secrets, call, { now, replay: options }))).toBe(true);
+		expect(await receive(MAILGUN, secrets, call, { now, replay: options })).toMatchObject({
 			reason: 'replayed_id',
 			status: 401,
 		});

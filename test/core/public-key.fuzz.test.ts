@@ -412,7 +412,7 @@ function malleate(der: Buffer): Buffer {
 }
 
 describe('ECDSA malleability (SendGrid)', () => {
-	it('the twin signature verifies, and replay protection still refuses the copy', () => {
+	it('the twin signature verifies, and replay protection still refuses the copy', async () => {
 		const body = Buffer.from('[{"event":"open","sg_event_id":"e1"}]');
 		const at = new Date();
 		const headers = signSendgrid(body, at, P256.privateKey);
@@ -424,9 +424,9 @@ describe('ECDSA malleability (SendGrid)', () => {
 		expect(verify(SENDGRID, secrets, body, copy, { now: at }).valid).toBe(true);
 
 		const replay = replayOptions();
-		const first = receive(SENDGRID, secrets, { body, headers }, { now: at, replay });
+		const first = await receive(SENDGRID, secrets, { body, headers }, { now: at, replay });
 		expect(processed(first)).toBe(true);
-		const second = receive(SENDGRID, secrets, { body, headers: copy }, { now: at, replay });
+		const second = await receive(SENDGRID, secrets, { body, headers: copy }, { now: at, replay });
 		expect(second).toMatchObject({ accepted: false, reason: 'replayed_id' });
 	});
 

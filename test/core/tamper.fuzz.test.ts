@@ -630,10 +630,10 @@ describe('replay protection', () => {
 
 	it(
 		`refuses an accepted call sent again, however its unsigned parts and its signature's spelling change (${RUNS} calls)`,
-		() => {
+		async () => {
 			const applied = new Map<string, number>();
-			fc.assert(
-				fc.property(signedCase, fc.constantFrom(...names), (call, how) => {
+			await fc.assert(
+				fc.asyncProperty(signedCase, fc.constantFrom(...names), async (call, how) => {
 					const headers = signCase(call, { primary: call.primary });
 					const again = RESENDS[how](call, headers);
 					fc.pre(again !== undefined);
@@ -654,8 +654,8 @@ describe('replay protection', () => {
 							{ body: call.body, headers: sent, method: call.method, url: call.url },
 							options,
 						);
-					expect(processed(send(headers))).toBe(true);
-					expect(send(again)).toMatchObject({
+					expect(processed(await send(headers))).toBe(true);
+					expect(await send(again)).toMatchObject({
 						accepted: false,
 						reason: 'replayed_id',
 						status: 401,
@@ -672,12 +672,12 @@ describe('replay protection', () => {
 
 	it(
 		`refuses a call resent with one of its rotation signatures dropped (${RUNS} calls)`,
-		() => {
-			fc.assert(
-				fc.property(
+		async () => {
+			await fc.assert(
+				fc.asyncProperty(
 					signedCase.filter((call) => call.scheme.signatureFormat.style !== 'plain'),
 					fc.boolean(),
-					(call, keepFirst) => {
+					async (call, keepFirst) => {
 						fc.pre(distinctKeys(call));
 						const both = { primary: call.primary, secondary: call.secondary };
 						const headers = signCase(call, both);
@@ -703,8 +703,8 @@ describe('replay protection', () => {
 									replay,
 								},
 							);
-						expect(processed(send(headers))).toBe(true);
-						expect(send(again)).toMatchObject({ accepted: false, reason: 'replayed_id' });
+						expect(processed(await send(headers))).toBe(true);
+						expect(await send(again)).toMatchObject({ accepted: false, reason: 'replayed_id' });
 					},
 				),
 				{ numRuns: RUNS },
@@ -715,48 +715,52 @@ describe('replay protection', () => {
 
 	it(
 		`does not take a different call for a replay (${RUNS} calls)`,
-		() => {
-			fc.assert(
-				fc.property(signedCase, fc.uint8Array({ minLength: 1, maxLength: 8 }), (call, extra) => {
-					// Another body (still valid JSON where the scheme reads a field from
-					// it) and another id: a different call, signed by the same sender.
-					const other: SignedCase = {
-						...call,
-						id: `${call.id}-other`,
-						body:
-							call.scheme.bodyFormat === 'json'
-								? Buffer.from(
-										JSON.stringify([JSON.parse(call.body.toString('utf8')), Array.from(extra)]),
-									)
-								: call.scheme.timestamp?.in === 'body'
+		async () => {
+			await fc.assert(
+				fc.asyncProperty(
+					signedCase,
+					fc.uint8Array({ minLength: 1, maxLength: 8 }),
+					async (call, extra) => {
+						// Another body (still valid JSON where the scheme reads a field from
+						// it) and another id: a different call, signed by the same sender.
+						const other: SignedCase = {
+							...call,
+							id: `${call.id}-other`,
+							body:
+								call.scheme.bodyFormat === 'json'
 									? Buffer.from(
-											call.body
-												.toString('utf8')
-												.replace(/^\{/, `{"other":"${Buffer.from(extra).toString('hex')}",`),
+											JSON.stringify([JSON.parse(call.body.toString('utf8')), Array.from(extra)]),
 										)
-									: Buffer.concat([call.body, extra]),
-					};
-					const replay = replayOptions();
-					const send = (sent: SignedCase) =>
-						receive(
-							sent.scheme,
-							{ primary: sent.primary, encoding: sent.override },
-							{
-								body: sent.body,
-								headers: signCase(sent, { primary: sent.primary }),
-								method: sent.method,
-								url: sent.url,
-							},
-							{
-								now: inWindow(sent),
-								toleranceSeconds: sent.scheme.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
-								signatureHeader: sent.signatureHeader,
-								replay,
-							},
-						);
-					expect(processed(send(call))).toBe(true);
-					expect(processed(send(other))).toBe(true);
-				}),
+									: call.scheme.timestamp?.in === 'body'
+										? Buffer.from(
+												call.body
+													.toString('utf8')
+													.replace(/^\{/, `{"other":"${Buffer.from(extra).toString('hex')}",`),
+											)
+										: Buffer.concat([call.body, extra]),
+						};
+						const replay = replayOptions();
+						const send = (sent: SignedCase) =>
+							receive(
+								sent.scheme,
+								{ primary: sent.primary, encoding: sent.override },
+								{
+									body: sent.body,
+									headers: signCase(sent, { primary: sent.primary }),
+									method: sent.method,
+									url: sent.url,
+								},
+								{
+									now: inWindow(sent),
+									toleranceSeconds: sent.scheme.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+									signatureHeader: sent.signatureHeader,
+									replay,
+								},
+							);
+						expect(processed(await send(call))).toBe(true);
+						expect(processed(await send(other))).toBe(true);
+					},
+				),
 				{ numRuns: RUNS },
 			);
 		},

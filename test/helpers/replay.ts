@@ -6,7 +6,7 @@
 import { ReplayMemory, type ReceiveResult, type ReplayOptions } from '../../core';
 
 export function replayOptions(duplicateStatus = 401, rememberSeconds = 300): ReplayOptions {
-	return { memory: new ReplayMemory(), rememberSeconds, duplicateStatus };
+	return { store: new ReplayMemory(), rememberSeconds, duplicateStatus };
 }
 
 /** Whether the call was let through; if so, its run is reported as having succeeded. */
