@@ -16,7 +16,8 @@ import {
 	type RunOutcome,
 	type SchemeBase,
 } from '../../core';
-import { chooseScheme, credentialFor } from '../shared/signing';
+import { credentialFor } from '../shared/credentialData';
+import { chooseScheme } from '../shared/schemeChoice';
 import { DEFAULT_REMEMBER_SECONDS, type DuplicateAnswer } from './description';
 import { REJECTION_FIELD } from './execute';
 import { replayStoreFor } from './replayStore';
