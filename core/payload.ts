@@ -1,6 +1,6 @@
 import type { SchemeBase, TimestampFormat } from './schemes/types';
 
-export interface BodyShape {
+interface BodyShape {
 	/** Batches send a JSON array of records; single deliveries send the record itself. */
 	readonly batched: boolean;
 	/** Batches only: send {"<key>": [records]} instead of the bare array. */
@@ -23,20 +23,18 @@ export function assembleBody(
 }
 
 /**
- * The longest string V8 can make on 64-bit, in UTF-16 code units
- * (String::kMaxLength, 2^29 - 24; Node's buffer.constants.MAX_STRING_LENGTH):
- * a body is a string, so none can be longer.
+ * V8's longest string on 64-bit, in UTF-16 code units (String::kMaxLength,
+ * 2^29 - 24; Node's buffer.constants.MAX_STRING_LENGTH): no body can be longer.
  */
 export const MAX_BODY_LENGTH = 2 ** 29 - 24;
 
-/** What measureJson() found: the length of the JSON, or why there is none. */
-export type JsonMeasure = { readonly length: number } | { readonly problem: string };
+type JsonMeasure = { readonly length: number } | { readonly problem: string };
 
-export interface MeasureOptions {
+interface MeasureOptions {
 	/**
-	 * Lengths already measured, by object: a value found here (and with no
-	 * toJSON of its own, so its JSON does not depend on where it stands) is
-	 * not walked again. A batch's body reuses its records' lengths.
+	 * Lengths already measured (a batch reuses its records'): a value found
+	 * here is not walked again, unless it has a toJSON, whose output may
+	 * depend on the key it stands under.
 	 */
 	readonly known?: ReadonlyMap<object, number>;
 	/** The longest JSON accepted; default MAX_BODY_LENGTH. */
@@ -44,12 +42,11 @@ export interface MeasureOptions {
 }
 
 /**
- * The length of JSON.stringify(value) (String.length), or why it cannot be
- * written: a BigInt, a circular structure, a top-level value JSON has no
- * text for (undefined, a function, a symbol), or more text than a string
- * can hold. Found by walking the value the way JSON.stringify does (toJSON,
- * boxed primitives, object members that are left out, array members written
- * as null), without writing it: checking 100,000 items builds no 100,000
+ * The length of JSON.stringify(value), or why it cannot be written: a BigInt,
+ * a cycle, a top-level value with no JSON text (undefined, a function, a
+ * symbol), or more text than a string can hold. Walks the value as
+ * JSON.stringify does (toJSON, boxed primitives, members left out or written
+ * as null) without writing it: checking 100,000 items builds no 100,000
  * strings. A value too deep for the walk, or whose toJSON or getters throw,
  * is measured by JSON.stringify itself, so the answer is always its answer.
  */
@@ -85,24 +82,22 @@ function stringifiedLength(value: unknown): number | undefined | string {
 /** A value JSON.stringify would throw on, found by the walk. */
 class NotJson extends Error {}
 
-/** A character JSON may escape: a quote, a backslash, a control character, a surrogate (if alone). */
+/** A quote, a backslash, a control character, a surrogate (escaped if alone). */
 // eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** 1e0 to 1e21, each exact: an integer's digits are counted against them. */
 const POWERS_OF_TEN = Array.from({ length: 22 }, (_, exponent) => Number(`1e${exponent}`));
 
-/** The walk of one measureJson() call: the objects on the current path, and their keys. */
 class JsonWalk {
-	/** The objects on the path, outermost first; only the first `depth` are current. */
+	/** The objects on the current path, outermost first (the first `depth`), and the keys into them. */
 	private readonly open: object[] = [];
-	/** The key leading into each of them. */
 	private readonly path: Array<string | number> = [];
 	private depth = 0;
 
 	constructor(private readonly known: ReadonlyMap<object, number> | undefined) {}
 
-	/** The length of `value`'s JSON as the member `key`; undefined where JSON.stringify writes nothing. */
+	/** Undefined where JSON.stringify writes nothing. */
 	measure(key: string | number, value: unknown): number | undefined {
 		if (this.known !== undefined && typeof value === 'object' && value !== null) {
 			const length = this.known.get(value);
@@ -120,8 +115,7 @@ class JsonWalk {
 			case 'bigint':
 				throw new NotJson('Do not know how to serialize a BigInt');
 			case 'object':
-				if (value === null) return 4;
-				return this.container(value);
+				return value === null ? 4 : this.container(value);
 			default:
 				return undefined; // undefined, a function, a symbol
 		}
@@ -158,7 +152,7 @@ class JsonWalk {
 		return length + Math.max(0, members - 1);
 	}
 
-	/** Where the circle closes: the path to the member being walked, and to the object it is. */
+	/** The path to the member being walked, and to the object it is. */
 	private describeCycle(level: number): string {
 		const path = this.path.slice(0, this.depth);
 		return `Converting circular structure to JSON: ${pathText(path)} is ${pathText(path.slice(0, level))}, which contains it`;
@@ -172,7 +166,7 @@ function hasToJson(value: unknown): value is { toJSON: (key: string) => unknown 
 	);
 }
 
-/** A Number, String, Boolean or BigInt object, as JSON.stringify unwraps it. */
+/** A Number, String, Boolean or BigInt object, unwrapped as JSON.stringify does. */
 function unboxed(value: object): unknown {
 	if (value instanceof Number) return Number(value);
 	if (value instanceof String) return String(value);
@@ -180,27 +174,26 @@ function unboxed(value: object): unknown {
 	return value;
 }
 
-/** The length of a string as JSON writes it: quoted, with \" \\ \n and the like, \uXXXX for the rest. */
 function quotedLength(text: string): number {
 	let length = text.length + 2;
 	if (!NEEDS_ESCAPE.test(text)) return length;
 	for (let index = 0; index < text.length; index++) {
 		const code = text.charCodeAt(index);
+		// \" \\ \b \t \n \f \r take two characters; other controls and lone surrogates \uXXXX.
 		if (code === 0x22 || code === 0x5c || code === 0x08 || code === 0x09) length += 1;
 		else if (code === 0x0a || code === 0x0c || code === 0x0d) length += 1;
 		else if (code < 0x20) length += 5;
 		else if (code >= 0xd800 && code <= 0xdbff) {
 			const next = text.charCodeAt(index + 1);
 			if (next >= 0xdc00 && next <= 0xdfff) index++;
-			else length += 5; // a lone high surrogate
-		} else if (code >= 0xdc00 && code <= 0xdfff) length += 5; // a lone low surrogate
+			else length += 5;
+		} else if (code >= 0xdc00 && code <= 0xdfff) length += 5;
 	}
 	return length;
 }
 
-/** The length of a number as JSON writes it (non-finite: null). */
 function numberLength(value: number): number {
-	if (!Number.isFinite(value)) return 4;
+	if (!Number.isFinite(value)) return 4; // null
 	const magnitude = Math.abs(value);
 	if (!Number.isInteger(value) || magnitude >= 1e21) return String(value).length;
 	let digits = 1;
@@ -208,35 +201,26 @@ function numberLength(value: number): number {
 	return value < 0 ? digits + 1 : digits;
 }
 
-/** A path as `$.items[3].name`, for a message. */
+/** `$.items[3].name`, for a message. */
 function pathText(path: ReadonlyArray<string | number>): string {
-	return (
-		'$' +
-		path
-			.map((key) =>
-				typeof key === 'number'
-					? `[${key}]`
-					: /^[A-Za-z_$][\w$]*$/.test(key)
-						? `.${key}`
-						: `[${JSON.stringify(key)}]`,
-			)
-			.join('')
-	);
+	return '$' + path.map(pathStep).join('');
+}
+
+function pathStep(key: string | number): string {
+	if (typeof key === 'number') return `[${key}]`;
+	return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
 export type BodyWriter = (attemptTime: Date) => string;
 
 /**
- * The body text of each attempt, written when the attempt is prepared: the
- * text an attempt signs is the text it sends. Nothing is kept between calls,
- * so a node sending many batches holds only the bodies in flight, not all of
- * them. A scheme whose timestamp lives in the body (Linear's
- * webhookTimestamp, ConnectGain's envelope timestamp) gets each attempt's own
- * time written there.
- *
- * A body that could not be written is refused here, before any call is made:
- * a batch whose JSON is longer than a string can hold (each of its records
- * can be). `options.known` holds the records' lengths, measured already.
+ * Writes each attempt's body when the attempt is prepared, so the text an
+ * attempt signs is the text it sends, and a node sending many batches holds
+ * only the bodies in flight. A scheme whose timestamp lives in the body
+ * (Linear's webhookTimestamp, ConnectGain's envelope timestamp) gets each
+ * attempt's own time there. A body too long for a string (a batch can be,
+ * each record not) is refused here, before any call; `options.known` holds
+ * the records' measured lengths.
  */
 export function bodyWriter(
 	value: unknown,
@@ -253,9 +237,8 @@ export function bodyWriter(
 			error: `${scheme?.name} carries its timestamp in a "${source.field}" field of a JSON object body; this body is ${Array.isArray(value) ? 'an array' : 'not an object'}. Turn on the event envelope or a batch wrapper key.`,
 		};
 	}
-	const record = value as Record<string, unknown>;
 	const stamped = (attemptTime: Date) => ({
-		...record,
+		...value,
 		[source.field]: bodyTimestamp(attemptTime, source.format),
 	});
 	const problem = describeBodyProblem(stamped(new Date()), options);
