@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 import { NO_BOUNDS, type DeliveryBounds, type Stop, type StopKind } from './bounds';
 import {
 	classifyOutcome,
@@ -8,25 +6,24 @@ import {
 	type RetryPolicy,
 } from './retry';
 
-/** What an attempt needs to build its request. */
 export interface AttemptContext {
 	/** 1 for the first attempt. */
 	readonly attempt: number;
-	/** This attempt's moment: each attempt is signed afresh with it. */
+	/** Each attempt is signed afresh with its own moment. */
 	readonly timestamp: Date;
-	/** The delivery id, the same on every attempt (the receiver's idempotency key). */
+	/** The same on every attempt: the receiver's idempotency key. */
 	readonly id: string;
 }
 
 export interface DeliveryIo<Request> {
-	/** Builds and signs the request of one attempt. May throw on a configuration error. */
+	/** Builds and signs one attempt's request. May throw on a configuration error. */
 	prepare(context: AttemptContext): Request;
-	/** Sends it. Must not throw: failures are outcomes. */
+	/** Must not throw: failures are outcomes. */
 	send(request: Request): Promise<AttemptOutcome>;
 	/**
-	 * Waits. May end early when the delivery has to stop (a cancel, a
-	 * destination given up on): deliver() then asks its bounds why. A wait
-	 * that rejects ends the delivery with that error.
+	 * May end early when the delivery has to stop (a cancel, a destination
+	 * given up on): deliver() then asks its bounds why. A wait that rejects
+	 * ends the delivery with that error.
 	 */
 	sleep(ms: number): Promise<void>;
 	now(): Date;
@@ -38,7 +35,6 @@ export interface AttemptRecord {
 	readonly durationMs: number;
 	readonly status?: number;
 	readonly error?: string;
-	/** The wait before the next attempt, when there was one. */
 	readonly retryInMs?: number;
 }
 
@@ -48,46 +44,34 @@ export interface DeliveryResult {
 	/** One line: why it ended as it did. */
 	readonly outcome: string;
 	readonly attempts: readonly AttemptRecord[];
-	/** The last answer received, if any. */
 	readonly lastResponse?: { readonly status: number; readonly body?: string };
 	/** What ended it before its schedule did: a cancel, the deadline, a destination given up on. */
 	readonly stoppedBy?: StopKind;
 	/**
-	 * With retries handed back (DeliveryOptions.handBackRetries): the wait
-	 * before the next attempt is due. The delivery is not over; whoever waits
+	 * With handBackRetries: the delivery is not over; whoever waits this long
 	 * passes `attempts` back as earlierAttempts.
 	 */
 	readonly retryInMs?: number;
 }
 
-export interface DeliveryOptions {
-	/**
-	 * Attempts an earlier pass made, before it handed its retry back: the
-	 * numbering and the schedule go on from them.
-	 */
+interface DeliveryOptions {
+	/** From an earlier pass that handed its retry back: numbering and schedule go on from them. */
 	readonly earlierAttempts?: readonly AttemptRecord[];
 	/**
 	 * When a retry is due, end and say when (result.retryInMs) instead of
-	 * waiting: the wait happens outside (n8n's Wait node, which keeps long
-	 * waits in its database, so a restart in between loses nothing).
+	 * waiting: n8n's Wait node keeps long waits in its database, so a restart
+	 * in between loses nothing.
 	 */
 	readonly handBackRetries?: boolean;
 }
 
-/** A delivery id in Standard Webhooks' style: `msg_` and 18 random bytes, base64url. */
-export function newDeliveryId(): string {
-	return `msg_${randomBytes(18).toString('base64url')}`;
-}
-
 /**
- * Delivers one request under a retry policy: attempt, classify, wait, again,
- * until it is delivered, given up on, or the schedule is used up. Each
- * attempt is re-signed (prepare) with a fresh timestamp, so a late retry is
- * not rejected as stale; the id stays, so the receiver can de-duplicate.
- *
- * `bounds` can end it sooner: asked before every attempt (and after a failed
- * one), a stop ends the delivery there, undelivered, saying why and how many
- * attempts were made; a wait that would end too late is not begun.
+ * Attempts, classifies, waits and attempts again until the request is
+ * delivered, given up on, or the schedule is used up. Each attempt is
+ * re-signed with a fresh timestamp, so a late retry is not rejected as stale;
+ * the id stays, so the receiver can de-duplicate. `bounds`, asked before
+ * every attempt and after a failed one, can end it sooner, undelivered; a
+ * wait that would end too late is not begun.
  */
 export async function deliver<Request>(
 	io: DeliveryIo<Request>,

@@ -3,9 +3,14 @@
  * the call's content, or from the items' own ids. A random id
  * (newDeliveryId) is new on every run, so a re-run cannot be recognised.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 import { describeCharacter } from './headers';
+
+/** In Standard Webhooks' style: `msg_` and 18 random bytes, base64url. */
+export function newDeliveryId(): string {
+	return `msg_${randomBytes(18).toString('base64url')}`;
+}
 
 const MAX_DELIVERY_ID_LENGTH = 200;
 
