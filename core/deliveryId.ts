@@ -1,7 +1,7 @@
 /**
- * Delivery ids a receiver can de-duplicate on, stable across re-runs: from
- * the call's content, or from the items' own ids. A random id
- * (newDeliveryId) is new on every run, so a re-run cannot be recognised.
+ * Delivery ids, the receiver's key to de-duplicate on. A random one is new on
+ * every run; one from the call's content or the items' own ids is the same
+ * on a re-run, so the receiver can recognise it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -13,15 +13,13 @@ export function newDeliveryId(): string {
 }
 
 const MAX_DELIVERY_ID_LENGTH = 200;
-
 const ID_CHARACTER = /^[A-Za-z0-9_:-]$/;
 
 /**
  * Why a delivery id cannot be used, or undefined if it can: 1 to 200 of
- * `A-Z a-z 0-9 _ : -`. No `.`: Standard Webhooks and Svix sign
- * `{id}.{timestamp}.{body}`, and an id holding `.` and digits makes that
- * string read two ways (id `a.1` at time `2` signs as id `a` at time `1.2`).
- * Everything allowed also travels intact in a header.
+ * `A-Z a-z 0-9 _ : -`, all intact in a header. No `.`: Standard Webhooks and
+ * Svix sign `{id}.{timestamp}.{body}`, so id `a.1` at time `2` would sign as
+ * id `a` at time `1.2`.
  */
 export function describeDeliveryIdProblem(id: string): string | undefined {
 	if (id === '') return 'is empty';
@@ -44,7 +42,6 @@ export interface CallContent {
 	readonly method: string;
 	readonly url: string;
 	readonly event: string;
-	/** Whether the records go as a batch (a JSON array) or one record alone. */
 	readonly batched: boolean;
 	readonly wrapperKey?: string;
 	readonly envelope: boolean;
@@ -52,29 +49,29 @@ export interface CallContent {
 }
 
 /**
- * An id derived from what a call sends: hashed from its method, URL, event
- * name, body shape and records as JSON. No timestamp goes in (not
- * ConnectGain's envelope time, nor a signature's), so the same call made
- * again, on a re-run, gets the same id.
+ * Hashed from what a call sends. No timestamp goes in (not ConnectGain's
+ * envelope time, nor a signature's), so the same call made again, on a
+ * re-run, gets the same id.
  */
 export function contentDeliveryId(call: CallContent): string {
-	const described = JSON.stringify([
-		'content-id/1',
-		call.method,
-		call.url,
-		call.event,
-		call.batched,
-		call.wrapperKey ?? null,
-		call.envelope,
-		call.records,
-	]);
-	return hashedId(described);
+	return hashedId(
+		JSON.stringify([
+			'content-id/1',
+			call.method,
+			call.url,
+			call.event,
+			call.batched,
+			call.wrapperKey ?? null,
+			call.envelope,
+			call.records,
+		]),
+	);
 }
 
 /**
- * The id of a call carrying several items with ids of their own: hashed from
- * the ids joined by line feeds, in batch order (an id cannot hold a line
- * feed, so no two lists join alike). A call of one item carries its id.
+ * The id of a call whose items have ids of their own: one item's id, or a
+ * hash of the ids joined by line feeds, in batch order (an id cannot hold a
+ * line feed, so no two lists join alike).
  */
 export function batchDeliveryId(ids: readonly string[]): string {
 	return ids.length === 1 ? ids[0] : hashedId(ids.join('\n'));
