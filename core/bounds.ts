@@ -1,23 +1,21 @@
 /**
- * What ends a delivery before its retry schedule does: the execution being
- * cancelled, the sender's deadline, or a destination given up on after too
- * many failed calls in a row. Pure logic, on an injected clock: the node
- * wires it to the execution's cancel signal and to Date.now.
+ * What ends a delivery before its retry schedule does: a cancel, the
+ * sender's deadline, or a destination given up on after too many failed
+ * calls in a row. Pure logic on an injected clock (the node passes Date.now).
  */
 
 /** Milliseconds since the epoch, as Date.now gives them. */
-export type Clock = () => number;
+type Clock = () => number;
 
 export type StopKind = 'cancelled' | 'deadline' | 'breaker';
 
-/** Why a delivery ended early. */
 export interface Stop {
 	readonly kind: StopKind;
 	/** One line for the delivery record, starting with what stopped it. */
 	readonly reason: string;
 }
 
-/** What may end a delivery early; deliver() asks before each attempt and each wait. */
+/** deliver() asks these before each attempt and each wait. */
 export interface DeliveryBounds {
 	/** Why no further attempt may start now, or undefined. */
 	stop(): Stop | undefined;
@@ -35,8 +33,7 @@ export function formatSeconds(ms: number): string {
 	return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
-/** Where a sender's deadline comes from. */
-export interface DeadlineSettings {
+interface DeadlineSettings {
 	/** The node's own Deadline (Seconds); 0 or absent: none of its own. */
 	readonly optionSeconds?: number;
 	/** The workflow's execution timeout, in seconds; 0, negative or absent: none. */
@@ -44,15 +41,12 @@ export interface DeadlineSettings {
 }
 
 /**
- * How much earlier than the workflow's execution timeout the node stops on
- * its own: a tenth of the timeout, at least 2 s, at most half of it.
- *
- * The node cannot see when the execution started, so its deadline counts
- * from the node's own start: the tenth stands for the nodes that ran before
- * it, which take longer in longer workflows. The 2 s cover what happens
- * after the deadline: the attempt in flight ends (its timeout is cut to the
- * deadline), the outputs are built, n8n records them. Never more than half,
- * so even a short timeout leaves the node time to send.
+ * How much before the workflow's execution timeout the node stops: a tenth
+ * of it, at least 2 s, at most half. The node cannot see when the execution
+ * started, so it counts from its own start and the tenth stands for the
+ * nodes before it. The 2 s cover the attempt in flight ending (its timeout is
+ * cut to the deadline) and n8n recording the outputs. At most half, so even
+ * a short timeout leaves time to send.
  */
 export function executionTimeoutMarginMs(timeoutSeconds: number): number {
 	const timeoutMs = timeoutSeconds * 1000;
@@ -60,9 +54,9 @@ export function executionTimeoutMarginMs(timeoutSeconds: number): number {
 }
 
 /**
- * A moment after which no call starts, no wait for a retry ends, and no
- * attempt waits for its answer: the node ends by then with every item in an
- * output, instead of being killed by n8n's execution timeout with none.
+ * After it no call starts, no retry wait ends and no answer is awaited: the
+ * node ends with every item in an output, instead of being killed by n8n's
+ * execution timeout with none.
  */
 export class Deadline {
 	private constructor(
@@ -74,9 +68,8 @@ export class Deadline {
 	) {}
 
 	/**
-	 * The deadline counted from `startedAt` (the node's start; default now),
-	 * or undefined when neither setting asks for one. With both, the earlier
-	 * one wins.
+	 * Counted from `startedAt` (the node's start); undefined when neither
+	 * setting asks for one; with both, the earlier wins.
 	 */
 	static start(
 		settings: DeadlineSettings,
@@ -112,12 +105,11 @@ export class Deadline {
 		return this.clock() >= this.at;
 	}
 
-	/** Whether a wait of `ms` starting now ends before the deadline. */
 	allowsWait(ms: number): boolean {
 		return this.clock() + ms < this.at;
 	}
 
-	/** An attempt's timeout, cut so that its answer is not awaited past the deadline. */
+	/** An attempt's timeout, cut so its answer is not awaited past the deadline. */
 	capTimeout(timeoutMs: number): number {
 		return Math.max(1, Math.min(timeoutMs, this.remainingMs()));
 	}
@@ -134,21 +126,19 @@ export class Deadline {
 	}
 }
 
-/** How a call ended, as far as the breaker is concerned. */
-export interface CallEnding {
+interface CallEnding {
 	readonly delivered: boolean;
-	/** What stopped it early, if anything did. */
 	readonly stoppedBy?: StopKind;
 	readonly attempts: readonly unknown[];
 }
 
 /**
- * Gives up on a destination (a method and URL) after `limit` calls to it in
- * a row have failed, so the run's other calls to it fail at once instead of
- * each spending its retry schedule. A call with no attempt, or stopped by a
- * cancel or by the breaker itself, says nothing about the destination and is
- * not counted; a delivered one starts the count again. Given up on is for the
- * rest of the run; a limit of 0 never gives up.
+ * Gives up on a destination (method and URL) for the rest of the run after
+ * `limit` calls to it in a row failed, so its other calls fail at once
+ * instead of each spending its retry schedule. A call with no attempt, or
+ * stopped by a cancel or the breaker itself, says nothing about the
+ * destination and is not counted; a delivered one resets the count. A limit
+ * of 0 never gives up.
  */
 export class DestinationBreaker {
 	private readonly failedInARow = new Map<string, number>();
@@ -156,7 +146,7 @@ export class DestinationBreaker {
 
 	constructor(readonly limit: number) {}
 
-	/** Records how a call to `destination` ended; true when that made the breaker give up on it. */
+	/** True when this ending made the breaker give up on `destination`. */
 	record(destination: string, ending: CallEnding): boolean {
 		if (this.limit <= 0 || this.givenUp.has(destination)) return false;
 		if (ending.delivered) {
@@ -172,7 +162,7 @@ export class DestinationBreaker {
 		return true;
 	}
 
-	/** Why no further call to `destination` is made, or undefined while it is not given up on. */
+	/** Why no further call to `destination` is made, or undefined. */
 	stop(destination: string): Stop | undefined {
 		if (!this.givenUp.has(destination)) return undefined;
 		return {
@@ -182,16 +172,12 @@ export class DestinationBreaker {
 	}
 }
 
-/** The stop of a cancelled execution. */
 export const CANCELLED: Stop = {
 	kind: 'cancelled',
 	reason: 'cancelled: the execution was stopped',
 };
 
-/**
- * The bounds of one call: a cancel first, then the deadline, then the
- * destination's breaker.
- */
+/** The bounds of one call: a cancel first, then the deadline, then the breaker. */
 export function callBounds(parts: {
 	readonly cancelled: () => boolean;
 	readonly deadline?: Deadline;
