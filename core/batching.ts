@@ -1,14 +1,14 @@
 /** GoodFit's documented ceiling, and ours: at most this many records per call. */
 export const MAX_BATCH_SIZE = 200;
 
-export interface BatchEntry<T> {
+interface BatchEntry<T> {
 	readonly item: T;
-	/** Position of the item in the input, for pairing results back. */
+	/** In the input, for pairing results back. */
 	readonly index: number;
 }
 
 export interface Batch<T> {
-	/** The destination key all entries share (URL and method). */
+	/** URL and method, shared by all entries. */
 	readonly destination: string;
 	readonly entries: readonly BatchEntry<T>[];
 }
@@ -22,10 +22,10 @@ export function describeBatchSizeProblem(size: number): string | undefined {
 }
 
 /**
- * Splits items into batches of at most `size`, never mixing destinations
- * (GoodFit sends companies and contacts to different URLs). Items keep their
- * relative order within a destination, and batches come out in the order of
- * their first item, so with one destination the output is the input, cut.
+ * Batches of at most `size`, never mixing destinations (GoodFit sends
+ * companies and contacts to different URLs). Order is kept within a
+ * destination and batches come in the order of their first item, so with one
+ * destination the output is the input, cut.
  */
 export function splitIntoBatches<T>(
 	items: readonly T[],
@@ -35,7 +35,7 @@ export function splitIntoBatches<T>(
 	const problem = describeBatchSizeProblem(size);
 	if (problem) throw new RangeError(problem);
 
-	const batches: { destination: string; entries: BatchEntry<T>[] }[] = [];
+	const batches: Batch<T>[] = [];
 	const open = new Map<string, BatchEntry<T>[]>();
 	items.forEach((item, index) => {
 		const destination = destinationOf(item, index);
