@@ -1,18 +1,14 @@
 import { readHeader, type HeaderBag } from './headers';
 
 export interface RetryPolicy {
-	/**
-	 * Waits before the 2nd, 3rd, … attempt, in seconds. Attempts in all: one
-	 * more than there are delays. Smarter Launch's schedule is the default.
-	 */
+	/** Before the 2nd, 3rd, … attempt. Smarter Launch's schedule is the default. */
 	readonly delaysSeconds: readonly number[];
 	/**
-	 * Retry 3xx and 4xx answers other than 408, 410 and 429. On by default,
-	 * because the systems we model retry any non-2xx answer; turn it off when
-	 * a 4xx means "this request will never be accepted".
+	 * Retry 3xx and 4xx answers other than 408, 410 and 429: on by default, as
+	 * the systems we model retry any non-2xx; off when a 4xx means "never".
 	 */
 	readonly retryClientErrors: boolean;
-	/** Longest wait a Retry-After header can ask for; longer asks are cut to this. */
+	/** Longer Retry-After asks are cut to this. */
 	readonly retryAfterCapSeconds: number;
 }
 
@@ -22,13 +18,13 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	retryAfterCapSeconds: 300,
 };
 
-/** What one attempt produced. `send` implementations return this and never throw. */
+/** `send` implementations return this and never throw. */
 export type AttemptOutcome =
 	| {
 			readonly kind: 'response';
 			readonly status: number;
 			readonly headers: HeaderBag;
-			/** The answer's body, already cut to a size fit for reporting. */
+			/** Already cut to a size fit for reporting. */
 			readonly body?: string;
 	  }
 	| {
@@ -38,10 +34,8 @@ export type AttemptOutcome =
 			readonly message: string;
 	  };
 
-export type Verdict = 'delivered' | 'retry' | 'give-up';
-
-export interface Classification {
-	readonly verdict: Verdict;
+interface Classification {
+	readonly verdict: 'delivered' | 'retry' | 'give-up';
 	/** One line for the delivery record. */
 	readonly why: string;
 }
@@ -72,9 +66,8 @@ export function classifyOutcome(outcome: AttemptOutcome, policy: RetryPolicy): C
 }
 
 /**
- * The wait a Retry-After header asks for, in ms: delay-seconds or an HTTP
- * date (RFC 9110 §10.2.3). Undefined when absent or unreadable; a date in
- * the past asks for no wait.
+ * In ms, from delay-seconds or an HTTP date (RFC 9110 §10.2.3); undefined
+ * when absent or unreadable; a date in the past asks for no wait.
  */
 export function parseRetryAfter(headers: HeaderBag, now: Date): number | undefined {
 	const header = readHeader(headers, 'retry-after');
@@ -103,9 +96,9 @@ const HTTP_DATE = new RegExp(
 );
 
 /**
- * How long to wait before attempt `nextAttempt` (2 = the first retry), or
- * undefined when the schedule is used up. A Retry-After longer than the
- * scheduled wait is honoured, up to the cap; a shorter one does not hurry us.
+ * The wait before attempt `nextAttempt` (2 = the first retry), or undefined
+ * when the schedule is used up. A longer Retry-After is honoured up to the
+ * cap; a shorter one does not hurry us.
  */
 export function delayBeforeAttempt(
 	nextAttempt: number,
