@@ -5,13 +5,12 @@
  */
 
 /**
- * Names n8n's HTTP client, axios, takes for its own. It keeps per-method
+ * Names n8n's HTTP client, axios, takes for its own: it keeps per-method
  * default headers under `get`, `post`, … and `common`, merges a request's
- * headers into them without regard to case, then deletes them; and it skips
- * `__proto__`, `constructor` and `prototype` when it merges. A header so
- * named is dropped without an error, or (named after the request's own
- * method, or `common`) sent under the name `0`. test/nodes/harness.test.ts
- * shows it against a real server. Refused in any case, as axios merges them.
+ * headers into them in any case and deletes them, and skips `__proto__`,
+ * `constructor` and `prototype`. A header so named is dropped silently, or
+ * (the request's own method, or `common`) sent as `0`;
+ * test/nodes/harness.test.ts shows it against a real server.
  */
 const AXIOS_OWN_NAMES: ReadonlySet<string> = new Set([
 	'__proto__',
@@ -27,11 +26,7 @@ const AXIOS_OWN_NAMES: ReadonlySet<string> = new Set([
 	'query',
 ]);
 
-/**
- * Why a header name cannot be sent at all, whatever its value, or undefined
- * if it can. Each of these is a valid HTTP token that would not reach the
- * receiver as named: a signature header so named would leave the call unsigned.
- */
+/** Why a header name, though a valid HTTP token, would not reach the receiver, or undefined. */
 export function describeUnsendableHeaderName(name: string): string | undefined {
 	if (AXIOS_OWN_NAMES.has(name.toLowerCase())) {
 		return `A header cannot be named "${name}": n8n's HTTP client (axios) uses that name for itself and would drop the header without a word`;
@@ -39,8 +34,8 @@ export function describeUnsendableHeaderName(name: string): string | undefined {
 	return undefined;
 }
 
-/** A header that could not be set on an outgoing call: a defect or a setting that slipped through. */
-export class OutgoingHeaderError extends Error {
+/** A defect, or a setting that slipped through validation. */
+class OutgoingHeaderError extends Error {
 	constructor(message: string) {
 		super(message);
 		this.name = 'OutgoingHeaderError';
@@ -48,12 +43,12 @@ export class OutgoingHeaderError extends Error {
 }
 
 /**
- * The headers of one call, from layers applied in order: a later layer's
+ * The headers of one call from layers applied in order: a later layer's
  * header replaces an earlier one of the same name in any case (a user's
  * Content-Type replaces ours instead of going out twice). Names are copied
- * one by one as own properties, never with Object.assign or a spread (which
- * lose `__proto__`), and a name that cannot be sent throws: every name given
- * is on the result, or nothing is returned.
+ * one by one, never with Object.assign or a spread (which lose `__proto__`),
+ * and an unsendable name throws: every name given is on the result, or
+ * nothing is returned.
  */
 export function outgoingHeaders(
 	...layers: ReadonlyArray<Readonly<Record<string, string>>>
