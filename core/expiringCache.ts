@@ -1,15 +1,11 @@
 /**
- * A small map whose entries live at most `ttlMs` and of which at most
- * `maxEntries` are kept: for values that may be reused briefly but must not
- * outlive a bound, such as a credential's secrets (a changed or deleted
- * secret takes effect within `ttlMs`). The clock is injected.
- *
- * Entries are kept in insertion order, and every entry has the same time to
- * live, so the oldest is always first: expired entries are dropped from the
- * front whenever the cache is used, and the first is evicted when it is full.
- * With no timers, an expired entry stays in memory until the next get or set.
- * An entry set "in the future" (the clock was turned back) counts as expired,
- * so a clock change cannot stretch the bound.
+ * At most `maxEntries`, each living at most `ttlMs`: a credential's secrets
+ * are reused briefly, and a changed or deleted one takes effect within
+ * `ttlMs`. All entries share one time to live, so insertion order is expiry
+ * order: expired ones are dropped from the front on each get or set (no
+ * timers), and the first is evicted when full. An entry set "in the future"
+ * (the clock was turned back) counts as expired, so a clock change cannot
+ * stretch the bound.
  */
 export class ExpiringCache<V> {
 	private readonly entries = new Map<string, { readonly value: V; readonly expiresAt: number }>();
@@ -35,7 +31,7 @@ export class ExpiringCache<V> {
 
 	set(key: string, value: V): void {
 		this.dropExpired();
-		// Re-inserted, not updated, so that the order stays the order of expiry.
+		// Re-inserted, not updated, so the order stays the order of expiry.
 		this.entries.delete(key);
 		if (this.entries.size >= this.options.maxEntries) {
 			const oldest = this.entries.keys().next();
