@@ -4,15 +4,13 @@ import type { DigestEncoding, TimestampFormat } from './schemes/types';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
 
 /**
- * Decodes hex or base64 strictly. Buffer.from() silently skips characters it
- * does not understand, which would let "abc!" and "abc" decode alike; a
- * signature or secret must be exactly what it claims to be, so anything else
- * is undefined.
+ * Hex or base64, strictly: Buffer.from() silently skips characters it cannot
+ * read, so "abc!" would decode as "abc" does, and a signature or secret must
+ * be exactly what it claims to be.
  */
 export function decodeStrict(text: string, encoding: DigestEncoding): Buffer | undefined {
 	if (encoding === 'hex') {
-		// Node's hex decoder stops at the first pair it cannot read, so every
-		// character was hex exactly when nothing was dropped.
+		// Node's hex decoder stops at the first pair it cannot read: nothing dropped, all hex.
 		const bytes = Buffer.from(text, 'hex');
 		return bytes.length * 2 === text.length ? bytes : undefined;
 	}
