@@ -8,7 +8,7 @@
 export type HeaderValue = string | readonly string[] | undefined;
 export type HeaderBag = Readonly<Record<string, HeaderValue>>;
 
-export type HeaderLookup =
+type HeaderLookup =
 	| { readonly found: 'none' }
 	| { readonly found: 'one'; readonly value: string }
 	| { readonly found: 'many' };
@@ -17,10 +17,9 @@ const NONE: HeaderLookup = { found: 'none' };
 const MANY: HeaderLookup = { found: 'many' };
 
 /**
- * Finds a header by name in any case. A header sent twice (two keys differing
- * in case, or an array of several values as in `req.headersDistinct`) is
- * reported as `many`: an attacker could otherwise add a second signature
- * header and hope one of two parsers picks theirs.
+ * A header by name, in any case. One sent twice (two keys differing in case,
+ * or several values as in `req.headersDistinct`) is `many`: an attacker could
+ * otherwise add a second signature header and hope one parser picks theirs.
  */
 export function readHeader(headers: HeaderBag, name: string): HeaderLookup {
 	const wanted = name.toLowerCase();
