@@ -57,9 +57,11 @@ export function measureJson(value: unknown, options: MeasureOptions = {}): JsonM
 		length = new JsonWalk(options.known).measure('', value);
 	} catch (error) {
 		if (error instanceof NotJson) return { problem: error.message };
-		const stringified = stringifiedLength(value);
-		if (typeof stringified === 'string') return { problem: stringified };
-		length = stringified;
+		try {
+			length = JSON.stringify(value)?.length;
+		} catch (stringifyError) {
+			return { problem: (stringifyError as Error).message };
+		}
 	}
 	if (length === undefined) return { problem: `A ${typeof value} is not JSON` };
 	if (length > limit) {
@@ -68,15 +70,6 @@ export function measureJson(value: unknown, options: MeasureOptions = {}): JsonM
 		};
 	}
 	return { length };
-}
-
-/** JSON.stringify's own answer: the length, undefined (no text), or its error message. */
-function stringifiedLength(value: unknown): number | undefined | string {
-	try {
-		return JSON.stringify(value)?.length;
-	} catch (error) {
-		return (error as Error).message;
-	}
 }
 
 /** A value JSON.stringify would throw on, found by the walk. */
