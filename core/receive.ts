@@ -222,25 +222,16 @@ export async function receive(
 				result.id,
 			);
 		}
-		const byId = result.replayKey.startsWith('id:');
+		const copyOf = result.replayKey.startsWith('id:')
+			? `A call with id ${result.id}`
+			: 'This exact call';
 		if (claim.status === 'processed') {
-			return refuse(
-				'replayed_id',
-				byId
-					? `A call with id ${result.id} was already processed`
-					: 'This exact call was already processed',
-				result.id,
-				options.replay.duplicateStatus,
-			);
+			const detail = `${copyOf} was already processed`;
+			return refuse('replayed_id', detail, result.id, options.replay.duplicateStatus);
 		}
 		if (claim.status === 'in_progress') {
-			return refuse(
-				'in_progress',
-				byId
-					? `A call with id ${result.id} is being processed; try again later`
-					: 'This exact call is being processed; try again later',
-				result.id,
-			);
+			const detail = `${copyOf} is being processed; try again later`;
+			return refuse('in_progress', detail, result.id);
 		}
 		settle = containedSettle(claim.settle);
 	}
