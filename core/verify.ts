@@ -182,14 +182,8 @@ function verifyWithPublicKey(
 }
 
 function mismatch(call: Extract<Inspection, { ok: true }>, signed: string): VerifyRejection {
-	return reject(
-		'signature_mismatch',
-		`The signature in ${call.headerName} does not match ${signed}`,
-		{
-			id: call.id,
-			timestamp: call.stamp.date,
-		},
-	);
+	const detail = `The signature in ${call.headerName} does not match ${signed}`;
+	return reject('signature_mismatch', detail, { id: call.id, timestamp: call.stamp.date });
 }
 
 const DEFAULT_KEY_ORDERS: readonly KeyOrder[] = ['secret-as-key'];
