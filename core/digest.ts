@@ -3,8 +3,8 @@ import { createHmac, type Hmac } from 'node:crypto';
 import type { DigestEncoding, HashAlgorithm, KeyOrder, SignedPart } from './schemes/types';
 import type { HmacKey } from './secrets';
 
-/** The values a scheme's signed content can draw on, exactly as sent or received. */
-export interface SignedValues {
+/** What signed content draws on, exactly as sent or received. */
+interface SignedValues {
 	/** Raw bytes as received, or the exact string about to be sent (hashed as UTF-8). */
 	readonly body: Uint8Array | string;
 	readonly timestamp?: string;

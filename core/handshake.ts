@@ -17,25 +17,20 @@ export interface HandshakeReply {
 
 /**
  * Longest field a handshake answers with, in UTF-16 units (Slack's challenge
- * is about 50, Zoom's plainToken 22). A longer one, or one that is not a
- * non-empty string, makes the call an ordinary verified call that runs, as
- * @zoom/rivet runs a validation event whose plainToken is not a string:
+ * is about 50, Zoom's plainToken 22). A longer one, or a non-string or empty
+ * one, makes an ordinary verified call that runs, as in @zoom/rivet:
  * refusing it would hide a call the provider signed.
  */
 export const MAX_HANDSHAKE_FIELD_LENGTH = 1024;
 
 /**
  * The reply to a scheme's handshake, or undefined for any other call. Never
- * throws.
- *
- * Call it only for a call whose signature was verified: receive() does, and
- * nothing else in the package may. For Zoom the reply is the HMAC, under the
- * secret, of a string from the body: asked for an unverified body it would
- * sign whatever an attacker chose (say `v0:<ts>:<a forged body>`, a valid
- * Zoom signature). This is why core/index.ts exports only the reply's type.
- *
- * `key` gives the HMAC key of the secret that verified the call, asked for
- * only by an answer that needs it; it never leaves this function.
+ * throws. Only for a verified call (receive() is the one caller; core/index.ts
+ * exports only the reply's type): Zoom's reply is the secret's HMAC of a
+ * string from the body, so for an unverified body it would sign whatever an
+ * attacker chose (say `v0:<ts>:<a forged body>`, a valid Zoom signature).
+ * `key` gives the verifying secret's HMAC key, asked only where needed; it
+ * never leaves this function.
  */
 export function handshakeReply(
 	scheme: SchemeBase,

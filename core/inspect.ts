@@ -45,16 +45,15 @@ export function inspectCall(
 
 	const request = readRequestParts(scheme, body, options.url);
 	if (!request.ok) return refuse(request.reason, request.detail, { id });
-	const contentFor = (url: string | undefined) =>
-		signedContent(scheme.signedContent, {
-			body,
-			timestamp: stamp.text,
-			id,
-			method: options.method,
-			url,
-			form: request.form,
-		});
-	const content = contentFor(request.urls[0]);
+	const values = {
+		body,
+		timestamp: stamp.text,
+		id,
+		method: options.method,
+		url: request.urls[0],
+		form: request.form,
+	};
+	const content = signedContent(scheme.signedContent, values);
 	if (!content.ok) {
 		if (content.missing === 'id') {
 			return refuse('missing_header', `Header ${scheme.idHeader ?? 'id'} is missing`);
@@ -68,24 +67,12 @@ export function inspectCall(
 			{ id },
 		);
 	}
-	return {
-		ok: true,
-		headerName,
-		parsed,
-		id,
-		stamp,
-		content,
-		// One content per form of the URL the signature may cover (Twilio: with
-		// and without the default port); the URL as it arrived first.
-		candidates:
-			request.urls.length === 1
-				? [content.chunks]
-				: [
-						content.chunks,
-						...request.urls.slice(1).flatMap((url) => {
-							const other = contentFor(url);
-							return other.ok ? [other.chunks] : [];
-						}),
-					],
-	};
+	// One content per form of the URL the signature may cover (Twilio: with
+	// and without the default port); the URL as it arrived first.
+	const candidates = [content.chunks];
+	for (let i = 1; i < request.urls.length; i++) {
+		const other = signedContent(scheme.signedContent, { ...values, url: request.urls[i] });
+		if (other.ok) candidates.push(other.chunks);
+	}
+	return { ok: true, headerName, parsed, id, stamp, content, candidates };
 }

@@ -13,14 +13,14 @@ export type KeyRole = 'public' | 'private';
  * primary public key …"; it is a fixed sentence that names formats and
  * lengths only, so a private key pasted anywhere never reaches a message.
  */
-export type KeyRead = { ok: true; key: KeyObject } | { ok: false; problem: string };
+type KeyRead = { ok: true; key: KeyObject } | { ok: false; problem: string };
 
-export interface LabelledKey {
+interface LabelledKey {
 	readonly label: SecretLabel;
 	readonly key: KeyObject;
 }
 
-export type KeyObjectsResult =
+type KeyObjectsResult =
 	| { ok: true; keys: readonly LabelledKey[] }
 	| { ok: false; reason: 'no_secret' | 'invalid_key'; detail: string };
 
@@ -44,13 +44,12 @@ const NEEDS: Record<PublicKeyAlgorithm, string> = {
 	'ecdsa-p256-sha256': 'an ECDSA P-256 (prime256v1) key',
 };
 
-const fail = (problem: string): KeyRead => ({ ok: false, problem });
+const fail = (problem: string): { ok: false; problem: string } => ({ ok: false, problem });
 
-/** Whether a configured key has any text: empty entries are skipped, as with secrets. */
 const hasText = (value: string | undefined): value is string =>
 	value !== undefined && value.trim() !== '';
 
-/** The refusal of the pair's other half than the one wanted, or undefined. */
+/** The refusal of a key pair's other half than the one wanted. */
 function wrongHalf(isPrivate: boolean, role: KeyRole): KeyRead | undefined {
 	if (role === 'public' && isPrivate) {
 		return fail(
@@ -104,13 +103,11 @@ function readStandardWebhooks(text: string, algorithm: PublicKeyAlgorithm, role:
 	if (wrong) return wrong;
 	const bytes = decodeStrict(text.slice(WHPK.length), 'base64');
 	if (!bytes) return fail(`is not ${isPrivate ? WHSK : WHPK} followed by base64`);
-	if (!isPrivate && bytes.length !== 32) {
-		return fail(`holds ${bytes.length} bytes; a whpk_ key holds the 32-byte Ed25519 public key`);
-	}
-	if (isPrivate && bytes.length !== 32 && bytes.length !== 64) {
-		return fail(
-			`holds ${bytes.length} bytes; a whsk_ key holds a 32-byte seed or 64 bytes (seed and public key)`,
-		);
+	if (bytes.length !== 32 && !(isPrivate && bytes.length === 64)) {
+		const holds = isPrivate
+			? 'a 32-byte seed or 64 bytes (seed and public key)'
+			: 'the 32-byte Ed25519 public key';
+		return fail(`holds ${bytes.length} bytes; a ${isPrivate ? WHSK : WHPK} key holds ${holds}`);
 	}
 	return readEd25519Raw(bytes, role);
 }
@@ -181,10 +178,9 @@ function checkType(key: KeyObject, algorithm: PublicKeyAlgorithm): KeyRead {
 }
 
 /**
- * The configured keys as key objects, primary first: public keys to verify,
- * private keys to sign. Like HMAC secrets, empty entries are skipped, and
- * none at all is no_secret (nothing is accepted). Decoded on every call and
- * never cached, as secrets are, so a rotated key applies at once.
+ * The configured keys, primary first. As with HMAC secrets, empty entries are
+ * skipped, none at all is no_secret (nothing is accepted), and keys are
+ * decoded on every call, never cached, so a rotated key applies at once.
  */
 export function resolveKeyObjects(
 	secrets: SecretSet,
@@ -205,23 +201,22 @@ export function resolveKeyObjects(
 		}
 		keys.push({ label, key: read.key });
 	}
-	if (keys.length === 0) {
-		return { ok: false, reason: 'no_secret', detail: `No ${role} key is configured` };
-	}
-	return { ok: true, keys };
+	return keys.length === 0
+		? { ok: false, reason: 'no_secret', detail: `No ${role} key is configured` }
+		: { ok: true, keys };
 }
 
 /** The algorithms a key can be for, in the order a key of unknown use is tried. */
 const PUBLIC_KEY_ALGORITHMS: readonly PublicKeyAlgorithm[] = ['ed25519', 'ecdsa-p256-sha256'];
 
-/** What a key pair credential holds, as the user pasted it. */
-export interface KeySetText {
+/** A key pair credential, as the user pasted it. */
+interface KeySetText {
 	readonly publicKey?: string;
 	readonly secondaryPublicKey?: string;
 	readonly privateKey?: string;
 }
 
-export type KeySetCheck =
+type KeySetCheck =
 	| {
 			readonly ok: true;
 			readonly algorithm: PublicKeyAlgorithm;
@@ -234,42 +229,39 @@ export type KeySetCheck =
 const PROBE = Buffer.from('n8n-nodes-signed-webhooks key pair probe', 'utf8');
 
 /**
- * Checks a key pair credential without knowing the scheme it will serve:
- * the public key must read as one of PUBLIC_KEY_ALGORITHMS, a secondary
- * public key as the same one, and a private key, if any, must sign a probe
- * that one of the public keys verifies, so a pair that does not belong
- * together is caught when it is saved rather than on the first call.
+ * Checks a key pair credential without knowing its scheme: the public keys
+ * must read as one algorithm, and a private key must sign a probe one of them
+ * verifies, so a mismatched pair is caught when saved, not on the first call.
  * Problems are readKey()'s fixed sentences: they never hold key material.
  */
 export function checkKeySet(text: KeySetText): KeySetCheck {
-	const problem = (sentence: string): KeySetCheck => ({ ok: false, problem: sentence });
 	const primary = text.publicKey;
-	if (!hasText(primary)) return problem('The public key is empty');
+	if (!hasText(primary)) return fail('The public key is empty');
 	const algorithm = PUBLIC_KEY_ALGORITHMS.find(
 		(candidate) => readKey(primary, candidate, 'public').ok,
 	);
-	if (!algorithm) return problem(`The primary public key ${problemForAny(primary, 'public')}`);
+	if (!algorithm) return fail(`The primary public key ${problemForAny(primary, 'public')}`);
 	const publicKeys = resolveKeyObjects(
 		{ primary, secondary: text.secondaryPublicKey },
 		algorithm,
 		'public',
 	);
-	if (!publicKeys.ok) return problem(publicKeys.detail);
+	if (!publicKeys.ok) return fail(publicKeys.detail);
 	if (!hasText(text.privateKey)) return { ok: true, algorithm };
 	const privateKey = readKey(text.privateKey, algorithm, 'private');
-	if (!privateKey.ok) return problem(`The private key ${privateKey.problem}`);
+	if (!privateKey.ok) return fail(`The private key ${privateKey.problem}`);
 	let signature: Buffer;
 	try {
 		signature = signMessage(algorithm, privateKey.key, PROBE);
 	} catch {
-		return problem('The private key cannot sign');
+		return fail('The private key cannot sign');
 	}
 	const match = publicKeys.keys.find(({ key }) =>
 		signatureMatches(algorithm, key, PROBE, signature),
 	);
 	return match
 		? { ok: true, algorithm, privateKeyMatches: match.label }
-		: problem(
+		: fail(
 				'The private key does not belong to the public key: a signature it makes does not verify with either public key',
 			);
 }

@@ -21,7 +21,7 @@ export type ReceiveRejectionReason =
 	/** A body over the framework's size limit (n8n: N8N_PAYLOAD_SIZE_MAX): it was never read. */
 	| 'body_too_large';
 
-export interface IncomingCall {
+interface IncomingCall {
 	/** The exact bytes received; undefined when the framework could not give them. */
 	readonly body: Uint8Array | undefined;
 	/** Why `body` is undefined, where the framework refused it for its size limit. */
@@ -32,7 +32,7 @@ export interface IncomingCall {
 	readonly url?: string;
 }
 
-export interface ReceiveOptions {
+interface ReceiveOptions {
 	readonly now: Date;
 	/** Seconds, both directions; 0 turns the window off; undefined is the scheme's own window. */
 	readonly toleranceSeconds?: number;
@@ -42,12 +42,10 @@ export interface ReceiveOptions {
 }
 
 export interface ReplayOptions {
-	/** Where this trigger's claims are kept. */
 	readonly store: ReplayStore;
 	/**
-	 * How long a processed call is remembered, in seconds; longer when its
-	 * signed timestamp stays inside the window longer, so a copy can never
-	 * outlive the memory of the original.
+	 * Seconds a processed call is remembered; longer while its signed
+	 * timestamp stays inside the window, so no copy outlives the memory of it.
 	 */
 	readonly rememberSeconds: number;
 	/** The answer to a copy of a processed call: 200 (the sender stops retrying) or a rejection status. */
@@ -65,11 +63,10 @@ export interface Verification {
 	readonly timestamp?: string;
 	readonly id?: string;
 	/**
-	 * Names the call by what its signature covers, the same for every copy of
-	 * it (however its unsigned parts or its signature's spelling change) and
-	 * different for every other call: the key replay protection uses, hashed
-	 * (SHA-256, base64url) so that it carries no signature. A workflow can
-	 * de-duplicate on it across n8n processes (see README, queue mode).
+	 * The key replay protection uses: what the signature covers, the same for
+	 * every copy of the call and different for any other, hashed (SHA-256,
+	 * base64url) so that it carries no signature. A workflow can de-duplicate
+	 * on it across n8n processes (README, queue mode).
 	 */
 	readonly replayKey: string;
 }
@@ -78,16 +75,9 @@ export type ReceiveResult =
 	| {
 			readonly accepted: true;
 			readonly verification: Verification;
-			/**
-			 * With replay protection: report how this call's run ended (see
-			 * ReplayStore). Never throws, and returns nothing to await.
-			 */
+			/** With replay protection: report how the run ended (see ReplayStore). Never throws. */
 			readonly settle?: (outcome: Exclude<RunOutcome, 'running'>) => void;
-			/**
-			 * Set for a verified handshake (Discord's PING, Slack's
-			 * url_verification, Zoom's endpoint.url_validation): answer with
-			 * it, byte for byte, and run nothing. Never set with settle.
-			 */
+			/** A verified handshake's answer, to send byte for byte, running nothing. Never with settle. */
 			readonly handshake?: HandshakeReply;
 	  }
 	| {
@@ -112,10 +102,9 @@ export const DEFAULT_REJECTION_STATUS = 401;
 export const IN_PROGRESS_STATUS = 503;
 
 /**
- * What receive() would refuse without the secret (an unreadable body, a
- * missing or malformed header, a timestamp outside the window), answered the
- * same way; undefined when the call needs the secret to decide. A receiver
- * calls it first and loads its secret only for the calls that pass.
+ * What receive() would refuse without the secret, answered the same way;
+ * undefined when only the secret can decide. A receiver calls it first and
+ * loads its secret only for the calls that pass.
  */
 export function refuseWithoutSecret(
 	scheme: AnySchemeDefinition,
@@ -125,13 +114,12 @@ export function refuseWithoutSecret(
 ): ReceiveResult | undefined {
 	const bodyProblem = describeBodyProblem(call);
 	if (bodyProblem) return refusal(bodyProblem.reason, bodyProblem.detail, rejectionStatus);
-	const rejection = precheck(scheme, call.body ?? new Uint8Array(0), call.headers, {
-		now: options.now,
-		toleranceSeconds: options.toleranceSeconds,
-		signatureHeader: options.signatureHeader,
-		method: call.method,
-		url: call.url,
-	});
+	const rejection = precheck(
+		scheme,
+		call.body ?? new Uint8Array(0),
+		call.headers,
+		verifyOptions(call, options, false),
+	);
 	return rejection
 		? refusal(rejection.reason, rejection.detail, rejectionStatus, rejection.id)
 		: undefined;
@@ -171,15 +159,7 @@ export async function receive(
 	if (bodyProblem) return refuse(bodyProblem.reason, bodyProblem.detail);
 	const body = call.body ?? new Uint8Array(0);
 
-	const verifyOptions: VerifyOptions = {
-		now: options.now,
-		toleranceSeconds: options.toleranceSeconds,
-		signatureHeader: options.signatureHeader,
-		method: call.method,
-		url: call.url,
-		replayKey: true,
-	};
-	const result = verify(scheme, secrets, body, call.headers, verifyOptions);
+	const result = verify(scheme, secrets, body, call.headers, verifyOptions(call, options, true));
 	if (!result.valid) return refuse(result.reason, result.detail, result.id);
 	// Asked for above; without it the call cannot be named, so it is refused.
 	if (result.replayKey === undefined) {
@@ -205,14 +185,12 @@ export async function receive(
 		replayKey: createHash('sha256').update(result.replayKey).digest('base64url'),
 	};
 
-	// A verified handshake is answered before replay protection sees it, and
-	// never enters the memory. It runs nothing, so there is nothing to run
-	// once; its sender needs the answer every time it asks (a retry after a
-	// timeout given the duplicate notice instead would read as a failed check,
-	// and Discord drops an endpoint whose PING is not answered PONG); and it
-	// takes no slot an ordinary call would need. Answering a copy again
-	// discloses nothing new: the answer depends only on the signed body (and,
-	// for Zoom, the secret), so a replayer gets the answer it already saw.
+	// A verified handshake is answered before replay protection, and never
+	// enters its memory: it runs nothing; its sender needs the answer every
+	// time (a retry given the duplicate notice reads as a failed check, and
+	// Discord drops an endpoint whose PING is not answered PONG); and it takes
+	// no slot an ordinary call needs. A copy learns nothing new: the answer
+	// depends only on the signed body (and, for Zoom, the secret).
 	const handshake = handshakeReply(scheme, body, () =>
 		verifyingKey(scheme, secrets, result.matchedSecret),
 	);
@@ -244,25 +222,16 @@ export async function receive(
 				result.id,
 			);
 		}
-		const byId = result.replayKey.startsWith('id:');
+		const copyOf = result.replayKey.startsWith('id:')
+			? `A call with id ${result.id}`
+			: 'This exact call';
 		if (claim.status === 'processed') {
-			return refuse(
-				'replayed_id',
-				byId
-					? `A call with id ${result.id} was already processed`
-					: 'This exact call was already processed',
-				result.id,
-				options.replay.duplicateStatus,
-			);
+			const detail = `${copyOf} was already processed`;
+			return refuse('replayed_id', detail, result.id, options.replay.duplicateStatus);
 		}
 		if (claim.status === 'in_progress') {
-			return refuse(
-				'in_progress',
-				byId
-					? `A call with id ${result.id} is being processed; try again later`
-					: 'This exact call is being processed; try again later',
-				result.id,
-			);
+			const detail = `${copyOf} is being processed; try again later`;
+			return refuse('in_progress', detail, result.id);
 		}
 		settle = containedSettle(claim.settle);
 	}
@@ -301,6 +270,15 @@ function verifyingKey(
 	if (isPublicKeyScheme(scheme)) return undefined;
 	const keys = resolveKeys(secrets, scheme.secretEncoding);
 	return keys.ok ? keys.keys.find((key) => key.label === label)?.key : undefined;
+}
+
+function verifyOptions(
+	call: IncomingCall,
+	options: Pick<ReceiveOptions, 'now' | 'toleranceSeconds' | 'signatureHeader'>,
+	replayKey: boolean,
+): VerifyOptions {
+	const { now, toleranceSeconds, signatureHeader } = options;
+	return { now, toleranceSeconds, signatureHeader, method: call.method, url: call.url, replayKey };
 }
 
 function statusFor(reason: ReceiveRejectionReason, rejectionStatus: number): number {

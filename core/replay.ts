@@ -1,33 +1,21 @@
 /**
- * What one trigger remembers of the calls it let through, so that a copy of
- * a call (a replay by someone who captured it, or the sender retrying a call
- * whose answer it never got) does not run the workflow's work twice, while a
- * retry of a call whose run failed is processed.
- *
- * A call goes through two states. When it is let through it is *claimed*: a
- * copy arriving meanwhile is told to come back later (the run may still
- * fail). When its run's answer is known, the claim is *settled*: a success
- * keeps the call as *processed* (copies start nothing), a failure forgets it
- * (the sender's retry is processed). The caller reports the answer through
- * `settle`, or, when it could not (the sender hung up before the answer),
- * through the `probe` it gave, which is asked when a copy arrives.
- *
- * Only verified calls may be claimed: otherwise a forger could claim a real
- * call's key first and get it refused. receive() claims what it verified;
- * where the claims are kept is a ReplayStore's (ReplayMemory: this process;
- * see README "Replay protection" for what that means in queue mode).
+ * What one trigger remembers of the calls it let through, so that a copy (a
+ * replay, or the sender retrying a call whose answer it never got) does not
+ * run the workflow's work twice, while a retry of a call whose run failed is
+ * processed. A let-through call is *claimed* (copies are told to come back
+ * later: the run may still fail), then *settled* by its run's outcome, told
+ * through `settle` or, when the sender hung up first, the `probe` asked when
+ * a copy arrives: success keeps it *processed*, failure forgets it.
  */
 
 /** Calls remembered per trigger at most; beyond this the oldest are forgotten first. */
-export const MAX_REMEMBERED_CALLS = 100_000;
+const MAX_REMEMBERED_CALLS = 100_000;
 
-/** How a claimed call's run ended, as far as is known yet. */
 export type RunOutcome = 'running' | 'succeeded' | 'failed';
 
 export interface ClaimRequest {
-	/** ms since the epoch. */
+	/** ms since the epoch, as is keepUntil. */
 	readonly now: number;
-	/** Until when a processed call is remembered (ms since the epoch). */
 	readonly keepUntil: number;
 	/** Asked, when a copy arrives, how a run whose end was never reported ended. */
 	readonly probe?: () => RunOutcome;
@@ -42,14 +30,12 @@ export type ClaimResult =
 			 */
 			readonly settle: (outcome: Exclude<RunOutcome, 'running'>) => void | Promise<void>;
 	  }
-	/** A copy of this call is being processed: its run has not ended. */
 	| { readonly status: 'in_progress' }
-	/** This call was processed: its run ended in success. */
 	| { readonly status: 'processed' };
 
 interface Entry {
 	state: 'claimed' | 'processed';
-	/** ms; a claim that is never settled lapses then, as a processed call is forgotten. */
+	/** A claim never settled lapses then, as a processed call is forgotten. */
 	expires: number;
 	readonly keepUntil: number;
 	probe?: () => RunOutcome;
@@ -73,7 +59,8 @@ interface Entry {
  * - `probe` is an in-process aid (it reads this process's response object):
  *   a shared store may ignore it, and then a claim whose run is never
  *   reported lapses at `keepUntil`.
- * - Only verified calls may be claimed (receive() claims nothing else).
+ * - Only verified calls may be claimed (receive() claims nothing else):
+ *   else a forger could claim a real call's key first and get it refused.
  *
  * `claim` may reject and `settle` may throw or reject: receive() answers a
  * failed claim with `verifier_error` (500) and ignores a failed settle, so
@@ -83,14 +70,16 @@ export interface ReplayStore {
 	claim(key: string, request: ClaimRequest): Promise<ClaimResult>;
 }
 
-/** The in-process ReplayStore: a bounded Map, atomic because it never waits. */
+/**
+ * The in-process ReplayStore: a bounded Map, atomic because it never waits
+ * (README "Replay protection" says what that means in queue mode).
+ */
 export class ReplayMemory implements ReplayStore {
 	/** key → entry. A Map iterates in insertion order, so the oldest come first. */
 	private readonly entries = new Map<string, Entry>();
 
 	constructor(private readonly capacity = MAX_REMEMBERED_CALLS) {}
 
-	/** Claims `key` for a run, or says why a copy of it must not run now. */
 	claim(key: string, request: ClaimRequest): Promise<ClaimResult> {
 		// Decided before the promise is made, with nothing awaited: atomic.
 		return Promise.resolve(this.claimNow(key, request));
@@ -185,7 +174,6 @@ export class ReplayMemories {
 		private readonly sweepEvery = 60_000,
 	) {}
 
-	/** The memory of trigger `scope`, created on first use. */
 	of(scope: string, now: number): ReplayMemory {
 		if (now >= this.nextSweep) {
 			this.nextSweep = now + this.sweepEvery;

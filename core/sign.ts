@@ -15,7 +15,7 @@ import {
 } from './schemes/types';
 
 export interface SignOptions {
-	/** The moment of this attempt; schemes with a timestamp need it. */
+	/** The moment of this attempt. */
 	readonly timestamp?: Date;
 	/** The delivery id, the same on every attempt; schemes that sign an id need it. */
 	readonly id?: string;
@@ -40,9 +40,7 @@ export class SigningError extends Error {
 }
 
 /**
- * The headers that sign `body` under `scheme`: signature, and timestamp, id
- * and event headers where the scheme has them. `body` must be the exact bytes
- * (or string) that will be sent.
+ * The headers that sign `body`, the exact bytes (or string) that will be sent.
  *
  * With a secondary secret, schemes that carry several signatures in one
  * header (Standard Webhooks, Svix, Stripe, Paddle, Calendly) get one per
@@ -67,19 +65,21 @@ export function sign(
 		: hmacSigner(scheme, secrets);
 
 	const headers: Record<string, string> = {};
-	const set = (name: string, value: string) => setHeader(headers, name, value);
 	const timestampSource = scheme.timestamp;
 	let timestampText: string | undefined;
 	if (timestampSource && timestampSource.in !== 'body') {
 		if (!options.timestamp) throw new SigningError(`${scheme.name} signatures need a timestamp`);
 		timestampText = formatTimestamp(options.timestamp, timestampSource.format);
-		if (timestampSource.in === 'header') set(timestampSource.header, timestampText);
+		if (timestampSource.in === 'header') setHeader(headers, timestampSource.header, timestampText);
 	}
 	if (timestampSource?.in === 'body' && timestampSource.alsoHeader && options.timestamp) {
-		set(timestampSource.alsoHeader, formatTimestamp(options.timestamp, timestampSource.format));
+		const text = formatTimestamp(options.timestamp, timestampSource.format);
+		setHeader(headers, timestampSource.alsoHeader, text);
 	}
-	if (scheme.idHeader && options.id !== undefined) set(scheme.idHeader, options.id);
-	if (scheme.eventHeader && options.event !== undefined) set(scheme.eventHeader, options.event);
+	if (scheme.idHeader && options.id !== undefined) setHeader(headers, scheme.idHeader, options.id);
+	if (scheme.eventHeader && options.event !== undefined) {
+		setHeader(headers, scheme.eventHeader, options.event);
+	}
 
 	const content = signedContent(scheme.signedContent, {
 		body,
@@ -109,16 +109,13 @@ export function sign(
 			].join(format.pairSeparator);
 			break;
 	}
-	set(options.signatureHeader ?? scheme.signatureHeader, value);
+	setHeader(headers, options.signatureHeader ?? scheme.signatureHeader, value);
 	return headers;
 }
 
 /**
- * The names of the headers sign() sets for `scheme` when given every option,
- * `signatureHeader` being the one passed to it: the signature header, and the
- * timestamp (or the body timestamp's `alsoHeader`), id and event headers
- * where the scheme has them. None for a scheme whose signature travels in the
- * body (Mailgun): sign() refuses it, and signBody() sets no header. A sender
+ * The names of the headers sign() sets for `scheme` when given every option;
+ * none for a scheme whose signature travels in the body (Mailgun). A sender
  * keeps its user's own headers off these names.
  */
 export function headersSignSets(scheme: AnySchemeDefinition, signatureHeader?: string): string[] {
@@ -134,8 +131,7 @@ export function headersSignSets(scheme: AnySchemeDefinition, signatureHeader?: s
 	return names;
 }
 
-export interface BodySignOptions {
-	/** The moment of this attempt. */
+interface BodySignOptions {
 	readonly timestamp: Date;
 	/** The one-time token; a fresh random one when absent (tests pass their own). */
 	readonly token?: string;

@@ -1,10 +1,8 @@
 /**
- * verify(), and precheck() for what it can refuse without a secret: the entry
- * a reader starts from. A call is first inspected without any secret
- * (inspect.ts: where its signature travels, its timestamp and window, the
- * content signed), then its signatures are checked with each configured
- * secret (HMAC) or public key, then a verified call is named for replay
- * protection (replayKey.ts).
+ * verify(), the entry a reader starts from: a call is inspected without any
+ * secret (inspect.ts), its signatures checked with each configured secret
+ * (HMAC) or public key, and a verified call named for replay protection
+ * (replayKey.ts). precheck() is the first step alone.
  */
 import { timingSafeEqual } from 'node:crypto';
 
@@ -39,11 +37,7 @@ export interface VerifyOptions {
 	/** The request line, for schemes that sign it (Square, HubSpot v3). */
 	readonly method?: string;
 	readonly url?: string;
-	/**
-	 * Also name the call for replay protection (result.replayKey). receive()
-	 * asks for it when replay protection is on; a plain check does not pay
-	 * for encoding a digest it will not use.
-	 */
+	/** Also set result.replayKey; off, a plain check does not pay for encoding a digest. */
 	readonly replayKey?: boolean;
 }
 
@@ -107,12 +101,9 @@ export function verify(
 }
 
 /**
- * The part of verify() that needs no secret: the rejection verify() would
- * give for a call that is missing or malformed, replayed outside its
- * window, or lacking what its signature covers; undefined when only the
+ * The rejection verify() would give without a secret; undefined when only the
  * signature can decide. For a receiver whose secret is costly to load (n8n
- * builds a sandbox to hand a trigger its credential), so that such calls are
- * refused without it. Never throws.
+ * builds a sandbox to hand a trigger its credential). Never throws.
  */
 export function precheck(
 	scheme: AnySchemeDefinition,
@@ -128,7 +119,6 @@ export function precheck(
 	}
 }
 
-/** The HMAC path: the secrets read, the call inspected, then its signatures checked. */
 function verifyWithSecret(
 	scheme: SchemeDefinition,
 	secrets: SecretSet,
@@ -157,10 +147,6 @@ function verifyWithSecret(
 	};
 }
 
-/**
- * The public-key counterpart of the HMAC path above: the same checks of the
- * call, then a signature check per configured key and signature.
- */
 function verifyWithPublicKey(
 	scheme: PublicKeySchemeDefinition,
 	secrets: SecretSet,
@@ -195,16 +181,9 @@ function verifyWithPublicKey(
 	};
 }
 
-/** The answer when no configured secret or key made any of the signatures sent. */
 function mismatch(call: Extract<Inspection, { ok: true }>, signed: string): VerifyRejection {
-	return reject(
-		'signature_mismatch',
-		`The signature in ${call.headerName} does not match ${signed}`,
-		{
-			id: call.id,
-			timestamp: call.stamp.date,
-		},
-	);
+	const detail = `The signature in ${call.headerName} does not match ${signed}`;
+	return reject('signature_mismatch', detail, { id: call.id, timestamp: call.stamp.date });
 }
 
 const DEFAULT_KEY_ORDERS: readonly KeyOrder[] = ['secret-as-key'];
