@@ -110,15 +110,20 @@ describe('before a run, the default retry schedule is announced', () => {
 	});
 });
 
+/** The default of each of Send Webhook's Options, by name, as the editor shows them. */
+function optionDefaults(): Record<string, unknown> {
+	const options = new SendWebhook().description.properties.find((p) => p.name === 'options');
+	return Object.fromEntries(
+		(options?.options ?? []).map((option) => [
+			'name' in option ? option.name : '',
+			'default' in option ? option.default : undefined,
+		]),
+	);
+}
+
 describe('the retry defaults the editor shows are the core policy', () => {
 	it('Retry Delays, Retry 3xx and 4xx Answers and Retry-After Cap', () => {
-		const options = new SendWebhook().description.properties.find((p) => p.name === 'options');
-		const defaults = Object.fromEntries(
-			(options?.options ?? []).map((option) => [
-				'name' in option ? option.name : '',
-				'default' in option ? option.default : undefined,
-			]),
-		);
+		const defaults = optionDefaults();
 		expect(defaults.retryDelays).toBe(DEFAULT_RETRY_POLICY.delaysSeconds.join(', '));
 		expect(defaults.retryClientErrors).toBe(DEFAULT_RETRY_POLICY.retryClientErrors);
 		expect(defaults.retryAfterCap).toBe(DEFAULT_RETRY_POLICY.retryAfterCapSeconds);
@@ -127,13 +132,7 @@ describe('the retry defaults the editor shows are the core policy', () => {
 
 describe('the other defaults the editor shows are the ones the node uses', () => {
 	it('for an option that is not added', () => {
-		const options = new SendWebhook().description.properties.find((p) => p.name === 'options');
-		const defaults = Object.fromEntries(
-			(options?.options ?? []).map((option) => [
-				'name' in option ? option.name : '',
-				'default' in option ? option.default : undefined,
-			]),
-		);
+		const defaults = optionDefaults();
 		expect(defaults).toMatchObject({
 			deadlineSeconds: DEFAULT_DEADLINE_SECONDS,
 			giveUpAfterFailedCalls: DEFAULT_GIVE_UP_AFTER,
