@@ -1,11 +1,13 @@
 /**
  * A signature carried in the body (Mailgun): the fields of the JSON body's
- * signature member, or of a form body. The body is parsed only to read
- * them; what is signed is the timestamp and the token exactly as they
- * arrived, and nothing else.
+ * signature member, or of a form body. Only those fields are read, before
+ * the signature is checked; the body is never parsed whole. What is signed
+ * is the timestamp and the token exactly as they arrived, and nothing else.
  */
-import { isRecord, ownValue, STRICT_UTF8 } from './bodyText';
+import { STRICT_UTF8 } from './bodyText';
+import { rawFormPairs, TOO_MANY_FORM_PARAMETERS } from './form';
 import { readHeader, type HeaderBag } from './headers';
+import { findTopLevelMembers, parseMemberValue } from './jsonMembers';
 import { refuse, type Refused } from './rejection';
 import { bodySignatureOf, type AnySchemeDefinition, type BodySignature } from './schemes/types';
 import { decodeSignature, signatureShape, type Carried } from './signatureHeader';
@@ -81,67 +83,126 @@ export function readBodySignature(
 	};
 }
 
+/** Longest JSON `signature` member read, in bytes: Mailgun's, with parent-signature, is about 250. */
+const MAX_SIGNATURE_MEMBER_BYTES = 4096;
+
+/** Longest form value read for a signature field, in bytes (a token of 256 characters, each escaped). */
+const MAX_FORM_FIELD_BYTES = 3 * 1024;
+
+type SignatureFields =
+	| { ok: true; where: string; values: Readonly<Record<string, unknown>> }
+	| Refused;
+
 /**
  * The fields a body signature is read from: top-level fields of a form body
  * (application/x-www-form-urlencoded), else the members of the JSON body's
- * signature member. A form field sent twice is refused: which copy a reader
- * takes (first, last, a list) differs from one to another.
+ * signature member. A field sent twice is refused: which copy a reader
+ * takes (first, last, a list) differs from one to another. Neither body is
+ * parsed whole before the signature is checked: only these fields are read.
  */
 function readSignatureFields(
 	spec: BodySignature,
 	body: Uint8Array,
 	headers: HeaderBag,
-): { ok: true; where: string; values: Readonly<Record<string, unknown>> } | Refused {
+): SignatureFields {
 	const names = [
 		spec.timestampField,
 		spec.tokenField,
 		spec.signatureField,
 		...spec.alternateSignatureFields,
 	];
-	let text: string;
-	try {
-		text = STRICT_UTF8.decode(body);
-	} catch {
-		return refuse('malformed_body', 'The body is not valid UTF-8 text');
-	}
-	const values: Record<string, unknown> = {};
 	const contentType = readHeader(headers, 'content-type');
-	if (
+	const isForm =
 		contentType.found === 'one' &&
-		/^\s*application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType.value)
-	) {
-		const form = new URLSearchParams(text);
-		for (const name of names) {
-			const all = form.getAll(name);
-			if (all.length > 1) {
-				return refuse(
-					'duplicate_body_field',
-					`The ${name} field of the form body was sent more than once`,
-				);
-			}
-			if (all.length === 1) values[name] = all[0];
-		}
-		return { ok: true, where: 'in the form body', values };
+		/^\s*application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType.value);
+	return isForm ? readFormFields(body, names) : readJsonFields(spec, body, names);
+}
+
+function readFormFields(body: Uint8Array, names: readonly string[]): SignatureFields {
+	const form = rawFormPairs(body);
+	if (!form.ok && form.problem === 'not_utf8') return notUtf8();
+	if (!form.ok) {
+		return refuse('too_many_form_parameters', TOO_MANY_FORM_PARAMETERS);
 	}
-	let parsed: unknown;
+	const where = 'in the form body';
+	const longestName = 3 * Math.max(...names.map((name) => name.length));
+	const values: Record<string, unknown> = {};
+	for (const [rawName, rawValue] of form.pairs) {
+		if (rawName.length > longestName) continue; // too long to spell a wanted name
+		const name = decodeLeniently(rawName);
+		if (!names.includes(name)) continue;
+		if (name in values) {
+			return refuse(
+				'duplicate_body_field',
+				`The ${name} field of the form body was sent more than once`,
+			);
+		}
+		values[name] = rawValue.length > MAX_FORM_FIELD_BYTES ? null : decodeLeniently(rawValue);
+	}
+	return { ok: true, where, values };
+}
+
+const notUtf8 = (): Refused => refuse('malformed_body', 'The body is not valid UTF-8 text');
+
+/** Form decoding as URLSearchParams does it (a bad escape kept as written), for one name or value. */
+function decodeLeniently(raw: string): string {
+	return new URLSearchParams(`v=${raw}`).get('v') ?? '';
+}
+
+function readJsonFields(
+	spec: BodySignature,
+	body: Uint8Array,
+	names: readonly string[],
+): SignatureFields {
+	// Checked whole, as the reader below decodes only the fields it reads.
 	try {
-		parsed = JSON.parse(text);
+		STRICT_UTF8.decode(body);
 	} catch {
+		return notUtf8();
+	}
+	const member = readSignatureMember(spec, body);
+	if (!member.ok) return member;
+	const fields = findTopLevelMembers(member.bytes, names);
+	const what = `The JSON body's "${spec.jsonMember}" member`;
+	if (!fields.ok && fields.problem === 'duplicate') {
+		return refuse('duplicate_body_field', `${what} has more than one ${fields.name} field`);
+	}
+	if (!fields.ok) return refuse('malformed_body_field', `${what} is not an object`);
+	const values: Record<string, unknown> = {};
+	for (const [name, raw] of fields.values) {
+		const parsed = parseMemberValue(raw, MAX_SIGNATURE_MEMBER_BYTES);
+		values[name] = parsed.ok ? parsed.value : null; // refused below as unreadable
+	}
+	return { ok: true, where: `in the JSON body's "${spec.jsonMember}" object`, values };
+}
+
+/** The raw bytes of the JSON body's signature member, found without parsing the body. */
+function readSignatureMember(
+	spec: BodySignature,
+	body: Uint8Array,
+): { ok: true; bytes: Uint8Array } | Refused {
+	const found = findTopLevelMembers(body, [spec.jsonMember]);
+	if (!found.ok && found.problem === 'duplicate') {
+		return refuse(
+			'duplicate_body_field',
+			`The JSON body has more than one "${spec.jsonMember}" member`,
+		);
+	}
+	if (!found.ok) {
 		return refuse(
 			'malformed_body',
-			`The body is neither JSON nor a form (application/x-www-form-urlencoded), so it holds no ${spec.jsonMember} fields`,
+			`The body is neither a JSON object nor a form (application/x-www-form-urlencoded), so it holds no ${spec.jsonMember} fields`,
 		);
 	}
-	const member = isRecord(parsed) ? ownValue(parsed, spec.jsonMember) : undefined;
-	if (member === undefined) {
+	const bytes = found.values.get(spec.jsonMember);
+	if (bytes === undefined) {
 		return refuse('missing_body_field', `The JSON body has no "${spec.jsonMember}" object`);
 	}
-	if (!isRecord(member)) {
+	if (bytes.length > MAX_SIGNATURE_MEMBER_BYTES) {
 		return refuse(
 			'malformed_body_field',
-			`The JSON body's "${spec.jsonMember}" member is not an object`,
+			`The JSON body's "${spec.jsonMember}" member is longer than ${MAX_SIGNATURE_MEMBER_BYTES} bytes`,
 		);
 	}
-	for (const name of names) values[name] = ownValue(member, name);
-	return { ok: true, where: `in the JSON body's "${spec.jsonMember}" object`, values };
+	return { ok: true, bytes };
 }

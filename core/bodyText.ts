@@ -9,7 +9,8 @@ export const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Whether the bytes are valid UTF-8 holding one JSON value. JSON text can
  * hold no raw NUL or other control byte outside whitespace, so zero bytes
- * appended to a body, or a digest's raw bytes, never pass.
+ * appended to a body, or a digest's raw bytes, never pass. A parse: for a
+ * body whose signature held (see mayBeJsonText for one that has not).
  */
 export function isJsonText(body: Uint8Array): boolean {
 	try {
@@ -18,6 +19,26 @@ export function isJsonText(body: Uint8Array): boolean {
 	} catch {
 		return false;
 	}
+}
+
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const CONTROL_OUTSIDE_JSON_WHITESPACE = /[\x00-\x08\x0b\x0c\x0e-\x1f]/;
+
+/**
+ * Whether the bytes could be JSON text, in two native passes rather than a
+ * parse (a hostile body costs JSON.parse seconds): valid UTF-8 with no control
+ * character outside JSON's whitespace. That is what refuses the bodies derived
+ * from a captured Vinsight call (zero bytes appended, a digest's raw bytes)
+ * before any signature is computed; isJsonText checks the rest once it holds.
+ */
+export function mayBeJsonText(body: Uint8Array): boolean {
+	let text: string;
+	try {
+		text = STRICT_UTF8.decode(body);
+	} catch {
+		return false;
+	}
+	return !CONTROL_OUTSIDE_JSON_WHITESPACE.test(text);
 }
 
 /**

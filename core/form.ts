@@ -43,14 +43,21 @@ export function readRequestParts(
 		return { ok: true, urls, form: '' };
 	}
 	const form = formSignedText(body);
-	if (form === undefined) {
+	if (!form.ok && form.problem === 'too_many_parameters') {
+		return {
+			ok: false,
+			reason: 'too_many_form_parameters',
+			detail: TOO_MANY_FORM_PARAMETERS,
+		};
+	}
+	if (!form.ok) {
 		return {
 			ok: false,
 			reason: 'malformed_body',
 			detail: `${scheme.name} signs the form parameters of the body (or, for another body, a URL carrying ${rule?.parameter ?? 'its hash'}); this body is not application/x-www-form-urlencoded UTF-8 text`,
 		};
 	}
-	return { ok: true, urls, form };
+	return { ok: true, urls, form: form.text };
 }
 
 /**
@@ -74,30 +81,66 @@ function bodyHashProblem(
 }
 
 /**
- * The text a `form` part signs: the parameters of an
- * application/x-www-form-urlencoded body, sorted by name, each name then
- * value, a name's repeated values sorted and written once each. This is what
- * getExpectedTwilioSignature makes of the parameters Express parses from
- * the body. Undefined when the bytes are not form text: not UTF-8, or a
- * percent sign that does not start an escape of UTF-8 bytes. Parsers differ
- * on such bodies (querystring keeps a bad escape, qs leaves the value
- * undecoded, WHATWG writes U+FFFD, so different bodies would sign the same),
- * and Twilio never sends one.
+ * Most parameters a form body may have for a receiver to read it before its
+ * signature is checked: the limit n8n's own form parser keeps. Twilio sends a
+ * few dozen; a forged body of millions would otherwise make every one be
+ * decoded and sorted before any secret is used.
  */
-export function formSignedText(body: Uint8Array): string | undefined {
+export const MAX_FORM_PARAMETERS = 1000;
+
+/** The refusal of a form body over that limit, in one wording for every scheme. */
+export const TOO_MANY_FORM_PARAMETERS = `The form body has more than ${MAX_FORM_PARAMETERS} parameters, more than is read before a signature is checked`;
+
+/** A form body's parameters as sent (not yet decoded), or why it is not read. */
+type RawForm =
+	| { readonly ok: true; readonly pairs: readonly (readonly [string, string])[] }
+	| { readonly ok: false; readonly problem: 'not_utf8' | 'too_many_parameters' };
+
+/**
+ * The name=value pieces of form text, counted before they are split, so a
+ * body of millions of pieces is refused at the cost of one scan.
+ */
+export function rawFormPairs(body: Uint8Array): RawForm {
 	let text: string;
 	try {
 		text = STRICT_UTF8.decode(body);
 	} catch {
-		return undefined;
+		return { ok: false, problem: 'not_utf8' };
 	}
-	const values = new Map<string, Set<string>>();
+	let separators = 0;
+	for (let at = text.indexOf('&'); at >= 0; at = text.indexOf('&', at + 1)) {
+		// Empty pieces ("a=1&&b=2") count too: a bound on the scan, not on parameters named.
+		if (++separators >= MAX_FORM_PARAMETERS) return { ok: false, problem: 'too_many_parameters' };
+	}
+	const pairs: (readonly [string, string])[] = [];
 	for (const piece of text.split('&')) {
 		if (piece === '') continue; // "a=1&&b=2": no parameter, as every form parser reads it
 		const equals = piece.indexOf('=');
-		const name = decodeFormComponent(equals < 0 ? piece : piece.slice(0, equals));
-		const value = decodeFormComponent(equals < 0 ? '' : piece.slice(equals + 1));
-		if (name === undefined || value === undefined) return undefined;
+		pairs.push(equals < 0 ? [piece, ''] : [piece.slice(0, equals), piece.slice(equals + 1)]);
+	}
+	return { ok: true, pairs };
+}
+
+/**
+ * The text a `form` part signs: the parameters of an
+ * application/x-www-form-urlencoded body, sorted by name, each name then
+ * value, a name's repeated values sorted and written once each. This is what
+ * getExpectedTwilioSignature makes of the parameters Express parses from
+ * the body. Not form text: not UTF-8, or a percent sign that does not start
+ * an escape of UTF-8 bytes. Parsers differ on such bodies (querystring keeps
+ * a bad escape, qs leaves the value undecoded, WHATWG writes U+FFFD, so
+ * different bodies would sign the same), and Twilio never sends one.
+ */
+export function formSignedText(
+	body: Uint8Array,
+): { ok: true; text: string } | { ok: false; problem: 'not_form' | 'too_many_parameters' } {
+	const raw = rawFormPairs(body);
+	if (!raw.ok) return { ok: false, problem: raw.problem === 'not_utf8' ? 'not_form' : raw.problem };
+	const values = new Map<string, Set<string>>();
+	for (const [rawName, rawValue] of raw.pairs) {
+		const name = decodeFormComponent(rawName);
+		const value = decodeFormComponent(rawValue);
+		if (name === undefined || value === undefined) return { ok: false, problem: 'not_form' };
 		const seen = values.get(name);
 		if (seen) seen.add(value);
 		else values.set(name, new Set([value]));
@@ -107,10 +150,10 @@ export function formSignedText(body: Uint8Array): string | undefined {
 	for (const name of [...values.keys()].sort()) {
 		for (const value of [...(values.get(name) ?? [])].sort()) signed += name + value;
 	}
-	return signed;
+	return { ok: true, text: signed };
 }
 
-function decodeFormComponent(text: string): string | undefined {
+export function decodeFormComponent(text: string): string | undefined {
 	try {
 		return decodeURIComponent(text.replace(/\+/g, ' '));
 	} catch {

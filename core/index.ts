@@ -8,6 +8,8 @@ export * from './delivery';
 export * from './deliveryId';
 export * from './encoding';
 export * from './expiringCache';
+// A limit of what is read before a signature is checked.
+export { MAX_FORM_PARAMETERS } from './form';
 // Only the reply's shape: a handshake is answered by receive(), for verified calls only.
 export { MAX_HANDSHAKE_FIELD_LENGTH, type HandshakeReply } from './handshake';
 export * from './headers';
@@ -17,6 +19,7 @@ export * from './payload';
 export * from './reasons';
 export * from './receive';
 export * from './replay';
+export { idSeparator } from './replayKey';
 export * from './retry';
 export * from './schemes/catalog';
 export * from './schemes/generic';

@@ -3,6 +3,7 @@ import { signedContent, type ContentResult, type SignedChunk } from './digest';
 import { readRequestParts } from './form';
 import type { HeaderBag } from './headers';
 import { refuse, type Refused } from './rejection';
+import { idSeparator } from './replayKey';
 import { bodySignatureOf, type AnySchemeDefinition } from './schemes/types';
 import { readSignatureHeaders, type Carried } from './signatureHeader';
 import { checkTimestamp, type SignedTime } from './timeWindow';
@@ -39,6 +40,13 @@ export function inspectCall(
 		: readSignatureHeaders(scheme, body, headers, options.signatureHeader);
 	if (!carried.ok) return carried;
 	const { headerName, parsed, id } = carried;
+	const separator = idSeparator(scheme);
+	if (id !== undefined && separator !== undefined && id.includes(separator)) {
+		return refuse(
+			'malformed_header',
+			`Header ${scheme.idHeader ?? 'id'} holds "${separator}", which ends the id in the signed content: the same signed bytes could then be read as another id, timestamp and body`,
+		);
+	}
 
 	const stamp = checkTimestamp(scheme, headers, body, parsed.timestamp, id, options);
 	if (!stamp.ok) return stamp;

@@ -15,7 +15,7 @@ export type KeyRole = 'public' | 'private';
  */
 type KeyRead = { ok: true; key: KeyObject } | { ok: false; problem: string };
 
-interface LabelledKey {
+export interface LabelledKey {
 	readonly label: SecretLabel;
 	readonly key: KeyObject;
 }

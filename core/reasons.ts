@@ -23,6 +23,11 @@ export const REJECTION_REASONS = [
 	'duplicate_body_field',
 	/** Such a field unreadable: not a string, empty, too long, not a hex digest. */
 	'malformed_body_field',
+	/**
+	 * A form body with more parameters than are read before a signature is
+	 * checked (MAX_FORM_PARAMETERS, n8n's own form parser's limit). Answered 413.
+	 */
+	'too_many_form_parameters',
 	'timestamp_missing',
 	'timestamp_malformed',
 	'timestamp_too_old',

@@ -7,7 +7,8 @@ import type { ClaimResult, ReplayStore, RunOutcome } from './replay';
 import { resolveKeys, type HmacKey, type SecretLabel, type SecretSet } from './secrets';
 import { isPublicKeyScheme, type AnySchemeDefinition, type KeyOrder } from './schemes/types';
 import { effectiveTolerance } from './timeWindow';
-import { precheck, verify, type VerifyOptions } from './verify';
+import { inspectCall, type Inspection } from './inspect';
+import { checkSignature, type InspectedCall } from './verify';
 
 /** Why a receiver refused a call: verify()'s reasons, and two of the receiver's own. */
 export type ReceiveRejectionReason =
@@ -102,27 +103,58 @@ export const DEFAULT_REJECTION_STATUS = 401;
 export const IN_PROGRESS_STATUS = 503;
 
 /**
- * What receive() would refuse without the secret, answered the same way;
- * undefined when only the secret can decide. A receiver calls it first and
- * loads its secret only for the calls that pass.
+ * A call that passed every check needing no secret (see inspectIncoming),
+ * waiting for its signature to be checked by receiveInspected().
  */
-export function refuseWithoutSecret(
+export interface InspectedIncoming {
+	readonly scheme: AnySchemeDefinition;
+	readonly body: Uint8Array;
+	readonly inspection: InspectedCall;
+	readonly now: Date;
+	readonly toleranceSeconds?: number;
+	readonly rejectionStatus: number;
+}
+
+/**
+ * The checks of a call that need no secret, made once: the body (readable,
+ * not multipart or compressed), the signature's carrier, the timestamp's
+ * window and the signed parts (inspectCall). A refused call is answered
+ * without the secret ever being loaded (n8n builds a sandbox to hand a
+ * trigger its credential); one that passes goes on to receiveInspected(),
+ * which checks its signature on this same inspection.
+ */
+export function inspectIncoming(
 	scheme: AnySchemeDefinition,
 	call: IncomingCall,
 	options: Pick<ReceiveOptions, 'now' | 'toleranceSeconds' | 'signatureHeader'>,
 	rejectionStatus = DEFAULT_REJECTION_STATUS,
-): ReceiveResult | undefined {
+): { ok: false; refusal: ReceiveResult } | { ok: true; call: InspectedIncoming } {
+	const refused = (reason: ReceiveRejectionReason, detail: string, id?: string) => ({
+		ok: false as const,
+		refusal: refusal(reason, detail, rejectionStatus, id),
+	});
 	const bodyProblem = describeBodyProblem(call);
-	if (bodyProblem) return refusal(bodyProblem.reason, bodyProblem.detail, rejectionStatus);
-	const rejection = precheck(
-		scheme,
-		call.body ?? new Uint8Array(0),
-		call.headers,
-		verifyOptions(call, options, false),
-	);
-	return rejection
-		? refusal(rejection.reason, rejection.detail, rejectionStatus, rejection.id)
-		: undefined;
+	if (bodyProblem) return refused(bodyProblem.reason, bodyProblem.detail);
+	const body = call.body ?? new Uint8Array(0);
+	const { now, toleranceSeconds, signatureHeader } = options;
+	let inspection: Inspection;
+	try {
+		inspection = inspectCall(scheme, body, call.headers, {
+			now,
+			toleranceSeconds,
+			signatureHeader,
+			method: call.method,
+			url: call.url,
+		});
+	} catch (error) {
+		// A defect, or an impossible hand-built scheme: an answer, never a crash.
+		return refused('verifier_error', `Verification could not run: ${(error as Error).message}`);
+	}
+	if (!inspection.ok) {
+		const { reason, detail, id } = inspection.rejection;
+		return refused(reason, detail, id);
+	}
+	return { ok: true, call: { scheme, body, inspection, now, toleranceSeconds, rejectionStatus } };
 }
 
 function refusal(
@@ -136,10 +168,8 @@ function refusal(
 }
 
 /**
- * Decides whether an incoming call is authentic. Never throws, and never
- * rejects. The checks run in the order that leaks least: what can be refused
- * without a secret first, then the signature, then (only for an authentic
- * call) replay, the one step that waits: on the ReplayStore's claim.
+ * Decides whether an incoming call is authentic: inspectIncoming(), then
+ * receiveInspected(), each once. Never throws, and never rejects.
  */
 export async function receive(
 	scheme: AnySchemeDefinition,
@@ -148,6 +178,21 @@ export async function receive(
 	options: ReceiveOptions,
 	rejectionStatus = DEFAULT_REJECTION_STATUS,
 ): Promise<ReceiveResult> {
+	const inspected = inspectIncoming(scheme, call, options, rejectionStatus);
+	return inspected.ok ? receiveInspected(inspected.call, secrets, options) : inspected.refusal;
+}
+
+/**
+ * The rest of receive(), for a call inspectIncoming() passed. The checks run
+ * in the order that leaks least: the signature, then (only for an authentic
+ * call) replay, the one step that waits: on the ReplayStore's claim.
+ */
+export async function receiveInspected(
+	incoming: InspectedIncoming,
+	secrets: SecretSet,
+	options: Pick<ReceiveOptions, 'replay'> = {},
+): Promise<ReceiveResult> {
+	const { scheme, body, inspection, rejectionStatus } = incoming;
 	const refuse = (
 		reason: ReceiveRejectionReason,
 		detail: string,
@@ -155,17 +200,12 @@ export async function receive(
 		status?: number,
 	): ReceiveResult => refusal(reason, detail, rejectionStatus, id, status);
 
-	const bodyProblem = describeBodyProblem(call);
-	if (bodyProblem) return refuse(bodyProblem.reason, bodyProblem.detail);
-	const body = call.body ?? new Uint8Array(0);
-
-	const result = verify(scheme, secrets, body, call.headers, verifyOptions(call, options, true));
+	const result = checkSignature(scheme, secrets, inspection, body, { replayKey: true });
 	if (!result.valid) return refuse(result.reason, result.detail, result.id);
 	// Asked for above; without it the call cannot be named, so it is refused.
 	if (result.replayKey === undefined) {
 		return refuse('verifier_error', 'The call could not be named for replay protection');
 	}
-
 	// Mailgun's signature covers no payload: without a memory of the tokens
 	// seen, one captured signature would carry any data. Refused, not waved through.
 	if (scheme.replay === 'required' && !options.replay) {
@@ -200,8 +240,8 @@ export async function receive(
 	if (options.replay) {
 		// Keyed by what the signature covers (see replayKey), never by the raw
 		// header or an unsigned id: those a replayer can change at will.
-		const now = options.now.getTime();
-		const tolerance = effectiveTolerance(scheme, options.toleranceSeconds);
+		const now = incoming.now.getTime();
+		const tolerance = effectiveTolerance(scheme, incoming.toleranceSeconds);
 		const staleAt =
 			result.timestamp && tolerance > 0 ? result.timestamp.getTime() + tolerance * 1000 : 0;
 		let claim: ClaimResult;
@@ -272,20 +312,12 @@ function verifyingKey(
 	return keys.ok ? keys.keys.find((key) => key.label === label)?.key : undefined;
 }
 
-function verifyOptions(
-	call: IncomingCall,
-	options: Pick<ReceiveOptions, 'now' | 'toleranceSeconds' | 'signatureHeader'>,
-	replayKey: boolean,
-): VerifyOptions {
-	const { now, toleranceSeconds, signatureHeader } = options;
-	return { now, toleranceSeconds, signatureHeader, method: call.method, url: call.url, replayKey };
-}
-
 function statusFor(reason: ReceiveRejectionReason, rejectionStatus: number): number {
 	switch (reason) {
 		case 'unsupported_body':
 			return 415;
 		case 'body_too_large':
+		case 'too_many_form_parameters':
 			return 413;
 		case 'in_progress':
 			return IN_PROGRESS_STATUS;

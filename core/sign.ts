@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { signMessage } from './asymmetric';
 import { hmacDigest, joinChunks, signedContent, type SignedChunk } from './digest';
 import { formatTimestamp } from './encoding';
-import { bodyDigest, formSignedText, queryValues } from './form';
+import { bodyDigest, formSignedText, MAX_FORM_PARAMETERS, queryValues } from './form';
 import { resolveKeyObjects } from './keys';
 import { resolveKeys, type SecretSet } from './secrets';
 import {
@@ -197,12 +197,17 @@ function formToSign(
 		return '';
 	}
 	const form = formSignedText(typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
-	if (form === undefined) {
+	if (!form.ok && form.problem === 'too_many_parameters') {
+		throw new SigningError(
+			`The form body has more than ${MAX_FORM_PARAMETERS} parameters, which no receiver of this package reads`,
+		);
+	}
+	if (!form.ok) {
 		throw new SigningError(
 			`${scheme.name} signs a form body (application/x-www-form-urlencoded text)${rule ? `, or another body through ${rule.parameter} in the URL: build the URL with withBodyHash()` : ''}`,
 		);
 	}
-	return form;
+	return form.text;
 }
 
 /**

@@ -4,7 +4,7 @@
  * gives it.
  */
 import { SIGNATURE_LENGTHS } from './asymmetric';
-import { isJsonText } from './bodyText';
+import { mayBeJsonText } from './bodyText';
 import { DIGEST_LENGTH } from './digest';
 import { decodeStrict } from './encoding';
 import { readHeader, type HeaderBag } from './headers';
@@ -60,7 +60,7 @@ export function readSignatureHeaders(
 	if (typeof parsed === 'string') {
 		return refuse('malformed_header', `Header ${headerName} ${parsed}`);
 	}
-	if (!isPublicKeyScheme(scheme) && scheme.bodyFormat === 'json' && !isJsonText(body)) {
+	if (!isPublicKeyScheme(scheme) && scheme.bodyFormat === 'json' && !mayBeJsonText(body)) {
 		return refuse(
 			'malformed_body',
 			`${scheme.name} signs JSON text; this body is not valid UTF-8 JSON`,

@@ -2,9 +2,9 @@
  * The signed timestamp and the window it must fall in: which window is in
  * force, where the timestamp is read, and how far from now it may be.
  */
-import { ownValue, parseJsonObject } from './bodyText';
 import { parseTimestamp } from './encoding';
 import { readHeader, type HeaderBag } from './headers';
+import { findTopLevelMembers, parseMemberValue } from './jsonMembers';
 import { refuse, type Refused } from './rejection';
 import type { SchemeBase } from './schemes/types';
 import type { VerifyOptions } from './verify';
@@ -138,13 +138,25 @@ function readTimestamp(
 			where = 'the timestamp field beside the signature in the body';
 			text = fromCarrier;
 			break;
-		case 'body':
+		case 'body': {
 			where = `body field "${source.field}"`;
-			// Parsing the body only reads a field; the signature is still checked
-			// on the raw bytes. Skipped when no window is enforced.
+			// Only this field is read, and the body is not parsed (jsonMembers.ts);
+			// the signature is still checked on the raw bytes. Skipped when no
+			// window is enforced.
 			if (!toleranceActive) return { ok: true };
-			text = readBodyField(body, source.field);
+			const field = readBodyField(body, source.field);
+			if (field.problem === 'duplicate') {
+				return refuse('duplicate_body_field', `The timestamp (${where}) appears more than once`, {
+					id,
+				});
+			}
+			if (field.problem === 'too_long') {
+				const detail = `The timestamp (${where}) is longer than ${MAX_TIMESTAMP_BYTES} bytes`;
+				return refuse('timestamp_malformed', detail, { id });
+			}
+			text = field.text;
 			break;
+		}
 	}
 	if (text === undefined || text === '') {
 		return refuse('timestamp_missing', `The timestamp (${where}) is missing`, { id });
@@ -160,10 +172,21 @@ function readTimestamp(
 	return { ok: true, text, date };
 }
 
+/** Longest timestamp value read from a body, in bytes: ISO 8601 with a zone takes about 35. */
+const MAX_TIMESTAMP_BYTES = 64;
+
 /** A top-level string or integer field of a JSON object body, as text. */
-function readBodyField(body: Uint8Array, field: string): string | undefined {
-	const parsed = parseJsonObject(body);
-	const value = parsed === undefined ? undefined : ownValue(parsed, field);
-	if (typeof value === 'number' && Number.isInteger(value)) return String(value);
-	return typeof value === 'string' ? value : undefined;
+function readBodyField(
+	body: Uint8Array,
+	field: string,
+): { readonly text?: string; readonly problem?: 'duplicate' | 'too_long' } {
+	const found = findTopLevelMembers(body, [field]);
+	if (!found.ok) return found.problem === 'duplicate' ? { problem: 'duplicate' } : {};
+	const raw = found.values.get(field);
+	if (raw === undefined) return {};
+	const parsed = parseMemberValue(raw, MAX_TIMESTAMP_BYTES);
+	if (!parsed.ok) return parsed.problem === 'too_long' ? { problem: 'too_long' } : {};
+	const value = parsed.value;
+	if (typeof value === 'number' && Number.isInteger(value)) return { text: String(value) };
+	return { text: typeof value === 'string' ? value : undefined };
 }

@@ -2,20 +2,23 @@
  * verify(), the entry a reader starts from: a call is inspected without any
  * secret (inspect.ts), its signatures checked with each configured secret
  * (HMAC) or public key, and a verified call named for replay protection
- * (replayKey.ts). precheck() is the first step alone.
+ * (replayKey.ts). precheck() is the first step alone, checkSignature() the
+ * rest.
  */
 import { timingSafeEqual } from 'node:crypto';
 
 import { signatureMatches } from './asymmetric';
-import { hmacDigest, joinChunks, type SignedChunk } from './digest';
+import { isJsonText } from './bodyText';
+import { hmacDigest, joinChunks } from './digest';
 import type { HeaderBag } from './headers';
 import { inspectCall, type Inspection } from './inspect';
-import { resolveKeyObjects } from './keys';
+import { resolveKeyObjects, type LabelledKey } from './keys';
 import type { RejectionReason } from './reasons';
 import { reject } from './rejection';
 import { replayKey } from './replayKey';
 import { resolveKeys, type SecretLabel, type SecretSet, type SigningKey } from './secrets';
 import {
+	bodySignatureOf,
 	isPublicKeyScheme,
 	type AnySchemeDefinition,
 	type KeyOrder,
@@ -37,7 +40,7 @@ export interface VerifyOptions {
 	/** The request line, for schemes that sign it (Square, HubSpot v3). */
 	readonly method?: string;
 	readonly url?: string;
-	/** Also set result.replayKey; off, a plain check does not pay for encoding a digest. */
+	/** Also set result.replayKey; off, a plain check does not pay for hashing the signed bytes. */
 	readonly replayKey?: boolean;
 }
 
@@ -54,11 +57,8 @@ export type VerifyResult =
 			readonly id?: string;
 			/**
 			 * Names this call for replay protection, and cannot be changed without
-			 * breaking the signature: the id where the signature covers it, else the
-			 * digest the first configured secret gives the signed content. So an
-			 * unsigned id, the spelling of the signature header (hex case, base64
-			 * padding) or which of several rotation signatures is sent do not make
-			 * the same call look new.
+			 * breaking the signature: a hash of the signed bytes, or the signed id
+			 * where it opens them (replayKey.ts says which, and why nothing else).
 			 */
 			readonly replayKey?: string;
 	  }
@@ -89,16 +89,37 @@ export function verify(
 	headers: HeaderBag,
 	options: VerifyOptions = {},
 ): VerifyResult {
-	try {
-		return isPublicKeyScheme(scheme)
-			? verifyWithPublicKey(scheme, secrets, body, headers, options)
-			: verifyWithSecret(scheme, secrets, body, headers, options);
-	} catch (error) {
-		// Reached only through a defect or an impossible configuration (say, an
-		// unknown hash name in a hand-built scheme); still an answer, not a crash.
-		return reject('verifier_error', `Verification could not run: ${(error as Error).message}`);
-	}
+	return guarded(() => {
+		// The configuration first: with no usable secret, every call gets the same answer.
+		const keys = verifyingKeys(scheme, secrets);
+		if (!keys.ok) return reject(keys.reason, keys.detail);
+		const call = inspectCall(scheme, body, headers, options);
+		if (!call.ok) return call.rejection;
+		return matchSignature(scheme, keys, call, body, options.replayKey === true);
+	});
 }
+
+/**
+ * verify()'s last step, for a call inspectCall() passed: a receiver that
+ * inspects each call before loading its secret (receive.ts) checks the
+ * signature on that inspection instead of inspecting the call again.
+ */
+export function checkSignature(
+	scheme: AnySchemeDefinition,
+	secrets: SecretSet,
+	call: InspectedCall,
+	body: Uint8Array,
+	options: Pick<VerifyOptions, 'replayKey'> = {},
+): VerifyResult {
+	return guarded(() => {
+		const keys = verifyingKeys(scheme, secrets);
+		if (!keys.ok) return reject(keys.reason, keys.detail);
+		return matchSignature(scheme, keys, call, body, options.replayKey === true);
+	});
+}
+
+/** What an inspection that found nothing wrong gives checkSignature(). */
+export type InspectedCall = Extract<Inspection, { ok: true }>;
 
 /**
  * The rejection verify() would give without a secret; undefined when only the
@@ -119,69 +140,84 @@ export function precheck(
 	}
 }
 
-function verifyWithSecret(
-	scheme: SchemeDefinition,
-	secrets: SecretSet,
-	body: Uint8Array,
-	headers: HeaderBag,
-	options: VerifyOptions,
-): VerifyResult {
-	const keys = resolveKeys(secrets, scheme.secretEncoding);
-	if (!keys.ok) return reject(keys.reason, keys.detail);
-	const call = inspectCall(scheme, body, headers, options);
-	if (!call.ok) return call.rejection;
+function guarded(check: () => VerifyResult): VerifyResult {
+	try {
+		return check();
+	} catch (error) {
+		// Reached only through a defect or an impossible configuration (say, an
+		// unknown hash name in a hand-built scheme); still an answer, not a crash.
+		return reject('verifier_error', `Verification could not run: ${(error as Error).message}`);
+	}
+}
 
-	const match = findMatch(scheme, keys.keys, call.candidates, call.parsed.signatures);
-	if (!match) return mismatch(call, scheme.bodySignature ? 'its timestamp and token' : 'the body');
+type VerifyingKeys =
+	| { readonly ok: true; readonly hmac: readonly SigningKey[] }
+	| { readonly ok: true; readonly hmac?: undefined; readonly public: readonly LabelledKey[] }
+	| { readonly ok: false; readonly reason: RejectionReason; readonly detail: string };
+
+/** The HMAC keys or, for a public-key scheme, the public keys the call is checked with. */
+function verifyingKeys(scheme: AnySchemeDefinition, secrets: SecretSet): VerifyingKeys {
+	if (isPublicKeyScheme(scheme)) {
+		const keys = resolveKeyObjects(secrets, scheme.algorithm, 'public');
+		return keys.ok ? { ok: true, public: keys.keys } : keys;
+	}
+	const keys = resolveKeys(secrets, scheme.secretEncoding);
+	return keys.ok ? { ok: true, hmac: keys.keys } : keys;
+}
+
+function matchSignature(
+	scheme: AnySchemeDefinition,
+	keys: Extract<VerifyingKeys, { ok: true }>,
+	call: InspectedCall,
+	body: Uint8Array,
+	named: boolean,
+): VerifyResult {
+	const match =
+		keys.hmac === undefined
+			? matchPublicKey(scheme as PublicKeySchemeDefinition, keys.public, call)
+			: matchSecret(scheme as SchemeDefinition, keys.hmac, call);
+	if (!match) {
+		const signed = bodySignatureOf(scheme) ? 'its timestamp and token' : 'the body';
+		return mismatch(call, signed);
+	}
+	// Only bytes that could be JSON reached the signature (inspectCall); the
+	// whole parse waits for a signature that holds, so no forger can make it run.
+	if (!isPublicKeyScheme(scheme) && scheme.bodyFormat === 'json' && !isJsonText(body)) {
+		const detail = `${scheme.name} signs JSON text; this body is not valid UTF-8 JSON`;
+		return reject('malformed_body', detail, { id: call.id, timestamp: call.stamp.date });
+	}
 	return {
 		valid: true,
 		reason: 'ok',
-		detail: `Signed with the ${match.label} secret`,
+		detail:
+			keys.hmac === undefined
+				? `Signed with the private key of the ${match.label} public key`
+				: `Signed with the ${match.label} secret`,
 		matchedSecret: match.label,
-		keyOrder: match.order,
+		...(match.order ? { keyOrder: match.order } : {}),
 		timestamp: call.stamp.date,
 		id: call.id,
-		replayKey: options.replayKey
-			? replayKey(scheme, call.id, call.content.chunks, match.canonical)
-			: undefined,
+		replayKey: named ? replayKey(scheme, call.id, call.content.chunks) : undefined,
 	};
 }
 
-function verifyWithPublicKey(
+/** The public key that verifies one of the signatures sent, over one of the contents. */
+function matchPublicKey(
 	scheme: PublicKeySchemeDefinition,
-	secrets: SecretSet,
-	body: Uint8Array,
-	headers: HeaderBag,
-	options: VerifyOptions,
-): VerifyResult {
-	const keys = resolveKeyObjects(secrets, scheme.algorithm, 'public');
-	if (!keys.ok) return reject(keys.reason, keys.detail);
-	const call = inspectCall(scheme, body, headers, options);
-	if (!call.ok) return call.rejection;
-
+	keys: readonly LabelledKey[],
+	call: InspectedCall,
+): { label: SecretLabel; order?: undefined } | undefined {
 	const messages = call.candidates.map(joinChunks);
-	const match = keys.keys.find(({ key }) =>
+	return keys.find(({ key }) =>
 		messages.some((message) =>
 			call.parsed.signatures.some((signature) =>
 				signatureMatches(scheme.algorithm, key, message, signature),
 			),
 		),
 	);
-	if (!match) return mismatch(call, 'the body');
-	return {
-		valid: true,
-		reason: 'ok',
-		detail: `Signed with the private key of the ${match.label} public key`,
-		matchedSecret: match.label,
-		timestamp: call.stamp.date,
-		id: call.id,
-		replayKey: options.replayKey
-			? replayKey(scheme, call.id, call.content.chunks, undefined)
-			: undefined,
-	};
 }
 
-function mismatch(call: Extract<Inspection, { ok: true }>, signed: string): VerifyRejection {
+function mismatch(call: InspectedCall, signed: string): VerifyRejection {
 	const detail = `The signature in ${call.headerName} does not match ${signed}`;
 	return reject('signature_mismatch', detail, { id: call.id, timestamp: call.stamp.date });
 }
@@ -192,25 +228,20 @@ const DEFAULT_KEY_ORDERS: readonly KeyOrder[] = ['secret-as-key'];
  * The secret and key order whose digest, of one of the contents the
  * signature may cover, is one of the signatures sent; undefined when none is.
  */
-function findMatch(
+function matchSecret(
 	scheme: SchemeDefinition,
 	keys: readonly SigningKey[],
-	contents: readonly (readonly SignedChunk[])[],
-	signatures: readonly Buffer[],
-): { label: SecretLabel; order: KeyOrder; canonical: Buffer } | undefined {
-	// The first digest computed (first content, first order, first secret):
-	// the same for a given call whichever signature in the header matched.
-	let canonical: Buffer | undefined;
-	for (const chunks of contents) {
+	call: InspectedCall,
+): { label: SecretLabel; order: KeyOrder } | undefined {
+	for (const chunks of call.candidates) {
 		for (const order of scheme.keyOrders ?? DEFAULT_KEY_ORDERS) {
 			for (const { label, key } of keys) {
 				const expected = hmacDigest(scheme.algorithm, key, chunks, order);
-				canonical ??= expected;
-				for (const candidate of signatures) {
+				for (const candidate of call.parsed.signatures) {
 					// Lengths are public (they follow from the algorithm); contents are
 					// compared in constant time.
 					if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) {
-						return { label, order, canonical };
+						return { label, order };
 					}
 				}
 			}

@@ -8,8 +8,8 @@ import type {
 import {
 	DEFAULT_REJECTION_STATUS,
 	IN_PROGRESS_STATUS,
-	receive,
-	refuseWithoutSecret,
+	inspectIncoming,
+	receiveInspected,
 	type HeaderBag,
 	type ReceiveResult,
 	type ReplayOptions,
@@ -99,27 +99,20 @@ export async function receiveVerifiedWebhook(
 			url: signsUrl(scheme) ? publicUrl(this, request) : undefined,
 		};
 		const toleranceSeconds = readTolerance(read('toleranceSeconds', null));
-		// What can be refused without the secret is refused before loading it:
-		// n8n builds an expression sandbox to hand a webhook its credential.
-		result =
-			refuseWithoutSecret(
-				scheme,
-				call,
-				{ now, toleranceSeconds, signatureHeader },
-				rejectionStatus,
-			) ??
-			(await receive(
-				scheme,
-				await readSecrets(this, credentialFor(scheme)),
-				call,
-				{
-					now,
-					toleranceSeconds,
-					signatureHeader,
+		// Inspected once. What can be refused without the secret is refused
+		// before loading it: n8n builds an expression sandbox to hand a webhook
+		// its credential.
+		const inspected = inspectIncoming(
+			scheme,
+			call,
+			{ now, toleranceSeconds, signatureHeader },
+			rejectionStatus,
+		);
+		result = inspected.ok
+			? await receiveInspected(inspected.call, await readSecrets(this, credentialFor(scheme)), {
 					replay: replayOptions(this, now, response, rejectionStatus, scheme),
-				},
-				rejectionStatus,
-			));
+				})
+			: inspected.refusal;
 	}
 
 	// Built only when something will output it: a forged call with no

@@ -14,6 +14,7 @@ import {
 	bodyWriter,
 	buildGenericScheme,
 	decodeSecret,
+	idSeparator,
 	type DigestEncoding,
 	type GenericHmacSettings,
 	type HashAlgorithm,
@@ -579,7 +580,9 @@ export const signedCase: fc.Arbitrary<SignedCase> = fc
 			secondary: validSecret(encoding),
 			body: signableBody(scheme, at),
 			at: fc.constant(at),
-			id: wireText(1, 40),
+			// Never the character that ends a signed id: the sender refuses such an
+			// id (describeDeliveryIdProblem) and verify() does too (replayKey.ts).
+			id: wireText(1, 40).filter((id) => !id.includes(idSeparator(scheme) ?? '\u0000')),
 			method: fc.constantFrom('POST', 'PUT', 'post', 'PATCH'),
 			url: fc.webUrl({ withQueryParameters: true, withFragments: true }),
 			// An override that names one of the scheme's other headers would make

@@ -9,8 +9,8 @@ import {
 	GITHUB,
 	STANDARD_WEBHOOKS,
 	STRIPE,
+	inspectIncoming,
 	precheck,
-	refuseWithoutSecret,
 	sign,
 	verify,
 	type HeaderBag,
@@ -82,21 +82,24 @@ describe('calls refused without the secret', () => {
 		expect(verify(c.scheme, { primary: c.secret }, body, c.headers, { now })).toEqual(early);
 	});
 
-	it('refuseWithoutSecret answers as receive() would (status and reason)', () => {
-		const answer = refuseWithoutSecret(GITHUB, { body, headers: {} }, { now }, 403);
+	it('inspectIncoming answers as receive() would (status and reason)', () => {
+		const answer = inspectIncoming(GITHUB, { body, headers: {} }, { now }, 403);
 		expect(answer).toEqual({
-			accepted: false,
-			reason: 'missing_header',
-			detail: 'Header X-Hub-Signature-256 is missing',
-			status: 403,
+			ok: false,
+			refusal: {
+				accepted: false,
+				reason: 'missing_header',
+				detail: 'Header X-Hub-Signature-256 is missing',
+				status: 403,
+			},
 		});
 		expect(
-			refuseWithoutSecret(
+			inspectIncoming(
 				GITHUB,
 				{ body, headers: { 'content-type': 'multipart/form-data; boundary=x' } },
 				{ now },
 			),
-		).toMatchObject({ reason: 'unsupported_body', status: 415 });
+		).toMatchObject({ ok: false, refusal: { reason: 'unsupported_body', status: 415 } });
 	});
 });
 
@@ -108,7 +111,7 @@ describe('calls only the signature can decide', () => {
 		const authentic = sign(GITHUB, { primary: secret }, body);
 		expect(precheck(GITHUB, body, forged, { now })).toBeUndefined();
 		expect(precheck(GITHUB, body, authentic, { now })).toBeUndefined();
-		expect(refuseWithoutSecret(GITHUB, { body, headers: forged }, { now })).toBeUndefined();
+		expect(inspectIncoming(GITHUB, { body, headers: forged }, { now })).toMatchObject({ ok: true });
 		expect(verify(GITHUB, { primary: secret }, body, forged, { now })).toMatchObject({
 			reason: 'signature_mismatch',
 		});

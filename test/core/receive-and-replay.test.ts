@@ -2,21 +2,39 @@
  * The receiver's decision (receive) and its replay memory, with an injected
  * clock: the parts of the trigger that need no n8n.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 import {
+	BUILT_IN_SCHEMES,
 	GITHUB,
 	IN_PROGRESS_STATUS,
+	PUBLIC_KEY_SCHEMES,
 	ReplayMemories,
 	ReplayMemory,
 	STANDARD_WEBHOOKS,
 	STRIPE,
 	VINSIGHT,
+	idSeparator,
 	receive,
 	sign,
+	verify,
+	withBodyHash,
 	type RunOutcome,
+	type SchemeDefinition,
+	type SecretSet,
 } from '../../core';
 import { processed, replayOptions } from '../helpers/replay';
+import { generic } from '../helpers/schemes';
+
+/** A secret the scheme reads, in its own format; another `seed` gives another secret. */
+function sampleSecrets(scheme: SchemeDefinition, seed = 'before'): { primary: string } {
+	const text = `replay-rotation-${seed}`;
+	if (scheme.secretEncoding === 'whsec')
+		return { primary: `whsec_${Buffer.from(text).toString('base64')}` };
+	if (scheme.secretEncoding === 'hex') return { primary: Buffer.from(text).toString('hex') };
+	if (scheme.secretEncoding === 'base64') return { primary: Buffer.from(text).toString('base64') };
+	return { primary: text };
+}
 
 const t0 = new Date('2026-11-22T10:00:00Z');
 const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
@@ -132,9 +150,10 @@ describe('receive', () => {
 				scheme: 'github',
 				matchedSecret: 'primary',
 				keyOrder: 'secret-as-key',
-				// SHA-256 of "sig:" and the digest: it names the call, and shows no signature.
+				// SHA-256 of "content:" and the signed bytes' SHA-256: it names the
+				// call by what is signed, whatever the secret, and shows no signature.
 				replayKey: createHash('sha256')
-					.update(`sig:${createHmac('sha256', secret).update(body).digest('base64')}`)
+					.update(`content:${createHash('sha256').update(body).digest('base64')}`)
 					.digest('base64url'),
 			},
 		});
@@ -321,6 +340,144 @@ describe('receive', () => {
 					opts,
 				),
 			).toMatchObject({ reason: 'replayed_id' });
+		});
+	});
+
+	describe('replay: the same signed bytes split another way are the same call', () => {
+		// A captured call's signed bytes, re-split into another id (or timestamp)
+		// and body: the same HMAC input, so the same signature verifies it.
+		const captured = Buffer.from('{"amount":1250,"to":"a@example.com"}');
+		const cut = captured.indexOf(',');
+
+		it('Generic HMAC {id}{body}: named by the signed bytes, so a re-split copy is a copy', async () => {
+			const scheme = generic({ signedContent: '{id}{body}', idHeader: 'X-Id' });
+			const headers = sign(scheme, { primary: secret }, captured, { id: 'evt_1' });
+			const moved = {
+				...headers,
+				'X-Id': `evt_1${captured.subarray(0, cut).toString()}`,
+			};
+			const rest = captured.subarray(cut);
+			const opts = { now: t0, replay: replayOptions() };
+			expect(
+				processed(await receive(scheme, { primary: secret }, { body: captured, headers }, opts)),
+			).toBe(true);
+			expect(
+				await receive(scheme, { primary: secret }, { body: rest, headers: moved }, opts),
+			).toMatchObject({
+				accepted: false,
+				reason: 'replayed_id',
+				detail: 'This exact call was already processed',
+			});
+		});
+
+		it('Generic HMAC {id}.{body}: an id holding the "." that ends it is refused', async () => {
+			const scheme = generic({ signedContent: '{id}.{body}', idHeader: 'X-Id' });
+			const headers = sign(scheme, { primary: secret }, captured, { id: 'evt_1' });
+			const moved = { ...headers, 'X-Id': `evt_1.${captured.subarray(0, cut).toString()}` };
+			const rest = captured.subarray(cut + 1);
+			const opts = { now: t0, replay: replayOptions() };
+			expect(
+				processed(await receive(scheme, { primary: secret }, { body: captured, headers }, opts)),
+			).toBe(true);
+			expect(
+				await receive(scheme, { primary: secret }, { body: rest, headers: moved }, opts),
+			).toMatchObject({ accepted: false, reason: 'malformed_header', status: 401 });
+		});
+
+		it('Standard Webhooks with the window off: a body holding ".<digits>." cannot be re-split into a new call', async () => {
+			const whsec = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+			const body = Buffer.from('{"version":"1.5.2"}');
+			const headers = sign(STANDARD_WEBHOOKS, { primary: whsec }, body, {
+				id: 'msg_1',
+				timestamp: t0,
+			});
+			// id.timestamp.body read as id "msg_1.<t0>.{"version":"1", timestamp 5, body 2"}.
+			const split = {
+				...headers,
+				'webhook-id': `msg_1.${headers['webhook-timestamp']}.{"version":"1`,
+				'webhook-timestamp': '5',
+			};
+			const opts = { now: t0, toleranceSeconds: 0, replay: replayOptions() };
+			const call = (headerBag: Record<string, string>, bytes: Buffer) =>
+				receive(STANDARD_WEBHOOKS, { primary: whsec }, { body: bytes, headers: headerBag }, opts);
+			expect(processed(await call(headers, body))).toBe(true);
+			expect(await call(split, Buffer.from('2"}'))).toMatchObject({
+				accepted: false,
+				reason: 'malformed_header',
+				detail:
+					'Header webhook-id holds ".", which ends the id in the signed content: the same signed bytes could then be read as another id, timestamp and body',
+			});
+		});
+
+		it('every scheme whose id opens what it signs refuses an id holding the separator, even when signed', () => {
+			for (const scheme of [...BUILT_IN_SCHEMES, ...PUBLIC_KEY_SCHEMES]) {
+				const separator = idSeparator(scheme);
+				if (separator === undefined) continue;
+				expect(scheme.signedContent[0]).toEqual({ kind: 'id' });
+				expect(separator).toBe('.');
+			}
+			expect(
+				idSeparator(
+					generic({
+						signedContent: 'v1:{id}|{timestamp}.{body}',
+						idHeader: 'X-Id',
+						timestampHeader: 'X-T',
+					}),
+				),
+			).toBe('|');
+			expect(
+				idSeparator(
+					generic({
+						signedContent: '{timestamp}.{id}.{body}',
+						idHeader: 'X-Id',
+						timestampHeader: 'X-T',
+					}),
+				),
+			).toBeUndefined();
+			expect(
+				idSeparator(generic({ signedContent: '{id}{body}', idHeader: 'X-Id' })),
+			).toBeUndefined();
+		});
+	});
+
+	describe('replay: rotating the secret does not make a processed call new', () => {
+		it('a GitHub call processed under the old secret is a copy once the new one is primary', async () => {
+			const opts = { now: t0, toleranceSeconds: 300, replay: replayOptions() };
+			const call = { body, headers: signed };
+			expect(processed(await receive(GITHUB, { primary: secret }, call, opts))).toBe(true);
+			const rotated = { primary: 'the-new-secret', secondary: secret };
+			expect(await receive(GITHUB, rotated, call, opts)).toMatchObject({
+				accepted: false,
+				reason: 'replayed_id',
+			});
+		});
+
+		it('for every built-in HMAC scheme, the name of a call is the same before and after a rotation', () => {
+			for (const scheme of BUILT_IN_SCHEMES) {
+				const before = sampleSecrets(scheme);
+				const body = Buffer.from(
+					`{"event":"x","timestamp":"${t0.toISOString()}","webhookTimestamp":${t0.getTime()}}`,
+				);
+				const url = withBodyHash(scheme, 'https://example.test/hook', body);
+				const headers = sign(scheme, before, body, {
+					timestamp: t0,
+					id: 'msg_1',
+					url,
+					method: 'POST',
+				});
+				const named = (secrets: SecretSet) =>
+					verify(scheme, secrets, body, headers, { now: t0, url, method: 'POST', replayKey: true });
+				const first = named(before);
+				const after = named({
+					primary: sampleSecrets(scheme, 'rotated').primary,
+					secondary: before.primary,
+				});
+				expect({ scheme: scheme.id, valid: first.valid && after.valid }).toEqual({
+					scheme: scheme.id,
+					valid: true,
+				});
+				if (first.valid && after.valid) expect(after.replayKey).toBe(first.replayKey);
+			}
 		});
 	});
 

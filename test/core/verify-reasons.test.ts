@@ -13,6 +13,7 @@ import {
 	SLACK,
 	STANDARD_WEBHOOKS,
 	STRIPE,
+	MAX_FORM_PARAMETERS,
 	TWILIO,
 	VINSIGHT,
 	sign,
@@ -103,6 +104,25 @@ describe('verify() reasons', () => {
 		const result = verify(TWILIO, { primary: secret }, other, headers, { url });
 		expectReason(result, 'body_hash_mismatch');
 		expect(result.detail).toBe('bodySHA256 in the URL is not the SHA-256 of the body received');
+	});
+
+	it('too_many_form_parameters: a form body with more parameters than are read before a signature is checked (Twilio, Mailgun)', () => {
+		const url = 'https://example.test/twilio';
+		const atLimit = Buffer.from(
+			Array.from({ length: MAX_FORM_PARAMETERS }, (_, i) => `p${i}=${i}`).join('&'),
+		);
+		const headers = sign(TWILIO, { primary: secret }, atLimit, { url });
+		expect(verify(TWILIO, { primary: secret }, atLimit, headers, { url })).toMatchObject({
+			valid: true,
+		});
+		const over = Buffer.concat([atLimit, Buffer.from('&one=more')]);
+		const result = verify(TWILIO, { primary: secret }, over, headers, { url });
+		expectReason(result, 'too_many_form_parameters');
+		expect(result.detail).toBe(
+			'The form body has more than 1000 parameters, more than is read before a signature is checked',
+		);
+		const form = { 'content-type': 'application/x-www-form-urlencoded' };
+		expectReason(verify(MAILGUN, { primary: secret }, over, form), 'too_many_form_parameters');
 	});
 
 	it('invalid_secret: a secret that does not decode in its format', () => {
