@@ -6,10 +6,12 @@ import type {
 } from 'n8n-workflow';
 
 import {
+	bodySignatureOf,
 	DEFAULT_REJECTION_STATUS,
 	IN_PROGRESS_STATUS,
 	inspectIncoming,
 	receiveInspected,
+	type BodySignature,
 	type HeaderBag,
 	type ReceiveResult,
 	type ReplayOptions,
@@ -71,7 +73,8 @@ export async function receiveVerifiedWebhook(
 	const options = read('options', {}) as TriggerOptions;
 	const rejectedOutput = read('rejectedOutput', false) === true;
 	const { body: rawBody, tooLarge } = await readRawBody(request);
-	const signatureHeaderNames: string[] = [];
+	// What proves the call and is not data to pass along: left out of its item.
+	const signature: SignatureCarrier = { headers: [] };
 
 	const now = new Date();
 	const choice = chooseScheme((name, fallback) => read(name, fallback));
@@ -86,7 +89,8 @@ export async function receiveVerifiedWebhook(
 		result = { accepted: false, reason: 'verifier_error', detail, status: 500 };
 	} else {
 		const { scheme, signatureHeader } = choice.resolved;
-		signatureHeaderNames.push(signatureHeader ?? scheme.signatureHeader);
+		signature.body = bodySignatureOf(scheme);
+		if (!signature.body) signature.headers.push(signatureHeader ?? scheme.signatureHeader);
 		const call = {
 			body: rawBody,
 			bodyTooLarge: tooLarge,
@@ -118,7 +122,7 @@ export async function receiveVerifiedWebhook(
 	// Built only when something will output it: a forged call with no
 	// Rejected output costs no JSON parsing.
 	const describe = () =>
-		describeCall(request, rawBody, signatureHeaderNames, options.includeHeaders !== false);
+		describeCall(request, rawBody, signature, options.includeHeaders !== false);
 	if (!result.accepted) {
 		if (result.status === 500) {
 			this.logger.warn(
@@ -228,7 +232,7 @@ function replayOptions(
 		? (context.getNodeParameter('duplicateAnswer', 'acknowledge') as DuplicateAnswer)
 		: 'acknowledge';
 	return {
-		store: replayStoreFor(context.getWorkflow().id, context.getNode().id, +now),
+		store: replayStoreFor(scheme, context.getWorkflow().id, context.getNode().id, +now),
 		rememberSeconds: chosen
 			? Number(context.getNodeParameter('replayMemorySeconds', DEFAULT_REMEMBER_SECONDS))
 			: 0,
@@ -335,25 +339,45 @@ function webhookPathSegments(context: IWebhookFunctions): number {
 	return (path === '' ? 1 : path.split('/').length) + (dynamic ? 1 : 0);
 }
 
+/** Where a call's signature travelled: headers, or fields of the body (Mailgun). */
+interface SignatureCarrier {
+	readonly headers: string[];
+	body?: BodySignature;
+}
+
 function describeCall(
 	request: IncomingRequest,
 	rawBody: Buffer | undefined,
-	signatureHeaders: readonly string[],
+	signature: SignatureCarrier,
 	includeHeaders: boolean,
 ): IDataObject {
+	const body = parseBody(rawBody, request);
 	const call: IDataObject = {
-		body: parseBody(rawBody, request) as IDataObject,
+		body: (signature.body ? withoutSignature(body, signature.body) : body) as IDataObject,
 		query: (request.query ?? {}) as IDataObject,
 		params: (request.params ?? {}) as IDataObject,
 	};
 	if (includeHeaders) {
 		// The signature proves the call; it is not data to pass along.
-		const hidden = new Set(signatureHeaders.map((name) => name.toLowerCase()));
+		const hidden = new Set(signature.headers.map((name) => name.toLowerCase()));
 		call.headers = Object.fromEntries(
 			Object.entries(request.headers).filter(([name]) => !hidden.has(name.toLowerCase())),
 		) as IDataObject;
 	}
 	return call;
+}
+
+/**
+ * The body without the signature it carried (Mailgun): the JSON body's
+ * signature member, or a form's signature fields. Mailgun's signature covers
+ * no data, so one shown in an execution could be put on other data and sent
+ * to any trigger that has not seen its token (another n8n process, or after a
+ * restart). Its token and timestamp stay on the item, under `verification`.
+ */
+function withoutSignature(body: unknown, spec: BodySignature): unknown {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+	const hidden = [spec.jsonMember, spec.signatureField, ...spec.alternateSignatureFields];
+	return Object.fromEntries(Object.entries(body).filter(([name]) => !hidden.includes(name)));
 }
 
 /** JSON when the bytes are JSON, n8n's parsed form for a form, text otherwise. */
