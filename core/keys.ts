@@ -216,7 +216,8 @@ function checkType(key: KeyObject, algorithm: PublicKeyAlgorithm): KeyRead {
 /**
  * The configured keys, primary first. As with HMAC secrets, empty entries are
  * skipped, none at all is no_secret (nothing is accepted), and keys are
- * decoded on every call, never cached, so a rotated key applies at once.
+ * decoded on every call and kept by nothing here; a caller may keep the text
+ * (the trigger reuses a loaded credential's for up to 10 s, SECRET_REUSE_MS).
  */
 export function resolveKeyObjects(
 	secrets: SecretSet,
