@@ -39,6 +39,24 @@ const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
 const WHPK = 'whpk_';
 const WHSK = 'whsk_';
 
+/**
+ * The y-coordinates (32 bytes, little-endian, sign bit cleared) of the
+ * points of edwards25519 whose order divides 8, as libsodium refuses them
+ * (ge25519_has_small_order): 0, 1, p - 1, the two of order 8, and p and
+ * p + 1, non-canonical spellings of 0 and 1. Under such a key a signature
+ * proves nothing: Node 20's OpenSSL 3.0 accepts 01 00…00 under the identity
+ * key (01 00…00) for any message. test/helpers/edwards25519.ts derives them.
+ */
+export const SMALL_ORDER_ED25519_Y: readonly string[] = Object.freeze([
+	'0000000000000000000000000000000000000000000000000000000000000000',
+	'0100000000000000000000000000000000000000000000000000000000000000',
+	'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+	'26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+	'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+	'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+	'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+]);
+
 const NEEDS: Record<PublicKeyAlgorithm, string> = {
 	ed25519: 'an Ed25519 key',
 	'ecdsa-p256-sha256': 'an ECDSA P-256 (prime256v1) key',
@@ -81,7 +99,25 @@ export function readKey(text: string, algorithm: PublicKeyAlgorithm, role: KeyRo
 		if (!bytes || bytes.length === 0) return fail('is not hex, base64, PEM or whpk_/whsk_ text');
 		read = readBytes(bytes, algorithm, role);
 	}
-	return read.ok ? checkType(read.key, algorithm) : read;
+	if (!read.ok) return read;
+	const typed = checkType(read.key, algorithm);
+	return typed.ok && hasSmallOrder(typed.key)
+		? fail(
+				'is a small-order Ed25519 point, not a real public key: signatures under it can be forged (a placeholder such as all zeros?)',
+			)
+		: typed;
+}
+
+/**
+ * Whether an Ed25519 public key, in whatever form it came, is a small-order
+ * point. Private keys need no check: a seed's public key is a multiple of
+ * the base point, which never has small order.
+ */
+function hasSmallOrder(key: KeyObject): boolean {
+	if (key.type !== 'public' || key.asymmetricKeyType !== 'ed25519') return false;
+	const y = Buffer.from(key.export({ format: 'der', type: 'spki' }).subarray(ED25519_SPKI.length));
+	y[31] &= 0x7f;
+	return SMALL_ORDER_ED25519_Y.includes(y.toString('hex'));
 }
 
 function readPem(pem: string, role: KeyRole): KeyRead {
@@ -180,7 +216,8 @@ function checkType(key: KeyObject, algorithm: PublicKeyAlgorithm): KeyRead {
 /**
  * The configured keys, primary first. As with HMAC secrets, empty entries are
  * skipped, none at all is no_secret (nothing is accepted), and keys are
- * decoded on every call, never cached, so a rotated key applies at once.
+ * decoded on every call and kept by nothing here; a caller may keep the text
+ * (the trigger reuses a loaded credential's for up to 10 s, SECRET_REUSE_MS).
  */
 export function resolveKeyObjects(
 	secrets: SecretSet,

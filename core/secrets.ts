@@ -48,8 +48,9 @@ const ENCODING_NAMES: Record<SecretEncoding, string> = {
  * Messages name the secret (primary/secondary), never its value.
  */
 export function resolveKeys(secrets: SecretSet, schemeEncoding: SecretEncoding): KeysResult {
-	// Decoded on every call, never cached: a decrypted secret lives no longer
-	// than the call that was handed it, and a rotated one applies at once.
+	// Decoded on every call and kept by nothing here. A caller may keep the
+	// text: the trigger reuses a loaded credential's secrets for up to 10 s in
+	// production (SECRET_REUSE_MS), so a rotated secret applies within that.
 	const encoding = secrets.encoding ?? schemeEncoding;
 	const keys: SigningKey[] = [];
 	for (const label of ['primary', 'secondary'] as const) {

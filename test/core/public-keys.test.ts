@@ -1,20 +1,37 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test code: it runs in Node, never inside n8n, and its keys are published test keys or made here */
 /**
  * Reading keys as providers hand them out: every accepted format gives the
- * same key, every wrong one a reason of its own, and no message ever holds
- * any part of a private key.
+ * same key, every wrong one a reason of its own (a small-order Ed25519
+ * point too, in every form), and no message ever holds any part of a
+ * private key.
  */
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 
 import {
+	checkKeySet,
 	DISCORD,
 	SENDGRID,
+	STANDARD_WEBHOOKS_V1A,
 	readKey,
 	resolveKeyObjects,
+	SMALL_ORDER_ED25519_Y,
 	verify,
 	type KeyRole,
 	type PublicKeyAlgorithm,
 } from '../../core';
+import {
+	decode,
+	encode,
+	encodedY,
+	encodePoint,
+	IDENTITY,
+	L,
+	multiply,
+	P,
+	samePoint,
+	smallOrderEncodings,
+	smallOrderPoints,
+} from '../helpers/edwards25519';
 
 // RFC 8032 section 7.1 TEST 1: a published key pair, never a real one.
 const SEED_HEX = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
@@ -357,4 +374,144 @@ describe('resolveKeyObjects and verify()', () => {
 		}
 		expect(verify(DISCORD, {}, body, headers)).toMatchObject({ valid: false, reason: 'no_secret' });
 	});
+});
+
+describe('small-order Ed25519 points are no public key: refused in every form (invalid_key)', () => {
+	// Under such a key a signature need not come from any private key: on
+	// Node 20 (OpenSSL 3.0) the identity key accepts 01 00…00 for any message.
+	const identity = Buffer.concat([Buffer.from([1]), Buffer.alloc(31)]);
+	const forgedSignature = Buffer.concat([Buffer.from([1]), Buffer.alloc(63)]);
+	const refusal =
+		'is a small-order Ed25519 point, not a real public key: signatures under it can be forged (a placeholder such as all zeros?)';
+	const encodings = smallOrderEncodings();
+	const spkiDer = (raw: Buffer) =>
+		Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]);
+	const forms = (raw: Buffer): Array<[form: string, text: string]> => [
+		['hex', raw.toString('hex')],
+		['base64', raw.toString('base64')],
+		['whpk_', `whpk_${raw.toString('base64')}`],
+		['PEM SPKI', pem(createPublicKey({ key: spkiDer(raw), format: 'der', type: 'spki' }), 'spki')],
+		['base64 DER SPKI', spkiDer(raw).toString('base64')],
+	];
+
+	describe('the list, proven with edwards25519 arithmetic', () => {
+		it('the arithmetic is right: the base point has order L, RFC 8032 TEST 1 does not have small order', () => {
+			// y = 4/5 mod p: (p + 1)·4/5 is an integer, as 5 divides p + 1.
+			const base = decode(encode((4n * (P + 1n)) / 5n, 0));
+			expect(base).toBeDefined();
+			expect(encodePoint(base!).toString('hex')).toBe(
+				'5866666666666666666666666666666666666666666666666666666666666666',
+			);
+			expect(samePoint(multiply(base!, L), IDENTITY)).toBe(true);
+			expect(samePoint(multiply(base!, 8n), IDENTITY)).toBe(false);
+			expect(samePoint(multiply(decode(publicRaw)!, 8n), IDENTITY)).toBe(false);
+		});
+
+		it('8 points have order dividing 8, under 7 y values (14 encodings with either sign bit)', () => {
+			const points = smallOrderPoints();
+			expect(points).toHaveLength(8);
+			for (const point of points) expect(samePoint(multiply(point, 8n), IDENTITY)).toBe(true);
+			const ys = new Set(encodings.map((bytes) => encodedY(bytes)));
+			// 1 (the identity), p - 1 (order 2), 0 (order 4), two of order 8,
+			// and the non-canonical p and p + 1 (the only y + p below 2^255).
+			expect(ys.size).toBe(7);
+			for (const y of [0n, 1n, P - 1n, P, P + 1n]) expect(ys.has(y)).toBe(true);
+			expect(encodings).toHaveLength(14);
+			// The product's list is exactly these y values: none missing, none extra.
+			expect([...SMALL_ORDER_ED25519_Y].sort()).toEqual(
+				[...new Set(encodings.map((bytes) => encode(encodedY(bytes), 0).toString('hex')))].sort(),
+			);
+			for (const bytes of encodings) {
+				const point = decode(bytes);
+				expect(point).toBeDefined();
+				expect(samePoint(multiply(point!, 8n), IDENTITY)).toBe(true);
+			}
+		});
+	});
+
+	it.each(encodings.map((raw) => [raw.toString('hex'), raw]))(
+		'%s, as hex, base64, whpk_, PEM and base64 DER: readKey, resolveKeyObjects and checkKeySet refuse it',
+		(_hex, raw) => {
+			for (const [form, text] of forms(raw)) {
+				const read = readKey(text, 'ed25519', 'public');
+				expect([form, read]).toEqual([form, { ok: false, problem: refusal }]);
+				expect(
+					resolveKeyObjects(
+						{ primary: publicRaw.toString('hex'), secondary: text },
+						'ed25519',
+						'public',
+					),
+				).toEqual({
+					ok: false,
+					reason: 'invalid_key',
+					detail: `The secondary public key ${refusal}`,
+				});
+				expect([form, checkKeySet({ publicKey: text })]).toEqual([
+					form,
+					{ ok: false, problem: `The primary public key ${refusal}` },
+				]);
+				expect(checkKeySet({ publicKey: PUBLIC_HEX, secondaryPublicKey: text })).toEqual({
+					ok: false,
+					problem: `The secondary public key ${refusal}`,
+				});
+				expectNoKeyMaterial(refusal, text);
+			}
+		},
+	);
+
+	it('a real key is not refused: the RFC 8032 key and random ones read, and none has small order', () => {
+		const keys = [
+			publicRaw,
+			...Array.from({ length: 16 }, () =>
+				generateKeyPairSync('ed25519')
+					.publicKey.export({ format: 'der', type: 'spki' })
+					.subarray(-32),
+			),
+		];
+		for (const raw of keys) {
+			expect(samePoint(multiply(decode(raw)!, 8n), IDENTITY)).toBe(false);
+			for (const [form, text] of forms(raw))
+				expect([form, readKey(text, 'ed25519', 'public').ok]).toEqual([form, true]);
+		}
+	});
+
+	it.each([
+		['the identity', identity],
+		['all zeros', Buffer.alloc(32)],
+	])(
+		'verify() under %s: Standard Webhooks v1a and Discord refuse 01 00…00 as invalid_key, not valid',
+		(_name, key) => {
+			const now = new Date('2026-01-01T00:00:00Z');
+			const seconds = String(now.getTime() / 1000);
+			const body = Buffer.from('{"forged":true}');
+			const v1a = verify(
+				STANDARD_WEBHOOKS_V1A,
+				{ primary: `whpk_${key.toString('base64')}` },
+				body,
+				{
+					'webhook-id': 'msg_forged',
+					'webhook-timestamp': seconds,
+					'webhook-signature': `v1a,${forgedSignature.toString('base64')}`,
+				},
+				{ now },
+			);
+			const discord = verify(
+				DISCORD,
+				{ primary: key.toString('hex') },
+				body,
+				{
+					'x-signature-ed25519': forgedSignature.toString('hex'),
+					'x-signature-timestamp': seconds,
+				},
+				{ now },
+			);
+			for (const result of [v1a, discord]) {
+				expect(result).toEqual({
+					valid: false,
+					reason: 'invalid_key',
+					detail: `The primary public key ${refusal}`,
+				});
+			}
+		},
+	);
 });

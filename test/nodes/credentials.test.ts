@@ -133,6 +133,18 @@ describe('Webhook Signing Key', () => {
 			/^The private key does not belong to the public key/,
 		],
 		[{ publicKey: publicHex, privateKey: whpk }, 'Error', /^The private key is a public key/],
+		// Small-order points: under the identity (01 00…00) the signature 01 00…00
+		// verifies any body on Node 20; all zeros is what a placeholder looks like.
+		[
+			{ publicKey: `01${'00'.repeat(31)}` },
+			'Error',
+			/^The primary public key is a small-order Ed25519 point, not a real public key: signatures under it can be forged/,
+		],
+		[
+			{ publicKey: publicHex, secondaryPublicKey: `whpk_${Buffer.alloc(32).toString('base64')}` },
+			'Error',
+			/^The secondary public key is a small-order Ed25519 point/,
+		],
 	])('%j → %s', async (data, status, message) => {
 		for (const node of [new SendWebhook(), new VerifiedWebhookTrigger()]) {
 			const result = await signingKey(node, data);

@@ -221,6 +221,24 @@ describe('with a public-key scheme, the Webhook Signing Key is checked the same 
 		);
 	});
 
+	it('a small-order Ed25519 key (the identity, under which 01 00…00 verifies any body) stops listening and publishing', async () => {
+		const identity = `01${'00'.repeat(31)}`;
+		for (const activation of ['manual', 'activate'] as const) {
+			await expect(checkKeys({ signatureScheme: 'discord' }, identity, activation)).rejects.toThrow(
+				'Webhook Signing Key: The primary public key is a small-order Ed25519 point, not a real public key: signatures under it can be forged (a placeholder such as all zeros?)',
+			);
+			await expect(
+				checkKeys(
+					{ signatureScheme: 'standardWebhooksV1a' },
+					{ publicKey, secondaryPublicKey: `whpk_${Buffer.alloc(32).toString('base64')}` },
+					activation,
+				),
+			).rejects.toThrow(
+				'Webhook Signing Key: The secondary public key is a small-order Ed25519 point',
+			);
+		}
+	});
+
 	it('no key credential is refused', async () => {
 		await expect(checkKeys({ signatureScheme: 'standardWebhooksV1a' }, undefined)).rejects.toThrow(
 			'No Webhook Signing Key credential is selected',

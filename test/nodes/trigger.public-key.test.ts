@@ -4,8 +4,9 @@
  * WebhookContext: Standard Webhooks v1a (alone, and beside v1 in one
  * header), Discord (its PING answered by the trigger, its forged calls 401
  * whatever is configured) and SendGrid, each verified with a Webhook Signing
- * Key credential; and a key the scheme cannot use refused as our own
- * configuration, with no key material in anything the trigger returns.
+ * Key credential; and a key the scheme cannot use (a small-order Ed25519
+ * point too) refused as our own configuration, with no key material in
+ * anything the trigger returns.
  */
 import { generateKeyPairSync, randomBytes, sign as nodeSign } from 'node:crypto';
 
@@ -344,6 +345,74 @@ describe('a key the scheme cannot use is our configuration: 500, invalid_key', (
 			detail: expect.stringMatching(detail),
 		});
 		expectNoKeyMaterial(everything(outcome), whsk);
+	});
+
+	describe('a small-order Ed25519 key (the identity, 01 00…00), under which 01 00…00 would verify any body', () => {
+		// On Node 20 (OpenSSL 3.0) node:crypto itself accepts that signature:
+		// only the key check stands between it and an execution.
+		const identity = `01${'00'.repeat(31)}`;
+		const forgedSignature = Buffer.concat([Buffer.from([1]), Buffer.alloc(63)]);
+		const refused = {
+			status: 500,
+			started: false,
+			responseBody: { error: 'Webhook receiver is not configured', reason: 'invalid_key' },
+		};
+
+		it('Standard Webhooks v1a: 500, invalid_key, no execution', async () => {
+			const outcome = await deliverTo(
+				{ signatureScheme: 'standardWebhooksV1a' },
+				{
+					keys: `whpk_${Buffer.from(identity, 'hex').toString('base64')}`,
+					body,
+					headers: {
+						...json,
+						'webhook-id': 'msg_forged',
+						'webhook-timestamp': nowSeconds(),
+						'webhook-signature': `v1a,${forgedSignature.toString('base64')}`,
+					},
+				},
+			);
+			expect(outcome).toMatchObject(refused);
+		});
+
+		it('Discord: a forged PING gets no PONG but 500, invalid_key, no execution', async () => {
+			const outcome = await deliverTo(
+				{ signatureScheme: 'discord' },
+				{
+					keys: identity,
+					body: '{"type":1}',
+					headers: {
+						...json,
+						'X-Signature-Ed25519': forgedSignature.toString('hex'),
+						'X-Signature-Timestamp': nowSeconds(),
+					},
+				},
+			);
+			expect(outcome).toMatchObject(refused);
+		});
+
+		it('with Output Rejected Calls, the refused call says why in a fixed sentence', async () => {
+			const outcome = await deliverTo(
+				{ signatureScheme: 'discord', rejectedOutput: true },
+				{
+					keys: identity,
+					body: '{"type":2}',
+					headers: {
+						...json,
+						'X-Signature-Ed25519': forgedSignature.toString('hex'),
+						'X-Signature-Timestamp': nowSeconds(),
+					},
+				},
+			);
+			expect(outcome.status).toBe(500);
+			expect(outcome.verified).toEqual([]);
+			expect(outcome.rejected[0].json.rejection).toMatchObject({
+				reason: 'invalid_key',
+				status: 500,
+				detail:
+					'The primary public key is a small-order Ed25519 point, not a real public key: signatures under it can be forged (a placeholder such as all zeros?)',
+			});
+		});
 	});
 
 	it('no key credential at all is no_secret, 500, as for an HMAC scheme', async () => {
