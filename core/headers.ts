@@ -81,6 +81,17 @@ export function describeCharacter(character: string): string {
 }
 
 /**
+ * What is wrong with a header value, naming the character and where it is
+ * (never the value). Not for a secret's value: its character would show.
+ */
+export function describeHeaderValueFault(fault: HeaderValueFault): string {
+	const where = `at position ${fault.index + 1}`;
+	return fault.kind === 'control'
+		? `it has a line break or control character (${describeCharacter(fault.character)}) ${where}, which HTTP does not allow`
+		: `it has ${describeCharacter(fault.character)} ${where}, a character outside visible ASCII`;
+}
+
+/**
  * Why a header cannot be sent as given, or undefined if it can. Never quotes
  * the value: it may be a secret (a Header Auth credential's).
  */

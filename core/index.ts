@@ -26,7 +26,7 @@ export * from './schemes/generic';
 export * from './schemes/types';
 export * from './secrets';
 export * from './sign';
-// Of the readers verify() is made of, only a limit and the window's rules: the readers serve verify().
-export { MAX_SIGNATURES_PER_HEADER } from './signatureHeader';
+// Of the readers verify() is made of, only their limits and the window's rules: the readers serve verify().
+export { MAX_PUBLIC_KEY_SIGNATURES_PER_HEADER, MAX_SIGNATURES_PER_HEADER } from './signatureHeader';
 export { DEFAULT_TOLERANCE_SECONDS, effectiveTolerance, signsTimestamp } from './timeWindow';
 export * from './verify';

@@ -22,6 +22,13 @@ import {
  */
 export const MAX_SIGNATURES_PER_HEADER = 20;
 
+/**
+ * A public-key scheme checks every signature under every key, each check
+ * hashing the whole body, so far fewer of its signatures are read: Standard
+ * Webhooks senders write one per active key, two during a rotation.
+ */
+export const MAX_PUBLIC_KEY_SIGNATURES_PER_HEADER = 3;
+
 /** The signatures found, and the timestamp beside them where the format carries one. */
 interface Signatures {
 	readonly signatures: Buffer[];
@@ -86,6 +93,8 @@ interface SignatureShape {
 	readonly max: number;
 	/** For messages: "hex digest of 32 bytes". */
 	readonly expected: string;
+	/** The most signatures of the scheme's own kind one header may hold. */
+	readonly most: number;
 }
 
 export function signatureShape(scheme: AnySchemeDefinition): SignatureShape {
@@ -97,12 +106,14 @@ export function signatureShape(scheme: AnySchemeDefinition): SignatureShape {
 			min: length,
 			max: length,
 			expected: `${encoding} digest of ${length} bytes`,
+			most: MAX_SIGNATURES_PER_HEADER,
 		};
 	}
 	const { min, max } = SIGNATURE_LENGTHS[scheme.algorithm];
 	const encoding = scheme.signatureEncoding;
 	const bytes = min === max ? `${min} bytes` : `${min} to ${max} bytes`;
-	return { encoding, min, max, expected: `${encoding} signature of ${bytes}` };
+	const expected = `${encoding} signature of ${bytes}`;
+	return { encoding, min, max, expected, most: MAX_PUBLIC_KEY_SIGNATURES_PER_HEADER };
 }
 
 /** One signature's bytes, or undefined when the text is not of the shape's encoding and length. */
@@ -117,8 +128,6 @@ function parseSignatureHeader(
 	format: SignatureFormat,
 	shape: SignatureShape,
 ): Signatures | string {
-	const tooMany = `holds more than ${MAX_SIGNATURES_PER_HEADER} signatures`;
-	const signatures: Buffer[] = [];
 	switch (format.style) {
 		case 'plain': {
 			const prefix = value.slice(0, format.prefix.length);
@@ -128,42 +137,64 @@ function parseSignatureHeader(
 			const signature = decodeSignature(value.slice(format.prefix.length).trim(), shape);
 			return signature ? { signatures: [signature] } : `is not a ${shape.expected}`;
 		}
-		case 'versioned-list': {
-			const entries = value.split(' ').filter((entry) => entry !== '');
-			if (entries.length > MAX_SIGNATURES_PER_HEADER) return tooMany;
-			for (const entry of entries) {
-				const comma = entry.indexOf(',');
-				// Other versions (v1a, v2) are someone else's to check: skip them.
-				if (comma < 0 || entry.slice(0, comma) !== format.version) continue;
-				const signature = decodeSignature(entry.slice(comma + 1), shape);
-				if (signature) signatures.push(signature);
-			}
-			return signatures.length > 0
-				? { signatures }
-				: `holds no "${format.version},<${shape.encoding}>" signature of the right length`;
-		}
-		case 'key-value': {
-			const pairs = value.split(format.pairSeparator);
-			if (pairs.length > MAX_SIGNATURES_PER_HEADER + 2) return tooMany;
-			let timestamp: string | undefined;
-			for (const pair of pairs) {
-				const equals = pair.indexOf('=');
-				if (equals < 0) continue;
-				const key = pair.slice(0, equals).trim();
-				const text = pair.slice(equals + 1).trim();
-				if (key === format.timestampKey) {
-					if (timestamp !== undefined) return `holds "${format.timestampKey}=" more than once`;
-					timestamp = text;
-				} else if (key === format.signatureKey) {
-					const signature = decodeSignature(text, shape);
-					if (signature) signatures.push(signature);
-				}
-				// Any other key (Stripe's v0, future versions) is ignored, so a
-				// weaker scheme can never stand in for the one configured.
-			}
-			return signatures.length > 0
-				? { signatures, timestamp }
-				: `holds no "${format.signatureKey}=<${shape.encoding}>" signature of the right length`;
-		}
+		case 'versioned-list':
+			return parseVersionedList(value, format, shape);
+		case 'key-value':
+			return parseKeyValue(value, format, shape);
 	}
+}
+
+const TOO_MANY = `holds more than ${MAX_SIGNATURES_PER_HEADER} signatures`;
+
+/** `v1,<sig> v1a,<sig> …`: the entries of the configured version; others are skipped. */
+function parseVersionedList(
+	value: string,
+	format: Extract<SignatureFormat, { style: 'versioned-list' }>,
+	shape: SignatureShape,
+): Signatures | string {
+	const entries = value.split(' ').filter((entry) => entry !== '');
+	if (entries.length > MAX_SIGNATURES_PER_HEADER) return TOO_MANY;
+	const ours = entries.filter((entry) => entry.startsWith(`${format.version},`));
+	// Other versions (v1 beside v1a) are someone else's to check, and cost us nothing.
+	if (ours.length > shape.most) return `holds more than ${shape.most} ${format.version} signatures`;
+	const signatures: Buffer[] = [];
+	for (const entry of ours) {
+		const signature = decodeSignature(entry.slice(format.version.length + 1), shape);
+		if (signature) signatures.push(signature);
+	}
+	return signatures.length > 0
+		? { signatures }
+		: `holds no "${format.version},<${shape.encoding}>" signature of the right length`;
+}
+
+/** `t=<ts>,v1=<sig>,v1=<sig>`: the timestamp and the configured key's signatures. */
+function parseKeyValue(
+	value: string,
+	format: Extract<SignatureFormat, { style: 'key-value' }>,
+	shape: SignatureShape,
+): Signatures | string {
+	const pairs = value.split(format.pairSeparator);
+	if (pairs.length > MAX_SIGNATURES_PER_HEADER + 2) return TOO_MANY;
+	let timestamp: string | undefined;
+	let ours = 0;
+	const signatures: Buffer[] = [];
+	for (const pair of pairs) {
+		const equals = pair.indexOf('=');
+		if (equals < 0) continue;
+		const key = pair.slice(0, equals).trim();
+		const text = pair.slice(equals + 1).trim();
+		if (key === format.timestampKey) {
+			if (timestamp !== undefined) return `holds "${format.timestampKey}=" more than once`;
+			timestamp = text;
+		} else if (key === format.signatureKey) {
+			if (++ours > shape.most) return `holds more than ${shape.most} "${key}=" signatures`;
+			const signature = decodeSignature(text, shape);
+			if (signature) signatures.push(signature);
+		}
+		// Any other key (Stripe's v0, future versions) is ignored, so a
+		// weaker scheme can never stand in for the one configured.
+	}
+	return signatures.length > 0
+		? { signatures, timestamp }
+		: `holds no "${format.signatureKey}=<${shape.encoding}>" signature of the right length`;
 }

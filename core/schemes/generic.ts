@@ -1,4 +1,4 @@
-import { describeHeaderProblem } from '../headers';
+import { describeHeaderProblem, describeHeaderValueFault, findHeaderValueFault } from '../headers';
 import type {
 	DigestEncoding,
 	HashAlgorithm,
@@ -60,6 +60,24 @@ function parseSignedContent(template: string): { parts: SignedPart[] } | { error
 	return { parts };
 }
 
+/** Why the header names, or the prefix written before the digest, cannot be sent as they are. */
+function describeHeadersProblem(
+	names: readonly string[],
+	signatureHeader: string,
+	prefix: string,
+): string | undefined {
+	for (const name of names) {
+		const problem = describeHeaderProblem(name, '');
+		if (problem) return problem;
+	}
+	// Such a prefix does not arrive as written: n8n's HTTP client (axios) drops
+	// control characters without a word, and a receiver reads others its own way.
+	const fault = findHeaderValueFault(prefix);
+	return fault
+		? `Signature Prefix cannot be sent in the ${signatureHeader} header: ${describeHeaderValueFault(fault)}`
+		: undefined;
+}
+
 export function buildGenericScheme(settings: GenericHmacSettings): GenericSchemeResult {
 	const signatureHeader = settings.signatureHeader.trim();
 	if (signatureHeader === '') return { ok: false, error: 'Set the signature header name' };
@@ -68,10 +86,8 @@ export function buildGenericScheme(settings: GenericHmacSettings): GenericScheme
 	const headerNames = [signatureHeader, timestampHeader, idHeader].filter(
 		(name): name is string => name !== undefined,
 	);
-	for (const name of headerNames) {
-		const problem = describeHeaderProblem(name, '');
-		if (problem) return { ok: false, error: problem };
-	}
+	const headerProblem = describeHeadersProblem(headerNames, signatureHeader, settings.prefix);
+	if (headerProblem) return { ok: false, error: headerProblem };
 
 	const parsed = parseSignedContent(settings.signedContent);
 	if ('error' in parsed) return { ok: false, error: parsed.error };

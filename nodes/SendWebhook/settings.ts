@@ -10,9 +10,9 @@ import {
 import {
 	DEFAULT_RETRY_POLICY,
 	describeBatchSizeProblem,
-	describeCharacter,
 	describeDeliveryIdProblem,
 	describeHeaderProblem,
+	describeHeaderValueFault,
 	describeRetryPolicyProblem,
 	describeUnsendableHeaderName,
 	findHeaderValueFault,
@@ -22,7 +22,6 @@ import {
 	resolveKeyObjects,
 	resolveKeys,
 	type AnySchemeDefinition,
-	type HeaderValueFault,
 	type PublicKeySchemeDefinition,
 	type RetryPolicy,
 	type SecretSet,
@@ -427,7 +426,7 @@ export function readItemRequest(
 		if (fault) {
 			fail(
 				context,
-				`Event Name cannot be sent in the ${settings.eventHeader} header: ${describeFault(fault)}`,
+				`Event Name cannot be sent in the ${settings.eventHeader} header: ${describeHeaderValueFault(fault)}`,
 				itemIndex,
 				HEADER_VALUE_HINT,
 			);
@@ -451,7 +450,7 @@ export function readItemRequest(
 			if (fault) {
 				fail(
 					context,
-					`Header Parameters: the value of ${name} cannot be sent: ${describeFault(fault)}`,
+					`Header Parameters: the value of ${name} cannot be sent: ${describeHeaderValueFault(fault)}`,
 					itemIndex,
 					HEADER_VALUE_HINT,
 				);
@@ -536,14 +535,6 @@ function readDeliveryId(
 
 const HEADER_VALUE_HINT =
 	'A header value travels intact only as visible ASCII, space and tab (RFC 9110): other characters are dropped, or read differently by different receivers.';
-
-/** What is wrong with a header value, naming the character (never used for a secret). */
-function describeFault(fault: HeaderValueFault): string {
-	const where = `at position ${fault.index + 1}`;
-	return fault.kind === 'control'
-		? `it has a line break or control character (${describeCharacter(fault.character)}) ${where}, which HTTP does not allow`
-		: `it has ${describeCharacter(fault.character)} ${where}, a character outside visible ASCII`;
-}
 
 function readUrl(
 	context: IExecuteFunctions,

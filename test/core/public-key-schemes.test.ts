@@ -5,12 +5,13 @@
  * signature-vectors.json; a Standard Webhooks header carrying v1 and v1a
  * side by side; and what verify() says to every malformed call.
  */
-import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import nodeCrypto, { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
 	DISCORD,
+	MAX_PUBLIC_KEY_SIGNATURES_PER_HEADER,
 	MAX_SIGNATURES_PER_HEADER,
 	SENDGRID,
 	STANDARD_WEBHOOKS,
@@ -23,6 +24,7 @@ import {
 	type PublicKeySchemeDefinition,
 	type VerifyResult,
 } from '../../core';
+import { standardWebhooksPair } from '../helpers/keys';
 
 /** Signs the body alone, hex: lets RFC 8032's bare messages go through sign() and verify(). */
 const RAW_ED25519: PublicKeySchemeDefinition = {
@@ -320,6 +322,110 @@ describe('Standard Webhooks: v1 (HMAC) and v1a (Ed25519) entries in one header',
 		expect(() => sign(STANDARD_WEBHOOKS_V1A, { primary: broken }, body, options)).toThrow(
 			/^The primary private key holds 48 bytes;[^A]*$/,
 		);
+	});
+});
+
+/**
+ * How many signature checks node:crypto ran during `run`. A pass-through spy:
+ * the real verify() still answers. The default import is node:crypto's own
+ * module object, whose `verify` core/asymmetric.ts looks up at each call.
+ */
+function countSignatureChecks<T>(run: () => T): { result: T; checks: number } {
+	const spy = jest.spyOn(nodeCrypto, 'verify');
+	try {
+		const result = run();
+		return { result, checks: spy.mock.calls.length };
+	} finally {
+		spy.mockRestore();
+	}
+}
+
+describe('Standard Webhooks v1a: a forged call costs a few Ed25519 checks, not one per entry', () => {
+	const cap = MAX_PUBLIC_KEY_SIGNATURES_PER_HEADER;
+	const signer = standardWebhooksPair();
+	// Two keys, as during a rotation: every v1a entry is checked against each.
+	const keys = { primary: signer.whpk, secondary: standardWebhooksPair().whpk };
+	const body = Buffer.from('{"type":"contact.created"}');
+	const now = new Date('2026-11-22T12:00:00Z');
+	const signed = sign(STANDARD_WEBHOOKS_V1A, { primary: signer.whsk }, body, {
+		id: 'msg_1',
+		timestamp: now,
+	});
+	const genuine = signed['webhook-signature'];
+	const forged = (count: number) =>
+		Array.from({ length: count }, (_, i) => `v1a,${Buffer.alloc(64, i + 1).toString('base64')}`);
+	const v1 = (count: number) =>
+		Array.from({ length: count }, (_, i) => `v1,${Buffer.alloc(32, i + 1).toString('base64')}`);
+	const call = (entries: string[]) =>
+		countSignatureChecks(() =>
+			verify(
+				STANDARD_WEBHOOKS_V1A,
+				keys,
+				body,
+				{ ...signed, 'webhook-signature': entries.join(' ') },
+				{ now },
+			),
+		);
+
+	it('more v1a entries than the cap are malformed, before any check, even with a genuine one', () => {
+		for (const entries of [forged(cap + 1), [...forged(cap), genuine]]) {
+			const { result, checks } = call(entries);
+			expect(result).toMatchObject({
+				valid: false,
+				reason: 'malformed_header',
+				detail: `Header webhook-signature holds more than ${cap} v1a signatures`,
+			});
+			expect(checks).toBe(0);
+		}
+	});
+
+	it('exactly the cap still verifies when one is genuine, and v1 entries beside them do not count', () => {
+		for (const entries of [
+			[...forged(cap - 1), genuine],
+			[...v1(MAX_SIGNATURES_PER_HEADER - cap), ...forged(cap - 1), genuine],
+		]) {
+			expect(call(entries).result).toMatchObject({ valid: true, matchedSecret: 'primary' });
+		}
+	});
+
+	it('any forged header costs at most cap × 2 keys checks (each hashes the whole body)', () => {
+		let most = 0;
+		for (let count = 1; count <= MAX_SIGNATURES_PER_HEADER; count++) {
+			const { result, checks } = call(forged(count));
+			expect(result).toMatchObject({ valid: false });
+			most = Math.max(most, checks);
+		}
+		expect(most).toBeLessThanOrEqual(cap * 2);
+		// The spy sees the checks: the largest accepted header is each entry under each key.
+		const { result, checks } = call([...v1(MAX_SIGNATURES_PER_HEADER - cap), ...forged(cap)]);
+		expect(result).toMatchObject({ reason: 'signature_mismatch' });
+		expect(checks).toBe(cap * 2);
+	});
+
+	it('a key-value header of a public-key scheme has the same cap', () => {
+		const stripeLike: PublicKeySchemeDefinition = {
+			...RAW_ED25519,
+			signatureFormat: {
+				style: 'key-value',
+				pairSeparator: ',',
+				timestampKey: 't',
+				signatureKey: 's',
+			},
+		};
+		const header = (count: number) =>
+			Array.from({ length: count }, (_, i) => `s=${Buffer.alloc(64, i + 1).toString('hex')}`).join(
+				',',
+			);
+		const check = (count: number) =>
+			countSignatureChecks(() => verify(stripeLike, keys, body, { 'x-signature': header(count) }));
+		expect(check(cap)).toMatchObject({ result: { reason: 'signature_mismatch' }, checks: cap * 2 });
+		expect(check(cap + 1)).toMatchObject({
+			result: {
+				reason: 'malformed_header',
+				detail: `Header X-Signature holds more than ${cap} "s=" signatures`,
+			},
+			checks: 0,
+		});
 	});
 });
 

@@ -155,6 +155,39 @@ describe('Generic HMAC settings', () => {
 		expect(built.ok).toBe(false);
 		expect(!built.ok && built.error).toContain(message);
 	});
+
+	it.each([
+		['a CR', 'sha256=\r', 'a line break or control character (U+000D) at position 8'],
+		['an LF', '\nsha256=', 'a line break or control character (U+000A) at position 1'],
+		['a NUL', 'sha\u0000256=', 'a line break or control character (U+0000) at position 4'],
+		[
+			'a letter outside ASCII',
+			'sé=',
+			'"é" (U+00E9) at position 2, a character outside visible ASCII',
+		],
+	])(
+		'refuses a Signature Prefix with %s, naming the character, before any call',
+		(_name, prefix, fault) => {
+			// Sent as it is, the prefix does not arrive as written: see the Send
+			// Webhook test in test/nodes/send-webhook.headers.test.ts.
+			const built = buildGenericScheme({ ...base, prefix });
+			expect(built).toEqual({
+				ok: false,
+				error: expect.stringMatching(
+					/^Signature Prefix cannot be sent in the X-Signature header: it has /,
+				),
+			});
+			const error = !built.ok ? built.error : '';
+			expect(error).toContain(fault);
+			// eslint-disable-next-line no-control-regex
+			expect(error).not.toMatch(/[\x00-\x1f\x7f]/);
+		},
+	);
+
+	it.each(['sha256=', '', 'v1 '])('accepts the Signature Prefix %p as written', (prefix) => {
+		const built = buildGenericScheme({ ...base, prefix });
+		expect(built.ok && built.scheme.signatureFormat).toEqual({ style: 'plain', prefix });
+	});
 });
 
 describe('header checks', () => {

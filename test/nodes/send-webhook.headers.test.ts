@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { NodeOperationError, type INodeParameters } from 'n8n-workflow';
 
 import { header, startReceiver, type Receiver } from '../helpers/receiver';
-import { items, record, send, type SendOptions } from './sendWebhookHarness';
+import { FAST_RETRIES, items, record, send, type SendOptions } from './sendWebhookHarness';
 
 let receiver: Receiver;
 beforeEach(async () => {
@@ -163,6 +163,20 @@ describe('header values are checked before sending (item 8)', () => {
 			return;
 		}
 		await expect(run).rejects.toThrow(message);
+		expect(receiver.calls).toHaveLength(0);
+	});
+
+	it('a Generic HMAC Signature Prefix with a line break is refused before any call, naming the prefix', async () => {
+		// Sent as it was, n8n's HTTP client (axios) dropped the CR and LF without a
+		// word, and the call was reported delivered with X-Sig: sha256=X-Injected: 1<hex>.
+		const error = await refusal(
+			{ ...generic, genericPrefix: 'sha256=\r\nX-Injected: 1', options: FAST_RETRIES },
+			{ secret: 's', items: items(2) },
+		);
+		expect(error.message).toBe(
+			'Generic HMAC: Signature Prefix cannot be sent in the X-Sig header: it has a line break or control character (U+000D) at position 8, which HTTP does not allow',
+		);
+		expect(error.message).not.toContain('X-Injected');
 		expect(receiver.calls).toHaveLength(0);
 	});
 

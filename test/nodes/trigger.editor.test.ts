@@ -167,6 +167,30 @@ describe('the configuration is checked when listening starts or the workflow is 
 		);
 	});
 
+	it('a Generic HMAC Signature Prefix with a line break stops listening and publishing; calls get 500', async () => {
+		const generic = {
+			signatureScheme: 'generic',
+			signatureHeader: 'X-Sig',
+			genericSignedContent: '{body}',
+			genericPrefix: 'sha256=\r\n',
+		};
+		for (const activation of ['manual', 'activate'] as const) {
+			await expect(check(generic, 's', activation)).rejects.toThrow(
+				'Generic HMAC: Signature Prefix cannot be sent in the X-Sig header: it has a line break or control character (U+000D) at position 8, which HTTP does not allow',
+			);
+		}
+		const outcome = await deliverTo(generic, {
+			secret: 's',
+			headers: { ...json, 'x-sig': 'sha256=ab' },
+			body,
+		});
+		expect(outcome).toMatchObject({
+			status: 500,
+			started: false,
+			responseBody: { reason: 'verifier_error' },
+		});
+	});
+
 	it('when n8n itself starts, it does not refuse to register the path: calls are refused with the reason instead', async () => {
 		await expect(check({}, 'my-plain-secret', 'init')).resolves.toBe(true);
 	});
