@@ -60,6 +60,30 @@ describe('Verified Webhook Trigger: Mailgun', () => {
 		});
 	});
 
+	it('keeps the signature out of the item: its token and timestamp are under verification', async () => {
+		const call = mailgunCall({ event: 'delivered', id: 'ev-hidden' });
+		const outcome = await deliverTo(mailgun(), call);
+		const item = outcome.verified[0].json as { body: Record<string, unknown> };
+		expect(Object.keys(item.body)).toEqual(['event-data']);
+		const { signature } = (JSON.parse(String(call.body)) as { signature: { signature: string } })
+			.signature;
+		expect(JSON.stringify(outcome.verified)).not.toContain(signature);
+	});
+
+	it('a token accepted by one trigger is refused by every other Mailgun trigger, with any data', async () => {
+		const call = mailgunCall({ event: 'delivered', id: 'ev-shared' });
+		const first = await deliverTo(mailgun(), { ...call, workflowId: 'mailgun-workflow-a' });
+		expect(first.started).toBe(true);
+		// The signature as an execution of the first showed it (before it was hidden), on other data.
+		const signature = (JSON.parse(String(call.body)) as { signature: unknown }).signature;
+		const elsewhere = await deliverTo(mailgun({ replayProtection: false }), {
+			...call,
+			workflowId: 'mailgun-workflow-b',
+			body: JSON.stringify({ signature, 'event-data': { event: 'unsubscribed', id: 'ev-y' } }),
+		});
+		expect(elsewhere).toMatchObject({ started: false, responseBody: { reason: 'replayed_id' } });
+	});
+
 	it('starts nothing for a replayed call, even with duplicate detection off, and acknowledges it', async () => {
 		const call = mailgunCall({ event: 'opened', id: 'ev-2' });
 		expect((await deliverTo(mailgun({ replayProtection: false }), call)).started).toBe(true);
