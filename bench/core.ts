@@ -9,6 +9,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 import { GITHUB, STANDARD_WEBHOOKS, sign, verify } from '../core';
 import { interleave, spread, type Spread } from './stats';
+import { jsonBody } from './workload';
 
 export interface CoreResult {
 	readonly operation: 'verify' | 'sign';
@@ -18,14 +19,6 @@ export interface CoreResult {
 }
 
 type Op = () => unknown;
-
-/** A JSON body of exactly `size` bytes, the shape of a typical webhook event. */
-export function jsonBody(size: number, seed = 0): string {
-	const head = `{"type":"contact.updated","id":"evt_${seed}","data":{"note":"`;
-	const tail = '"}}';
-	const filler = 'abcdefghijklmnopqrstuvwxyz0123456789 '.repeat(Math.ceil(size / 37));
-	return head + filler.slice(0, size - head.length - tail.length) + tail;
-}
 
 /** Operations per second of `op`, timed over at least `minMs`. */
 async function opsPerSecond(op: Op, isAsync: boolean, minMs: number): Promise<number> {

@@ -18,10 +18,10 @@ import { ensureN8n, TARGETS } from '../e2e/harness/install';
 import { sleep, type N8n } from '../e2e/harness/n8n';
 import { buildAndPack, installPackage } from '../e2e/harness/package';
 import { startQueueCluster } from '../e2e/harness/queue';
-import { jsonBody } from './core';
 import { node } from './n8nInstance';
 import { receiveRows, type ReceiveRow } from './receive';
 import { interleave } from './stats';
+import { jsonBody } from './workload';
 
 export interface QueueReceiveResult {
 	readonly connections: number;

@@ -18,10 +18,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 
 import { GITHUB, sign } from '../core';
-import { jsonBody } from './core';
 import { N8n, sleep } from '../e2e/harness/n8n';
 import { chain, node, startBenchN8n, type N8nSetup } from './n8nInstance';
 import { interleave, spread, type Spread } from './stats';
+import { jsonBody } from './workload';
 
 export interface ReceiveRow {
 	readonly name: string;

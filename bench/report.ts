@@ -3,6 +3,7 @@
  * hand-written findings around them survive a re-run.
  */
 import type { CoreResult } from './core';
+import { MAX_BODY_BYTES, sizeLabel, type ForgedResult, type ForgedRow } from './forged';
 import type { QueueReceiveResult } from './queue';
 import type { ReceiveResult, ReceiveRow } from './receive';
 import type { MemoryResult, SendResult } from './send';
@@ -29,6 +30,7 @@ export interface Results {
 	readonly send?: SendResult;
 	readonly memory?: MemoryResult;
 	readonly queue?: ReadonlyArray<{ readonly label: string; readonly result: QueueReceiveResult }>;
+	readonly forged?: ForgedResult;
 	/** The day each section was last measured. */
 	readonly measuredOn?: Readonly<Record<string, string>>;
 }
@@ -56,6 +58,7 @@ export function renderResults(results: Results): string {
 	if (results.send) lines.push(...renderSend(results.send));
 	if (results.memory) lines.push(...renderMemory(results.memory));
 	for (const { label, result } of results.queue ?? []) lines.push(...renderQueue(label, result));
+	if (results.forged) lines.push(...renderForged(results.forged, env));
 	return lines.join('\n');
 }
 
@@ -198,6 +201,39 @@ function renderMemory(memory: MemoryResult): string[] {
 			: '',
 		'',
 	];
+}
+
+function renderForged(forged: ForgedResult, env: Environment): string[] {
+	const floor = forged.rows.find((row) => row.schemeId === 'github')?.cpuMs.median ?? NaN;
+	const size = sizeLabel(forged.bodyBytes);
+	const limit =
+		forged.bodyBytes === MAX_BODY_BYTES
+			? "n8n's default N8N_PAYLOAD_SIZE_MAX"
+			: `a --quick run's size (n8n's default N8N_PAYLOAD_SIZE_MAX is ${sizeLabel(MAX_BODY_BYTES)})`;
+	return [
+		`### 6. One forged call of ${size}: what it costs the trigger before it is refused`,
+		'',
+		`CPU time (user and system, every thread of the process, V8's garbage collector included; a full collection before each call) of one forged call through the Verified trigger's core path as nodes/VerifiedWebhookTrigger/webhook.ts runs it (refuseWithoutSecret(), then receive()), in one Node ${forged.nodeVersion} process on ${env.cores} cores (${env.cpus}): no HTTP, no n8n. Each body is ${size}, ${limit}, in the shape that costs its family most; the headers are well-formed (names, shapes, lengths, a timestamp inside the window) and signed with keys that are not the receiver's. Median of ${forged.rounds} interleaved rounds (min–max); a call over 15 s in its first round is measured in 3 rounds only (its row says so).`,
+		'',
+		"\"n8n's own parse\" is what n8n's body parser (packages/cli/src/middlewares/body-parser.ts) does with the same bytes before any trigger runs, timed the same way: JSON.parse for application/json; for application/x-www-form-urlencoded, Node's querystring.parse with maxKeys 1000 (n8n's own call, not body-parser's urlencoded), which stops reading at the 1,000th parameter. A text/plain body n8n only decodes as text.",
+		'',
+		"| scheme family | hostile body | refused as | ms per forged call | vs forged GitHub | n8n's own parse, ms |",
+		'|---|---|---|---:|---:|---:|',
+		...forged.rows.map((row) => forgedRow(row, floor, forged.rounds)),
+		'',
+	];
+}
+
+function forgedRow(row: ForgedRow, floor: number, rounds: number): string {
+	const fewer = row.cpuMs.rounds < rounds ? ` (${row.cpuMs.rounds} rounds)` : '';
+	const parser = row.n8nParse === 'form' ? 'querystring, 1,000 keys' : 'JSON.parse';
+	const parse = row.n8nParseCpuMs
+		? `${parser}: ${formatSpread(row.n8nParseCpuMs)}`
+		: 'not parsed by n8n (text/plain)';
+	const ratio = row.cpuMs.median / floor;
+	// Ratios in the hundreds or thousands read better whole, with separators.
+	const times = ratio >= 100 ? `${formatNumber(ratio)}×` : formatRatio(ratio);
+	return `| ${row.family} | ${row.hostileBody} | ${row.refusedAs} | ${formatSpread(row.cpuMs)}${fewer} | ${times} | ${parse} |`;
 }
 
 /** Replaces what lies between the markers in `document` (or appends both). */

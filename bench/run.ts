@@ -2,8 +2,8 @@
 /**
  * npm run bench: every benchmark, then BENCHMARKS.md. Nothing here asserts on
  * time; it measures and reports. Options:
- *   --only core,receive,send,memory,queue   run some sections (the others keep
- *                                     their last tables only if you re-run them)
+ *   --only core,receive,send,memory,queue,forged   run some sections (the others
+ *                                     keep their last tables only if you re-run them)
  *   --quick                           fewer rounds and items: a smoke run
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,13 +14,14 @@ import { TARGETS } from '../e2e/harness/install';
 import { log } from '../e2e/harness/log';
 import { REPO_ROOT } from '../e2e/harness/package';
 import { benchCore } from './core';
+import { benchForged, MAX_BODY_BYTES } from './forged';
 import { benchQueueReceive } from './queue';
 import { benchReceive } from './receive';
 import { renderResults, spliceResults, type Results } from './report';
 import { benchMemory, benchSend } from './send';
 
-type Section = 'core' | 'receive' | 'send' | 'memory' | 'queue';
-const SECTIONS: readonly Section[] = ['core', 'receive', 'send', 'memory', 'queue'];
+type Section = 'core' | 'receive' | 'send' | 'memory' | 'queue' | 'forged';
+const SECTIONS: readonly Section[] = ['core', 'receive', 'send', 'memory', 'queue', 'forged'];
 
 /**
  * The n8n settings the receiving benchmarks run under: n8n's defaults, the
@@ -137,6 +138,16 @@ async function main(): Promise<void> {
 				}),
 			});
 		}
+	}
+
+	if (wants('forged')) {
+		log("forged: one forged call of maximal size through the trigger's core path, per scheme");
+		results.forged = await benchForged({
+			// --quick: a quarter of n8n's limit; the shapes stay the same.
+			bodyBytes: quick ? MAX_BODY_BYTES / 4 : MAX_BODY_BYTES,
+			rounds: quick ? 3 : 5,
+			onProgress: progress,
+		});
 	}
 
 	// Sections not run this time keep their last measurement (bench/results.json

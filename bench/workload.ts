@@ -26,3 +26,11 @@ export function codeNodeSource(): string {
 export function recordBytes(): number {
 	return Buffer.byteLength(JSON.stringify(makeRecord(12345)));
 }
+
+/** A JSON body of exactly `size` bytes, the shape of a typical webhook event. */
+export function jsonBody(size: number, seed = 0): string {
+	const head = `{"type":"contact.updated","id":"evt_${seed}","data":{"note":"`;
+	const tail = '"}}';
+	const filler = 'abcdefghijklmnopqrstuvwxyz0123456789 '.repeat(Math.ceil(size / 37));
+	return head + filler.slice(0, size - head.length - tail.length) + tail;
+}
