@@ -31,8 +31,8 @@ import {
 	STANDARD_WEBHOOKS_V1A,
 	TWILIO,
 	VINSIGHT,
-	receive,
-	refuseWithoutSecret,
+	inspectIncoming,
+	receiveInspected,
 	sign,
 	signBody,
 	withBodyHash,
@@ -102,13 +102,13 @@ export interface ForgedResult {
 	readonly rows: readonly ForgedRow[];
 }
 
-/** Mailgun's token memory, one per trigger in webhook.ts (replayStoreFor). */
+/** Mailgun's token memory, one per process in webhook.ts (replayStoreFor). */
 const replayMemory = new ReplayMemory();
 
 /**
  * The Verified Webhook Trigger's core path for one call, as
- * nodes/VerifiedWebhookTrigger/webhook.ts runs it: refuseWithoutSecret()
- * first, and only where that cannot decide, receive() with the secrets,
+ * nodes/VerifiedWebhookTrigger/webhook.ts runs it: inspectIncoming()
+ * first, and only where that cannot decide, receiveInspected() with the secrets,
  * with replay protection where the scheme requires it (Mailgun; the node's
  * own setting is off here). It mirrors webhook.ts: when the core's
  * receiving API changes, this is the one function to change with it.
@@ -125,10 +125,10 @@ export async function triggerCorePath(
 		scheme.replay === 'required'
 			? { store: replayMemory, rememberSeconds: 0, duplicateStatus: 200 }
 			: undefined;
-	return (
-		refuseWithoutSecret(scheme, call, { now, toleranceSeconds }, rejectionStatus) ??
-		(await receive(scheme, secrets, call, { now, toleranceSeconds, replay }, rejectionStatus))
-	);
+	const inspected = inspectIncoming(scheme, call, { now, toleranceSeconds }, rejectionStatus);
+	return inspected.ok
+		? await receiveInspected(inspected.call, secrets, { replay })
+		: inspected.refusal;
 }
 
 /**

@@ -45,7 +45,9 @@ describe('bench/forged.ts: every hostile case is a forgery the trigger refuses',
 	)('%s', async (name, forged) => {
 		expect(forged.call.body.length).toBe(SIZE);
 		const result = await runForgedCase(forged);
-		expect(result).toMatchObject({ accepted: false, status: 401 });
+		// 401 for a forgery; 413 for a form over the parameters read before a signature.
+		expect(result).toMatchObject({ accepted: false });
+		if (!result.accepted) expect([401, 413]).toContain(result.status);
 		const reason = refusedAs(result, name) as RejectionReason;
 		expect(REJECTION_REASONS).toContain(reason);
 		expect(BADLY_BUILT).not.toContain(reason);
