@@ -73,8 +73,12 @@ function describeHeadersProblem(
 	// Such a prefix does not arrive as written: n8n's HTTP client (axios) drops
 	// control characters without a word, and a receiver reads others its own way.
 	const fault = findHeaderValueFault(prefix);
-	return fault
-		? `Signature Prefix cannot be sent in the ${signatureHeader} header: ${describeHeaderValueFault(fault)}`
+	if (fault) {
+		return `Signature Prefix cannot be sent in the ${signatureHeader} header: ${describeHeaderValueFault(fault)}`;
+	}
+	// HTTP drops whitespace at the start of a value, on the way and on arrival.
+	return /^[ \t]/.test(prefix)
+		? `Signature Prefix starts with a space or tab, which HTTP drops from the start of the ${signatureHeader} header: no header could arrive with it`
 		: undefined;
 }
 

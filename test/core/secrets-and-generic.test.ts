@@ -184,6 +184,17 @@ describe('Generic HMAC settings', () => {
 		},
 	);
 
+	it.each([' sha256=', '\tsha256='])(
+		'refuses a Signature Prefix %p that starts with whitespace, which HTTP drops',
+		(prefix) => {
+			expect(buildGenericScheme({ ...base, prefix })).toEqual({
+				ok: false,
+				error:
+					'Signature Prefix starts with a space or tab, which HTTP drops from the start of the X-Signature header: no header could arrive with it',
+			});
+		},
+	);
+
 	it.each(['sha256=', '', 'v1 '])('accepts the Signature Prefix %p as written', (prefix) => {
 		const built = buildGenericScheme({ ...base, prefix });
 		expect(built.ok && built.scheme.signatureFormat).toEqual({ style: 'plain', prefix });
