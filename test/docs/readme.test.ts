@@ -88,9 +88,15 @@ describe('README', () => {
 			in_progress: '503',
 			replayed_id: '200 or 401/403',
 		};
+		// Verification's reasons with a status of their own (receive.ts, statusFor).
+		const ownStatus: Partial<Record<RejectionReason, string>> = { too_many_form_parameters: '413' };
 		const expected = new Map<string, string>([
 			...REJECTION_REASONS.map(
-				(reason) => [reason, isConfigurationProblem(reason) ? '500' : '401/403'] as const,
+				(reason) =>
+					[
+						reason,
+						ownStatus[reason] ?? (isConfigurationProblem(reason) ? '500' : '401/403'),
+					] as const,
 			),
 			...Object.entries(receiverOnly),
 		]);
