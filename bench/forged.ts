@@ -126,9 +126,7 @@ export async function triggerCorePath(
 			? { store: replayMemory, rememberSeconds: 0, duplicateStatus: 200 }
 			: undefined;
 	const inspected = inspectIncoming(scheme, call, { now, toleranceSeconds }, rejectionStatus);
-	return inspected.ok
-		? await receiveInspected(inspected.call, secrets, { replay })
-		: inspected.refusal;
+	return inspected.ok ? await receiveInspected(inspected.call, secrets, { replay }) : inspected;
 }
 
 /**
@@ -137,7 +135,7 @@ export async function triggerCorePath(
  * something else than a forgery, so either stops the benchmark.
  */
 export function refusedAs(result: ReceiveResult, what: string): string {
-	if (result.accepted) throw new Error(`${what}: the forged call was accepted`);
+	if (result.ok) throw new Error(`${what}: the forged call was accepted`);
 	if (result.status === 500) {
 		throw new Error(`${what}: refused for the receiver's configuration (${result.reason})`);
 	}

@@ -1,4 +1,8 @@
-import { describeHeaderProblem, describeHeaderValueFault, findHeaderValueFault } from '../headers';
+import {
+	describeHeaderProblem,
+	describeHeaderValueFault,
+	findHeaderValueFault,
+} from '../http/headers';
 import type {
 	DigestEncoding,
 	HashAlgorithm,

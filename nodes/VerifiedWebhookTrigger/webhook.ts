@@ -86,7 +86,7 @@ export async function receiveVerifiedWebhook(
 	if (!choice.ok || !choice.resolved) {
 		// A trigger that cannot check a signature accepts nothing.
 		const detail = choice.ok ? 'No signing scheme is set' : choice.message;
-		result = { accepted: false, reason: 'verifier_error', detail, status: 500 };
+		result = { ok: false, reason: 'verifier_error', detail, status: 500 };
 	} else {
 		const { scheme, signatureHeader } = choice.resolved;
 		signature.body = bodySignatureOf(scheme);
@@ -116,14 +116,14 @@ export async function receiveVerifiedWebhook(
 			? await receiveInspected(inspected.call, await readSecrets(this, credentialFor(scheme)), {
 					replay: replayOptions(this, now, response, rejectionStatus, scheme),
 				})
-			: inspected.refusal;
+			: inspected;
 	}
 
 	// Built only when something will output it: a forged call with no
 	// Rejected output costs no JSON parsing.
 	const describe = () =>
 		describeCall(request, rawBody, signature, options.includeHeaders !== false);
-	if (!result.accepted) {
+	if (!result.ok) {
 		if (result.status === 500) {
 			this.logger.warn(
 				`${this.getNode().name}: refused a call because of its own configuration: ${result.detail}`,

@@ -46,8 +46,8 @@ describe('bench/forged.ts: every hostile case is a forgery the trigger refuses',
 		expect(forged.call.body.length).toBe(SIZE);
 		const result = await runForgedCase(forged);
 		// 401 for a forgery; 413 for a form over the parameters read before a signature.
-		expect(result).toMatchObject({ accepted: false });
-		if (!result.accepted) expect([401, 413]).toContain(result.status);
+		expect(result).toMatchObject({ ok: false });
+		if (!result.ok) expect([401, 413]).toContain(result.status);
 		const reason = refusedAs(result, name) as RejectionReason;
 		expect(REJECTION_REASONS).toContain(reason);
 		expect(BADLY_BUILT).not.toContain(reason);
@@ -57,7 +57,7 @@ describe('bench/forged.ts: every hostile case is a forgery the trigger refuses',
 describe('refusedAs: what would make the benchmark measure the wrong thing stops it', () => {
 	it('an accepted call', () => {
 		const accepted: ReceiveResult = {
-			accepted: true,
+			ok: true,
 			verification: { scheme: 'github', matchedSecret: 'primary', replayKey: 'k' },
 		};
 		expect(() => refusedAs(accepted, 'GitHub')).toThrow('GitHub: the forged call was accepted');
@@ -65,7 +65,7 @@ describe('refusedAs: what would make the benchmark measure the wrong thing stops
 
 	it("a refusal for the receiver's own configuration", () => {
 		const misconfigured: ReceiveResult = {
-			accepted: false,
+			ok: false,
 			reason: 'no_secret',
 			detail: 'No secret is configured',
 			status: 500,

@@ -212,8 +212,8 @@ describe('deliver (real loopback server, real waits)', () => {
 				const check = verify(STANDARD_WEBHOOKS, { primary: secret }, body, req.headersDistinct, {
 					now: new Date(),
 				});
-				res.statusCode = !check.valid ? 401 : received.length < 3 ? 503 : 200;
-				res.end(check.valid ? 'ok' : check.reason);
+				res.statusCode = !check.ok ? 401 : received.length < 3 ? 503 : 200;
+				res.end(check.ok ? 'ok' : check.reason);
 			});
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

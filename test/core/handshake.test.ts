@@ -27,7 +27,7 @@ import {
 	type ReceiveResult,
 	type SecretSet,
 } from '../../core';
-import { handshakeReply } from '../../core/handshake';
+import { handshakeReply } from '../../core/receive/handshake';
 import { ed25519FromSeed, RFC8032_TEST1 } from '../helpers/keys';
 import { rivetAnswers } from '../helpers/rivet';
 import { timedTextVectors } from '../helpers/vectors';
@@ -83,7 +83,7 @@ function run(
 
 /** An accepted call that is no handshake: it runs as any other. */
 function expectOrdinary(result: ReceiveResult) {
-	expect(result.accepted).toBe(true);
+	expect(result.ok).toBe(true);
 	expect(result).not.toHaveProperty('handshake');
 }
 
@@ -117,8 +117,8 @@ describe("Zoom's endpoint.url_validation", () => {
 
 	it("answers the official-library vector with @zoom/rivet's exact bytes", async () => {
 		const result = await vectorCall();
-		expect(result).toMatchObject({ accepted: true });
-		if (!result.accepted) return;
+		expect(result).toMatchObject({ ok: true });
+		if (!result.ok) return;
 		// The fixture's answer, as rivet wrote it: members in its order.
 		expect(result.handshake).toEqual({
 			status: 200,
@@ -135,7 +135,7 @@ describe("Zoom's endpoint.url_validation", () => {
 		const theirs = await rivetAnswers(secret, vector.payload, vector.expected_header_values);
 		const ours = await vectorCall();
 		expect(theirs.statusCode).toBe(200);
-		expect(ours.accepted && ours.handshake).toMatchObject({
+		expect(ours.ok && ours.handshake).toMatchObject({
 			status: theirs.statusCode,
 			contentType: theirs.headers['Content-Type'],
 			body: theirs.body,
@@ -157,7 +157,7 @@ describe("Zoom's endpoint.url_validation", () => {
 				const theirs = await rivetAnswers(secretToken, body, headers);
 				const ours = await run(ZOOM, { primary: secretToken }, body, headers);
 				expect(theirs.statusCode).toBe(200);
-				expect(ours.accepted && ours.handshake).toEqual({
+				expect(ours.ok && ours.handshake).toEqual({
 					status: 200,
 					contentType: theirs.headers['Content-Type'],
 					body: theirs.body,
@@ -175,10 +175,8 @@ describe("Zoom's endpoint.url_validation", () => {
 			{ ...json, ...vector.expected_header_values },
 			signedAt,
 		);
-		expect(result).toMatchObject({ accepted: true, verification: { matchedSecret: 'secondary' } });
-		expect(result.accepted && result.handshake?.body).toBe(
-			JSON.stringify(vector.expected_response_body),
-		);
+		expect(result).toMatchObject({ ok: true, verification: { matchedSecret: 'secondary' } });
+		expect(result.ok && result.handshake?.body).toBe(JSON.stringify(vector.expected_response_body));
 	});
 
 	it('reads the secret as verify() does (a Secret Format override included)', async () => {
@@ -189,9 +187,7 @@ describe("Zoom's endpoint.url_validation", () => {
 			{ ...json, ...vector.expected_header_values },
 			signedAt,
 		);
-		expect(result.accepted && result.handshake?.body).toBe(
-			JSON.stringify(vector.expected_response_body),
-		);
+		expect(result.ok && result.handshake?.body).toBe(JSON.stringify(vector.expected_response_body));
 	});
 
 	it('is no handshake when the body only looks like one: the call runs, as rivet runs it', async () => {
@@ -224,7 +220,7 @@ describe("Zoom's endpoint.url_validation", () => {
 		const plainToken = 'p'.repeat(MAX_HANDSHAKE_FIELD_LENGTH);
 		const body = zoomValidationBody(plainToken);
 		const result = await run(ZOOM, { primary: secret }, body, zoomHeaders(secret, body));
-		expect(result.accepted && result.handshake?.body.length).toBe(
+		expect(result.ok && result.handshake?.body.length).toBe(
 			MAX_HANDSHAKE_FIELD_LENGTH + 64 + '{"encryptedToken":"","plainToken":""}'.length,
 		);
 	});
@@ -236,8 +232,8 @@ describe("Slack's url_verification", () => {
 	it('echoes the challenge in plain text, as Slack documents first', async () => {
 		const body = slackVerificationBody();
 		const result = await run(SLACK, { primary: secret }, body, slackHeaders(secret, body));
-		expect(result).toMatchObject({ accepted: true, verification: { scheme: 'slack' } });
-		expect(result.accepted && result.handshake).toEqual({
+		expect(result).toMatchObject({ ok: true, verification: { scheme: 'slack' } });
+		expect(result.ok && result.handshake).toEqual({
 			status: 200,
 			contentType: 'text/plain',
 			body: slackChallenge,
@@ -281,7 +277,7 @@ describe("Discord's PING", () => {
 		'%s gets PONG',
 		async (body) => {
 			const result = await run(DISCORD, { primary: publicKey }, body, discordHeaders(body));
-			expect(result.accepted && result.handshake).toEqual({
+			expect(result.ok && result.handshake).toEqual({
 				status: 200,
 				contentType: 'application/json',
 				body: '{"type":1}',
@@ -305,7 +301,7 @@ describe("Discord's PING", () => {
 			{ ...json, ...vector.expected_header_values },
 			new Date(vector.timestamp * 1000),
 		);
-		expect(result.accepted && result.handshake?.body).toBe('{"type":1}');
+		expect(result.ok && result.handshake?.body).toBe('{"type":1}');
 	});
 });
 
@@ -348,9 +344,9 @@ describe('a handshake is answered only for a verified call', () => {
 		'%s: refused, with no answer content',
 		async (_name, scheme, secret, body, headers) => {
 			const result = await run(scheme, { primary: secret }, body, headers);
-			expect(result.accepted).toBe(false);
+			expect(result.ok).toBe(false);
 			expect(result).not.toHaveProperty('handshake');
-			if (result.accepted) return;
+			if (result.ok) return;
 			expect(result.status).toBe(401);
 			// Nothing of the body's tokens, nor any HMAC, in what the caller is told.
 			expect(result.detail).not.toMatch(/qgg8|3eZbrw|attacker|[0-9a-f]{64}/i);
@@ -404,9 +400,9 @@ describe('handshakes and replay protection', () => {
 		const headers = zoomHeaders(secret, body);
 		const first = await run(ZOOM, { primary: secret }, body, headers, new Date(), replay(memory));
 		const copy = await run(ZOOM, { primary: secret }, body, headers, new Date(), replay(memory));
-		expect(first.accepted && first.handshake?.body).toBeTruthy();
-		expect(copy.accepted && copy.handshake?.body).toBe(first.accepted && first.handshake?.body);
-		expect(first.accepted && first.settle).toBeUndefined();
+		expect(first.ok && first.handshake?.body).toBeTruthy();
+		expect(copy.ok && copy.handshake?.body).toBe(first.ok && first.handshake?.body);
+		expect(first.ok && first.settle).toBeUndefined();
 		expect(memory.size).toBe(0);
 
 		// An ordinary call afterwards is claimed, and its copy refused as usual.
@@ -421,10 +417,10 @@ describe('handshakes and replay protection', () => {
 			replay(memory),
 		);
 		expectOrdinary(ordinary);
-		if (ordinary.accepted) ordinary.settle?.('succeeded');
+		if (ordinary.ok) ordinary.settle?.('succeeded');
 		expect(memory.size).toBe(1);
 		expect(
 			await run(ZOOM, { primary: secret }, event, eventHeaders, new Date(), replay(memory)),
-		).toMatchObject({ accepted: false, reason: 'replayed_id', status: 200 });
+		).toMatchObject({ ok: false, reason: 'replayed_id', status: 200 });
 	});
 });

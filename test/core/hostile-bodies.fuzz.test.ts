@@ -231,8 +231,8 @@ async function receiveCounting(call: ForgedCall) {
 
 async function expectRefusedCheaply(call: ForgedCall): Promise<void> {
 	const { result, work } = await receiveCounting(call);
-	expect(result.accepted).toBe(false);
-	if (result.accepted) return;
+	expect(result.ok).toBe(false);
+	if (result.ok) return;
 	expect(call.refusedAs).toContain(result.reason);
 	expect(work.longestParsed).toBeLessThanOrEqual(MAX_PARSED_BEFORE_SIGNATURE);
 	if (result.reason === 'too_many_form_parameters') expect(work.decoded).toBe(0);
@@ -270,11 +270,11 @@ describe('forged calls of maximal size, every family and shape', () => {
 		const headers = { ...form, ...forgedHeaders(TWILIO, Buffer.from('a=b'), url) };
 		const call = { scheme: TWILIO, url, headers, refusedAs: [] };
 		const read = await receiveCounting({ ...call, body: Buffer.from(atLimit) });
-		expect(read.result).toMatchObject({ accepted: false, reason: 'signature_mismatch' });
+		expect(read.result).toMatchObject({ ok: false, reason: 'signature_mismatch' });
 		expect(read.work.decoded).toBe(2 * MAX_FORM_PARAMETERS);
 		const over = await receiveCounting({ ...call, body: Buffer.from(`${atLimit}&one=more`) });
 		expect(over.result).toMatchObject({
-			accepted: false,
+			ok: false,
 			reason: 'too_many_form_parameters',
 			status: 413,
 		});

@@ -74,12 +74,11 @@ describe('Mailgun: known answer and round trips', () => {
 		const body = jsonBody({ token, timestamp, signature });
 		const result = check(body, json, { now: new Date(1770920772_000 + 5_000) });
 		expect(result).toMatchObject({
-			valid: true,
-			reason: 'ok',
+			ok: true,
 			id: token,
 			matchedSecret: 'primary',
 		});
-		if (result.valid) expect(result.timestamp?.toISOString()).toBe('2026-02-12T18:26:12.000Z');
+		if (result.ok) expect(result.timestamp?.toISOString()).toBe('2026-02-12T18:26:12.000Z');
 	});
 
 	it('is found by id, as the nodes look it up', () => {
@@ -97,7 +96,7 @@ describe('Mailgun: known answer and round trips', () => {
 		expect(timestamp).toBe(nowSeconds);
 		expect(token).toMatch(/^[0-9a-f]{50}$/);
 		expect(signature).toBe(mailgunSignature(timestamp, token));
-		expect(check(Buffer.from(text))).toMatchObject({ valid: true, id: token });
+		expect(check(Buffer.from(text))).toMatchObject({ ok: true, id: token });
 	});
 
 	it('signBody makes a fresh token each time', () => {
@@ -118,7 +117,7 @@ describe('Mailgun: known answer and round trips', () => {
 		expect(
 			verify(MAILGUN, { primary: key, secondary: 'new-key' }, Buffer.from(text), json, { now }),
 		).toMatchObject({
-			valid: true,
+			ok: true,
 			matchedSecret: 'secondary',
 		});
 	});
@@ -129,12 +128,12 @@ describe('Mailgun: known answer and round trips', () => {
 
 	it('accepts the legacy form post, fields at the top level', () => {
 		const fields = signedFields();
-		expect(check(formBody(fields), form)).toMatchObject({ valid: true, id: fields.token });
+		expect(check(formBody(fields), form)).toMatchObject({ ok: true, id: fields.token });
 		expect(
 			check(formBody(fields), {
 				'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
 			}),
-		).toMatchObject({ valid: true });
+		).toMatchObject({ ok: true });
 	});
 
 	it('accepts a timestamp sent as a JSON number, signing its digits', () => {
@@ -144,13 +143,13 @@ describe('Mailgun: known answer and round trips', () => {
 			token,
 			signature: mailgunSignature(nowSeconds, token),
 		});
-		expect(check(body)).toMatchObject({ valid: true });
+		expect(check(body)).toMatchObject({ ok: true });
 	});
 
 	it('accepts an uppercase hex signature (the same bytes)', () => {
 		const fields = signedFields();
 		expect(check(jsonBody({ ...fields, signature: fields.signature.toUpperCase() }))).toMatchObject(
-			{ valid: true },
+			{ ok: true },
 		);
 	});
 
@@ -164,13 +163,13 @@ describe('Mailgun: known answer and round trips', () => {
 			'parent-signature': mailgunSignature(nowSeconds, token, parentKey),
 		});
 		expect(verify(MAILGUN, { primary: parentKey }, body, json, { now })).toMatchObject({
-			valid: true,
+			ok: true,
 		});
 		expect(verify(MAILGUN, { primary: 'subaccount-key' }, body, json, { now })).toMatchObject({
-			valid: true,
+			ok: true,
 		});
 		expect(verify(MAILGUN, { primary: 'someone-else' }, body, json, { now })).toMatchObject({
-			valid: false,
+			ok: false,
 			reason: 'signature_mismatch',
 		});
 	});
@@ -178,7 +177,7 @@ describe('Mailgun: known answer and round trips', () => {
 
 describe('Mailgun: what is refused, and why', () => {
 	const refused = (result: VerifyResult, reason: string) => {
-		expect(result).toMatchObject({ valid: false, reason });
+		expect(result).toMatchObject({ ok: false, reason });
 		// Never the key, nor any signature, in what a caller may see.
 		expect(result.detail).not.toContain(key);
 		expect(result.detail).not.toMatch(/[0-9a-f]{32}/i);
@@ -254,24 +253,24 @@ describe('Mailgun: what is refused, and why', () => {
 		refused(check(jsonBody(signedFields(old))), 'timestamp_too_old');
 		refused(check(jsonBody(signedFields(future))), 'timestamp_too_new');
 		expect(check(jsonBody(signedFields(String(Number(nowSeconds) - 300))))).toMatchObject({
-			valid: true,
+			ok: true,
 		});
 		expect(check(jsonBody(signedFields(String(Number(nowSeconds) + 300))))).toMatchObject({
-			valid: true,
+			ok: true,
 		});
 	});
 
 	it('the window cannot be switched off: it is what bounds the token memory', () => {
 		const result = check(jsonBody(signedFields()), json, { toleranceSeconds: 0 });
-		expect(result).toMatchObject({ valid: false, reason: 'verifier_error' });
+		expect(result).toMatchObject({ ok: false, reason: 'verifier_error' });
 		expect(check(jsonBody(signedFields()), json, { toleranceSeconds: null })).toMatchObject({
-			valid: false,
+			ok: false,
 			reason: 'verifier_error',
 		});
 		// A wider one is the receiver's choice.
 		const hourOld = String(Number(nowSeconds) - 3600);
 		expect(check(jsonBody(signedFields(hourOld)), json, { toleranceSeconds: 7200 })).toMatchObject({
-			valid: true,
+			ok: true,
 		});
 	});
 
@@ -374,7 +373,7 @@ describe('Mailgun: each token is accepted once', () => {
 			{ body: jsonBody(signedFields()), headers: json },
 			{ now },
 		);
-		expect(result).toMatchObject({ accepted: false, reason: 'verifier_error', status: 500 });
+		expect(result).toMatchObject({ ok: false, reason: 'verifier_error', status: 500 });
 	});
 
 	it('the event data is not signed: another event under a captured signature verifies, and the token memory refuses it', async () => {
@@ -382,29 +381,29 @@ describe('Mailgun: each token is accepted once', () => {
 		const original = jsonBody(fields, { event: 'delivered', recipient: 'a@example.com' });
 		const forged = jsonBody(fields, { event: 'unsubscribed', recipient: 'ceo@example.com' });
 		// Mailgun's format: the signature is just as valid on the forged data.
-		expect(check(forged)).toMatchObject({ valid: true });
+		expect(check(forged)).toMatchObject({ ok: true });
 
 		const memory = new ReplayMemory();
 		expect(processed(await receiveAt(original, now, memory))).toBe(true);
 		const replay = await receiveAt(forged, new Date(now.getTime() + 1000), memory);
-		expect(replay).toMatchObject({ accepted: false, reason: 'replayed_id', status: 200 });
+		expect(replay).toMatchObject({ ok: false, reason: 'replayed_id', status: 200 });
 		// The same token in a form post is the same call.
 		const asForm = await receiveAt(formBody(fields), new Date(now.getTime() + 2000), memory, form);
-		expect(asForm).toMatchObject({ accepted: false, reason: 'replayed_id' });
+		expect(asForm).toMatchObject({ ok: false, reason: 'replayed_id' });
 	});
 
 	it('a copy while the first run is going is told to come back; after a failed run it is processed', async () => {
 		const fields = signedFields();
 		const memory = new ReplayMemory();
 		const first = await receiveAt(jsonBody(fields), now, memory);
-		expect(first.accepted).toBe(true);
+		expect(first.ok).toBe(true);
 		expect(await receiveAt(jsonBody(fields), now, memory)).toMatchObject({
-			accepted: false,
+			ok: false,
 			reason: 'in_progress',
 			status: 503,
 		});
-		if (first.accepted) first.settle?.('failed');
-		expect((await receiveAt(jsonBody(fields), now, memory)).accepted).toBe(true);
+		if (first.ok) first.settle?.('failed');
+		expect((await receiveAt(jsonBody(fields), now, memory)).ok).toBe(true);
 	});
 
 	it('the token is remembered for the whole window, then the timestamp refuses it', async () => {
@@ -420,7 +419,7 @@ describe('Mailgun: each token is accepted once', () => {
 		const after = new Date(edge.getTime() + 1000);
 		memory.sweep(after.getTime());
 		expect(await receiveAt(jsonBody(fields), after, memory)).toMatchObject({
-			accepted: false,
+			ok: false,
 			reason: 'timestamp_too_old',
 		});
 	});
@@ -441,8 +440,8 @@ describe('Mailgun: each token is accepted once', () => {
 		const a = await receiveAt(jsonBody(signedFields()), now, memory);
 		const bFields = signedFields();
 		const b = await receiveAt(jsonBody(bFields), now, memory);
-		expect(a.accepted && b.accepted).toBe(true);
-		if (b.accepted) {
+		expect(a.ok && b.ok).toBe(true);
+		if (b.ok) {
 			expect(b.verification.id).toBe(bFields.token);
 			expect(b.verification.replayKey).not.toContain(bFields.signature);
 			expect(b.verification.replayKey).not.toContain(bFields.token);

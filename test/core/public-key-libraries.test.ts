@@ -66,11 +66,11 @@ describe('discord-interactions verifyKey', () => {
 			await expect(verifyKey(payload, signature, timestamp, publicHex)).resolves.toBe(true);
 			const headers = { 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp };
 			expect(verify(DISCORD, { primary: publicHex }, Buffer.from(payload), headers)).toMatchObject({
-				valid: true,
+				ok: true,
 			});
 			expect(
 				verify(DISCORD, { primary: publicHex }, Buffer.from(tamper(payload), 'latin1'), headers),
-			).toMatchObject({ valid: false, reason: 'signature_mismatch' });
+			).toMatchObject({ ok: false, reason: 'signature_mismatch' });
 		},
 	);
 
@@ -86,7 +86,7 @@ describe('discord-interactions verifyKey', () => {
 			const headers = { 'x-signature-ed25519': spelling, 'x-signature-timestamp': timestamp };
 			expect(
 				verify(DISCORD, { primary: vector.secret }, Buffer.from(vector.payload), headers, { now }),
-			).toMatchObject({ valid: true });
+			).toMatchObject({ ok: true });
 		}
 	});
 });
@@ -116,13 +116,13 @@ describe('@sendgrid/eventwebhook verifySignature', () => {
 				expect(library.verifySignature(theirKey, payload, signature, timestamp)).toBe(true);
 				expect(
 					verify(SENDGRID, { primary: publicKey }, Buffer.from(payload), headers),
-				).toMatchObject({ valid: true });
+				).toMatchObject({ ok: true });
 
 				const tampered = tamper(payload);
 				expect(library.verifySignature(theirKey, tampered, signature, timestamp)).toBe(false);
 				expect(
 					verify(SENDGRID, { primary: publicKey }, Buffer.from(tampered, 'latin1'), headers),
-				).toMatchObject({ valid: false, reason: 'signature_mismatch' });
+				).toMatchObject({ ok: false, reason: 'signature_mismatch' });
 			}
 		},
 	);
@@ -137,7 +137,7 @@ describe('@sendgrid/eventwebhook verifySignature', () => {
 			true,
 		);
 		expect(verify(SENDGRID, { primary: vector.secret }, body, headers)).toMatchObject({
-			valid: true,
+			ok: true,
 		});
 		const later = String(vector.timestamp + 1);
 		expect(library.verifySignature(key, vector.payload, signature, later)).toBe(false);
@@ -146,6 +146,6 @@ describe('@sendgrid/eventwebhook verifySignature', () => {
 				...headers,
 				'X-Twilio-Email-Event-Webhook-Timestamp': later,
 			}),
-		).toMatchObject({ valid: false, reason: 'signature_mismatch' });
+		).toMatchObject({ ok: false, reason: 'signature_mismatch' });
 	});
 });

@@ -83,8 +83,7 @@ describe.each(RFC_8032)('RFC 8032 $name', ({ seed, publicKey, message, signature
 
 	it('verify() accepts it', () => {
 		expect(verify(RAW_ED25519, { primary: publicKey }, body, signed(signature))).toMatchObject({
-			valid: true,
-			reason: 'ok',
+			ok: true,
 			matchedSecret: 'primary',
 		});
 	});
@@ -93,7 +92,7 @@ describe.each(RFC_8032)('RFC 8032 $name', ({ seed, publicKey, message, signature
 		for (const bit of [0, 7, 255, 256, 300, 511]) {
 			expect(
 				verify(RAW_ED25519, { primary: publicKey }, body, signed(flipBit(signature, bit))),
-			).toMatchObject({ valid: false, reason: 'signature_mismatch' });
+			).toMatchObject({ ok: false, reason: 'signature_mismatch' });
 		}
 		const longer = Buffer.concat([body, Buffer.from([0])]);
 		expect(verify(RAW_ED25519, { primary: publicKey }, longer, signed(signature))).toMatchObject({
@@ -109,7 +108,7 @@ describe.each(RFC_8032)('RFC 8032 $name', ({ seed, publicKey, message, signature
 		}
 		const otherKey = flipBit(publicKey, 9);
 		expect(verify(RAW_ED25519, { primary: otherKey }, body, signed(signature))).toMatchObject({
-			valid: false,
+			ok: false,
 		});
 	});
 });
@@ -139,7 +138,7 @@ describe('Discord (signature-vectors.json)', () => {
 	it('verifies, and sign() reproduces it byte for byte', () => {
 		expect(
 			verify(DISCORD, { primary: vector.secret }, body, vector.expected_header_values, { now }),
-		).toMatchObject({ valid: true, timestamp: new Date(vector.timestamp * 1000) });
+		).toMatchObject({ ok: true, timestamp: new Date(vector.timestamp * 1000) });
 		const headers = sign(DISCORD, { primary: seed }, body, {
 			timestamp: new Date(vector.timestamp * 1000),
 		});
@@ -150,7 +149,7 @@ describe('Discord (signature-vectors.json)', () => {
 		const headers = { ...vector.expected_header_values };
 		headers['X-Signature-Ed25519'] = headers['X-Signature-Ed25519'].toUpperCase();
 		expect(verify(DISCORD, { primary: vector.secret }, body, headers, { now })).toMatchObject({
-			valid: true,
+			ok: true,
 		});
 	});
 
@@ -181,7 +180,7 @@ describe('SendGrid (signature-vectors.json): verify only', () => {
 		const key = { primary: vector.secret };
 		const headers = vector.expected_header_values;
 		expect(verify(SENDGRID, key, body, headers, { now })).toMatchObject({
-			valid: true,
+			ok: true,
 			matchedSecret: 'primary',
 		});
 		const tampered = Buffer.from(vector.payload.replace('test_event', 'test_evenT'));
@@ -218,7 +217,7 @@ describe('SendGrid (signature-vectors.json): verify only', () => {
 				},
 				{ replayKey: true },
 			);
-			return result.valid ? result.replayKey : result.reason;
+			return result.ok ? result.replayKey : result.reason;
 		});
 		expect(keys[0]).toMatch(/^content:/);
 		expect(keys[1]).toBe(keys[0]);
@@ -260,10 +259,10 @@ describe('Standard Webhooks: v1 (HMAC) and v1a (Ed25519) entries in one header',
 
 	it('the holder of the HMAC secret checks the v1 entry; the holder of the public key the v1a one', () => {
 		expect(verify(STANDARD_WEBHOOKS, { primary: hmacSecret }, body, both, { now })).toMatchObject({
-			valid: true,
+			ok: true,
 		});
 		expect(verify(STANDARD_WEBHOOKS_V1A, { primary: whpk }, body, both, { now })).toMatchObject({
-			valid: true,
+			ok: true,
 			id: 'msg_1',
 		});
 	});
@@ -298,7 +297,7 @@ describe('Standard Webhooks: v1 (HMAC) and v1a (Ed25519) entries in one header',
 			],
 		] as const) {
 			expect(verify(STANDARD_WEBHOOKS_V1A, keys, body, rotated, { now })).toMatchObject({
-				valid: true,
+				ok: true,
 				matchedSecret: label,
 			});
 		}
@@ -311,7 +310,7 @@ describe('Standard Webhooks: v1 (HMAC) and v1a (Ed25519) entries in one header',
 		});
 		expect(
 			verify(STANDARD_WEBHOOKS_V1A, { primary: whpk }, body, v1a, { now, replayKey: true }),
-		).toMatchObject({ valid: true, replayKey: 'id:msg_1' });
+		).toMatchObject({ ok: true, replayKey: 'id:msg_1' });
 	});
 
 	it('sign() refuses a public key, and never quotes the key it could not use', () => {
@@ -371,7 +370,7 @@ describe('Standard Webhooks v1a: a forged call costs a few Ed25519 checks, not o
 		for (const entries of [forged(cap + 1), [...forged(cap), genuine]]) {
 			const { result, checks } = call(entries);
 			expect(result).toMatchObject({
-				valid: false,
+				ok: false,
 				reason: 'malformed_header',
 				detail: `Header webhook-signature holds more than ${cap} v1a signatures`,
 			});
@@ -384,7 +383,7 @@ describe('Standard Webhooks v1a: a forged call costs a few Ed25519 checks, not o
 			[...forged(cap - 1), genuine],
 			[...v1(MAX_SIGNATURES_PER_HEADER - cap), ...forged(cap - 1), genuine],
 		]) {
-			expect(call(entries).result).toMatchObject({ valid: true, matchedSecret: 'primary' });
+			expect(call(entries).result).toMatchObject({ ok: true, matchedSecret: 'primary' });
 		}
 	});
 
@@ -392,7 +391,7 @@ describe('Standard Webhooks v1a: a forged call costs a few Ed25519 checks, not o
 		let most = 0;
 		for (let count = 1; count <= MAX_SIGNATURES_PER_HEADER; count++) {
 			const { result, checks } = call(forged(count));
-			expect(result).toMatchObject({ valid: false });
+			expect(result).toMatchObject({ ok: false });
 			most = Math.max(most, checks);
 		}
 		expect(most).toBeLessThanOrEqual(cap * 2);
@@ -489,7 +488,7 @@ describe('bad calls: the same reasons as for HMAC schemes', () => {
 		['all zeros', { ...ts, 'X-Signature-Ed25519': '00'.repeat(64) }, 'signature_mismatch'],
 	])('%s: %s', (_name, headers, reason) => {
 		const result = check(headers);
-		expect(result).toMatchObject({ valid: false, reason });
+		expect(result).toMatchObject({ ok: false, reason });
 		expect(result.detail).not.toContain(signature.slice(0, 16));
 	});
 

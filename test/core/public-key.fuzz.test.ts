@@ -211,8 +211,8 @@ describe('public-key verify() on hostile input', () => {
 					),
 					({ scheme, secrets, body, headers, options }) => {
 						const result = verify(scheme, secrets, body, headers, options);
-						expect(result.valid).toBe(false);
-						if (result.valid) return;
+						expect(result.ok).toBe(false);
+						if (result.ok) return;
 						seen.add(result.reason);
 						expect(REJECTION_REASONS).toContain(result.reason);
 						expect(result.detail.length).toBeGreaterThan(0);
@@ -314,13 +314,12 @@ describe('public-key sign → verify', () => {
 						: { primary: key, secondary: other };
 					const result = verify(call.scheme, secrets, call.body, call.headers, atSigning(call));
 					expect(result).toMatchObject({
-						valid: true,
+						ok: true,
 						matchedSecret: inSecondary ? 'secondary' : 'primary',
 					});
 					// Header names in another case change nothing.
 					expect(
-						verify(call.scheme, secrets, call.body, lowerHeaders(call.headers), atSigning(call))
-							.valid,
+						verify(call.scheme, secrets, call.body, lowerHeaders(call.headers), atSigning(call)).ok,
 					).toBe(true);
 				}),
 				{ numRuns: ROUND_TRIP_RUNS },
@@ -378,7 +377,7 @@ describe('public-key sign → verify', () => {
 							headers[name] = replaceAt(value, at, replacement);
 						}
 						const result = verify(call.scheme, secrets, body, headers, atSigning(call));
-						expect(result.valid).toBe(false);
+						expect(result.ok).toBe(false);
 					},
 				),
 				{ numRuns: ROUND_TRIP_RUNS * 4 },
@@ -421,13 +420,13 @@ describe('ECDSA malleability (SendGrid)', () => {
 		expect(twin).not.toBe(headers[name]);
 		const secrets = { primary: P256.publicForms[0] };
 		const copy = { ...headers, [name]: twin };
-		expect(verify(SENDGRID, secrets, body, copy, { now: at }).valid).toBe(true);
+		expect(verify(SENDGRID, secrets, body, copy, { now: at }).ok).toBe(true);
 
 		const replay = replayOptions();
 		const first = await receive(SENDGRID, secrets, { body, headers }, { now: at, replay });
 		expect(processed(first)).toBe(true);
 		const second = await receive(SENDGRID, secrets, { body, headers: copy }, { now: at, replay });
-		expect(second).toMatchObject({ accepted: false, reason: 'replayed_id' });
+		expect(second).toMatchObject({ ok: false, reason: 'replayed_id' });
 	});
 
 	it('Ed25519 has no twin: the signature is bound to the message (RFC 8032 checks S < L)', () => {
@@ -457,7 +456,7 @@ describe('ECDSA malleability (SendGrid)', () => {
 				{ ...headers, [name]: spelled },
 				{ now: at },
 			);
-			expect(result.valid).toBe(false);
+			expect(result.ok).toBe(false);
 		}
 	});
 });

@@ -369,10 +369,10 @@ describe('resolveKeyObjects and verify()', () => {
 			if (role !== 'public') continue;
 			const scheme = algorithm === 'ed25519' ? DISCORD : SENDGRID;
 			const result = verify(scheme, { primary: text }, body, {});
-			expect(result).toMatchObject({ valid: false, reason: 'invalid_key' });
+			expect(result).toMatchObject({ ok: false, reason: 'invalid_key' });
 			expectNoKeyMaterial(result.detail, text);
 		}
-		expect(verify(DISCORD, {}, body, headers)).toMatchObject({ valid: false, reason: 'no_secret' });
+		expect(verify(DISCORD, {}, body, headers)).toMatchObject({ ok: false, reason: 'no_secret' });
 	});
 });
 
@@ -507,7 +507,7 @@ describe('small-order Ed25519 points are no public key: refused in every form (i
 			);
 			for (const result of [v1a, discord]) {
 				expect(result).toEqual({
-					valid: false,
+					ok: false,
 					reason: 'invalid_key',
 					detail: `The primary public key ${refusal}`,
 				});

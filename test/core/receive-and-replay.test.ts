@@ -145,7 +145,7 @@ describe('receive', () => {
 				{ now: t0, toleranceSeconds: 300 },
 			),
 		).toEqual({
-			accepted: true,
+			ok: true,
 			verification: {
 				scheme: 'github',
 				matchedSecret: 'primary',
@@ -199,7 +199,7 @@ describe('receive', () => {
 		// Another trigger, another memory.
 		expect(
 			(await receive(GITHUB, { primary: secret }, call, { ...options, replay: replayOptions() }))
-				.accepted,
+				.ok,
 		).toBe(true);
 
 		const whsec = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -238,14 +238,14 @@ describe('receive', () => {
 		it('the sender retries after a run that failed (500): the retry is processed', async () => {
 			const replay = replayOptions(200);
 			const first = await deliver(replay, 0);
-			if (!first.accepted) throw new Error(first.reason);
+			if (!first.ok) throw new Error(first.reason);
 			first.settle?.('failed');
 			const retry = await deliver(replay, 10);
-			expect(retry.accepted).toBe(true);
-			if (retry.accepted) retry.settle?.('succeeded');
+			expect(retry.ok).toBe(true);
+			if (retry.ok) retry.settle?.('succeeded');
 			// A third copy, after a run that succeeded, starts nothing and is acknowledged.
 			expect(await deliver(replay, 110)).toMatchObject({
-				accepted: false,
+				ok: false,
 				reason: 'replayed_id',
 				status: 200,
 			});
@@ -255,12 +255,12 @@ describe('receive', () => {
 			const replay = replayOptions(200);
 			const first = await deliver(replay, 0);
 			expect(await deliver(replay, 3)).toMatchObject({
-				accepted: false,
+				ok: false,
 				reason: 'in_progress',
 				status: IN_PROGRESS_STATUS,
 				id: 'msg_r',
 			});
-			if (first.accepted) first.settle?.('succeeded');
+			if (first.ok) first.settle?.('succeeded');
 			expect(await deliver(replay, 13)).toMatchObject({ reason: 'replayed_id', status: 200 });
 		});
 
@@ -364,7 +364,7 @@ describe('receive', () => {
 			expect(
 				await receive(scheme, { primary: secret }, { body: rest, headers: moved }, opts),
 			).toMatchObject({
-				accepted: false,
+				ok: false,
 				reason: 'replayed_id',
 				detail: 'This exact call was already processed',
 			});
@@ -381,7 +381,7 @@ describe('receive', () => {
 			).toBe(true);
 			expect(
 				await receive(scheme, { primary: secret }, { body: rest, headers: moved }, opts),
-			).toMatchObject({ accepted: false, reason: 'malformed_header', status: 401 });
+			).toMatchObject({ ok: false, reason: 'malformed_header', status: 401 });
 		});
 
 		it('Standard Webhooks with the window off: a body holding ".<digits>." cannot be re-split into a new call', async () => {
@@ -402,7 +402,7 @@ describe('receive', () => {
 				receive(STANDARD_WEBHOOKS, { primary: whsec }, { body: bytes, headers: headerBag }, opts);
 			expect(processed(await call(headers, body))).toBe(true);
 			expect(await call(split, Buffer.from('2"}'))).toMatchObject({
-				accepted: false,
+				ok: false,
 				reason: 'malformed_header',
 				detail:
 					'Header webhook-id holds ".", which ends the id in the signed content: the same signed bytes could then be read as another id, timestamp and body',
@@ -447,7 +447,7 @@ describe('receive', () => {
 			expect(processed(await receive(GITHUB, { primary: secret }, call, opts))).toBe(true);
 			const rotated = { primary: 'the-new-secret', secondary: secret };
 			expect(await receive(GITHUB, rotated, call, opts)).toMatchObject({
-				accepted: false,
+				ok: false,
 				reason: 'replayed_id',
 			});
 		});
@@ -472,11 +472,11 @@ describe('receive', () => {
 					primary: sampleSecrets(scheme, 'rotated').primary,
 					secondary: before.primary,
 				});
-				expect({ scheme: scheme.id, valid: first.valid && after.valid }).toEqual({
+				expect({ scheme: scheme.id, verified: first.ok && after.ok }).toEqual({
 					scheme: scheme.id,
-					valid: true,
+					verified: true,
 				});
-				if (first.valid && after.valid) expect(after.replayKey).toBe(first.replayKey);
+				if (first.ok && after.ok) expect(after.replayKey).toBe(first.replayKey);
 			}
 		});
 	});
@@ -497,7 +497,7 @@ describe('receive', () => {
 				processed(await receive(VINSIGHT, secrets, { body: captured, headers }, options)),
 			).toBe(true);
 			expect(await receive(VINSIGHT, secrets, { body: forged, headers }, options)).toMatchObject({
-				accepted: false,
+				ok: false,
 				reason: 'malformed_body',
 				status: 401,
 			});

@@ -88,21 +88,21 @@ describe('a ReplayStore that answers asynchronously', () => {
 		const concurrent = send(replay, 0);
 		expect(store.entries.size).toBe(0);
 		const [a, b] = await Promise.all([first, concurrent]);
-		expect(a.accepted).toBe(true);
+		expect(a.ok).toBe(true);
 		expect(b).toMatchObject({
-			accepted: false,
+			ok: false,
 			reason: 'in_progress',
 			status: IN_PROGRESS_STATUS,
 			id: 'msg_store',
 		});
 		expect(store.entries.size).toBe(1);
 
-		if (!a.accepted) throw new Error(a.reason);
+		if (!a.ok) throw new Error(a.reason);
 		expect(a.settle).toBeDefined();
 		a.settle?.('succeeded');
 		await store.settled();
 		expect(await send(replay, 5)).toMatchObject({
-			accepted: false,
+			ok: false,
 			reason: 'replayed_id',
 			status: 200,
 			detail: 'A call with id msg_store was already processed',
@@ -113,12 +113,12 @@ describe('a ReplayStore that answers asynchronously', () => {
 		const store = new AsyncMapStore();
 		const replay = replayWith(store);
 		const first = await send(replay, 0);
-		if (!first.accepted) throw new Error(first.reason);
+		if (!first.ok) throw new Error(first.reason);
 		first.settle?.('failed');
 		await store.settled();
 		expect(store.entries.size).toBe(0);
 		const retry = await send(replay, 10);
-		expect(retry.accepted).toBe(true);
+		expect(retry.ok).toBe(true);
 		// And that retry's copy is in progress until it, too, is settled.
 		expect(await send(replay, 11)).toMatchObject({ reason: 'in_progress' });
 	});
@@ -126,7 +126,7 @@ describe('a ReplayStore that answers asynchronously', () => {
 	it('is handed the hashed key the workflow sees, never a signature', async () => {
 		const store = new AsyncMapStore();
 		const result = await send(replayWith(store), 0);
-		if (!result.accepted) throw new Error(result.reason);
+		if (!result.ok) throw new Error(result.reason);
 		expect([...store.entries.keys()]).toEqual([result.verification.replayKey]);
 	});
 
@@ -139,7 +139,7 @@ describe('a ReplayStore that answers asynchronously', () => {
 			{ body, headers: sign(STANDARD_WEBHOOKS, secrets, body, { id: 'x', timestamp: t0 }) },
 			{ now: t0, replay: replayWith(store) },
 		);
-		expect(forged).toMatchObject({ accepted: false, reason: 'signature_mismatch' });
+		expect(forged).toMatchObject({ ok: false, reason: 'signature_mismatch' });
 		expect(claim).not.toHaveBeenCalled();
 	});
 });
@@ -149,12 +149,12 @@ describe('a ReplayStore that fails', () => {
 	const leaky = (key: string) => new Error(`redis://:${whsec}@10.0.0.7:6379 refused SET ${key}`);
 	const expectRefusal = (result: Awaited<ReturnType<typeof receive>>) => {
 		expect(result).toMatchObject({
-			accepted: false,
+			ok: false,
 			reason: 'verifier_error',
 			status: 500,
 			id: 'msg_store',
 		});
-		if (result.accepted) return;
+		if (result.ok) return;
 		expect(result.detail).not.toContain(whsec);
 		expect(result.detail).not.toMatch(/redis|10\.0\.0\.7|SET/);
 	};
@@ -170,7 +170,7 @@ describe('a ReplayStore that fails', () => {
 		};
 		const result = await send(replayWith(store), 0);
 		expectRefusal(result);
-		if (!result.accepted) expect(result.detail).not.toContain(key);
+		if (!result.ok) expect(result.detail).not.toContain(key);
 		// Refused with the rejection status the caller chose, too: it is our fault, so 500.
 		const forbidding = await receive(
 			STANDARD_WEBHOOKS,
@@ -206,7 +206,7 @@ describe('a ReplayStore that fails', () => {
 				claim: () => Promise.resolve({ status: 'claimed', settle: failing }),
 			};
 			const result = await send(replayWith(store), 0);
-			if (!result.accepted) throw new Error(result.reason);
+			if (!result.ok) throw new Error(result.reason);
 			expect(() => result.settle?.('succeeded')).not.toThrow();
 			expect(result.settle?.('failed')).toBeUndefined();
 		}

@@ -8,6 +8,7 @@ import {
 	signsTimestamp,
 } from '../helpers/schemes';
 import { seedFrom, withSeed, type Seeded } from '../helpers/seeded';
+import { reasonOf } from '../helpers/results';
 
 const ROUNDS = 25;
 const at = new Date('2026-11-22T12:00:00.000Z');
@@ -61,7 +62,7 @@ describe.each(
 				const secret = randomSecret(scheme.secretEncoding, random);
 				const body = bodyFor(scheme, at, randomBody(random));
 				const result = check(scheme, { primary: secret }, body, signed(scheme, secret, body));
-				expect(result).toMatchObject({ valid: true, matchedSecret: 'primary' });
+				expect(result).toMatchObject({ ok: true, matchedSecret: 'primary' });
 			}
 		}),
 	);
@@ -99,9 +100,9 @@ describe.each(
 					// Twilio: the body no longer has the hash its signed URL names.
 					...(scheme.bodyHash ? ['body_hash_mismatch'] : []),
 				];
-				if (result.valid || !allowed.includes(result.reason)) {
+				if (result.ok || !allowed.includes(result.reason)) {
 					throw new Error(
-						`byte ${position} xor ${flip} gave ${result.reason}, expected one of ${allowed.join(', ')}`,
+						`byte ${position} xor ${flip} gave ${reasonOf(result)}, expected one of ${allowed.join(', ')}`,
 					);
 				}
 			}
@@ -119,7 +120,7 @@ describe.each(
 				body,
 				headers,
 			);
-			expect(result).toMatchObject({ valid: false, reason: 'signature_mismatch' });
+			expect(result).toMatchObject({ ok: false, reason: 'signature_mismatch' });
 		}),
 	);
 
@@ -136,7 +137,7 @@ describe.each(
 				body,
 				signed(scheme, oldSecret, body),
 			);
-			expect(result).toMatchObject({ valid: true, matchedSecret: 'secondary' });
+			expect(result).toMatchObject({ ok: true, matchedSecret: 'secondary' });
 		}),
 	);
 
@@ -150,8 +151,8 @@ describe.each(
 				];
 				const body = bodyFor(scheme, at, randomBody(random));
 				const headers = signed(scheme, first, body, second);
-				expect(check(scheme, { primary: first }, body, headers)).toMatchObject({ valid: true });
-				expect(check(scheme, { primary: second }, body, headers)).toMatchObject({ valid: true });
+				expect(check(scheme, { primary: first }, body, headers)).toMatchObject({ ok: true });
+				expect(check(scheme, { primary: second }, body, headers)).toMatchObject({ ok: true });
 			}),
 		);
 	}
@@ -175,7 +176,7 @@ describe.each(
 						now: late,
 					}),
 				).toMatchObject({
-					valid: false,
+					ok: false,
 					reason: 'timestamp_too_old',
 				});
 				expect(
@@ -185,7 +186,7 @@ describe.each(
 						now: early,
 					}),
 				).toMatchObject({
-					valid: false,
+					ok: false,
 					reason: 'timestamp_too_new',
 				});
 				// Just inside the window on both sides.
@@ -196,7 +197,7 @@ describe.each(
 							...REQUEST_LINE,
 							...windowOption,
 							now,
-						}).valid,
+						}).ok,
 					).toBe(true);
 				}
 				// Tolerance off: a stale but authentic call passes.
@@ -205,7 +206,7 @@ describe.each(
 						...REQUEST_LINE,
 						now: late,
 						toleranceSeconds: null,
-					}).valid,
+					}).ok,
 				).toBe(true);
 			}),
 		);

@@ -8,6 +8,7 @@ import { createHmac } from 'node:crypto';
 
 import { CONNECTGAIN, GOODFIT, SMARTER_LAUNCH, VINSIGHT, sign, verify } from '../../core';
 import { goodfitReceiverAccepts } from '../helpers/goodfitReceiver';
+import { reasonOf } from '../helpers/results';
 
 const secret = 'goodfit-shared-key-7f3a';
 const now = new Date('2026-11-22T10:30:00.000Z');
@@ -37,9 +38,9 @@ describe('GoodFit', () => {
 		const value = 'sha256=' + createHmac('sha256', secret).update(batch).digest('hex');
 		expect(
 			verify(GOODFIT, { primary: secret }, Buffer.from(batch), { 'x-goodfit-hmac-sha256': value })
-				.valid,
+				.ok,
 		).toBe(true);
-		expect(verify(GOODFIT, { primary: secret }, Buffer.from(batch), {}).reason).toBe(
+		expect(reasonOf(verify(GOODFIT, { primary: secret }, Buffer.from(batch), {}))).toBe(
 			'missing_header',
 		);
 	});
@@ -71,7 +72,7 @@ describe('Smarter Launch', () => {
 				{
 					signatureHeader: 'X-SmarterLaunch-Signature',
 				},
-			).valid,
+			).ok,
 		).toBe(true);
 	});
 
@@ -84,8 +85,8 @@ describe('Smarter Launch', () => {
 		);
 		const signature = createHmac('sha256', secret).update(compact).digest('hex');
 		const headers = { 'x-signature': signature };
-		expect(verify(SMARTER_LAUNCH, { primary: secret }, compact, headers).valid).toBe(true);
-		expect(verify(SMARTER_LAUNCH, { primary: secret }, pythonStyle, headers).reason).toBe(
+		expect(verify(SMARTER_LAUNCH, { primary: secret }, compact, headers).ok).toBe(true);
+		expect(reasonOf(verify(SMARTER_LAUNCH, { primary: secret }, pythonStyle, headers))).toBe(
 			'signature_mismatch',
 		);
 	});
@@ -128,12 +129,12 @@ describe('ConnectGain', () => {
 			now,
 			...window,
 		});
-		expect(fresh).toMatchObject({ valid: true, timestamp: new Date('2026-11-22T10:30:00Z') });
+		expect(fresh).toMatchObject({ ok: true, timestamp: new Date('2026-11-22T10:30:00Z') });
 		const replayedLater = verify(CONNECTGAIN, { primary: secret }, Buffer.from(envelope), headers, {
 			now: new Date(now.getTime() + 3600_000),
 			...window,
 		});
-		expect(replayedLater.reason).toBe('timestamp_too_old');
+		expect(reasonOf(replayedLater)).toBe('timestamp_too_old');
 	});
 
 	it('by default, a retried delivery whose envelope is ten minutes old is accepted', () => {
@@ -149,7 +150,7 @@ describe('ConnectGain', () => {
 				{ 'x-webhook-signature': signature },
 				{ now: tenMinutesLater },
 			),
-		).toMatchObject({ valid: true });
+		).toMatchObject({ ok: true });
 	});
 });
 
@@ -164,7 +165,7 @@ describe('Vinsight', () => {
 		const result = verify(VINSIGHT, { primary: published.secret }, Buffer.from(published.body), {
 			'x-signature': expected,
 		});
-		expect(result).toMatchObject({ valid: true, keyOrder: 'content-as-key' });
+		expect(result).toMatchObject({ ok: true, keyOrder: 'content-as-key' });
 	});
 
 	it('also accepts the order the prose documents (key = secret), and says which matched', () => {
@@ -173,7 +174,7 @@ describe('Vinsight', () => {
 		const result = verify(VINSIGHT, { primary: published.secret }, Buffer.from(published.body), {
 			'x-signature': documented,
 		});
-		expect(result).toMatchObject({ valid: true, keyOrder: 'secret-as-key' });
+		expect(result).toMatchObject({ ok: true, keyOrder: 'secret-as-key' });
 	});
 
 	it('rejects either order under another secret', () => {
@@ -185,6 +186,6 @@ describe('Vinsight', () => {
 				'x-signature': expected,
 			},
 		);
-		expect(result.reason).toBe('signature_mismatch');
+		expect(reasonOf(result)).toBe('signature_mismatch');
 	});
 });

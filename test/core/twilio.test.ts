@@ -158,7 +158,7 @@ describe('Twilio form posts, against twilio-node', () => {
 
 		it.each(URLS)('what twilio-node signs, we accept (%s)', (url) => {
 			const theirs = getExpectedTwilioSignature(token, url, params);
-			expect(checkSignature(body, url, theirs)).toMatchObject({ valid: true, reason: 'ok' });
+			expect(checkSignature(body, url, theirs)).toMatchObject({ ok: true });
 		});
 	});
 
@@ -177,7 +177,7 @@ describe('Twilio form posts, against twilio-node', () => {
 				[overBare, ported],
 			]) {
 				expect(validateRequest(token, signature, arrived, params)).toBe(true);
-				expect(checkSignature(body, arrived, signature)).toMatchObject({ valid: true });
+				expect(checkSignature(body, arrived, signature)).toMatchObject({ ok: true });
 			}
 		},
 	);
@@ -212,7 +212,7 @@ describe('Twilio form posts, against twilio-node', () => {
 			expect(validateRequest(token, signature, url, params)).toBe(true);
 			expect(
 				checkSignature(body, url, getExpectedTwilioSignature(token, url, params)),
-			).toMatchObject({ valid: true });
+			).toMatchObject({ ok: true });
 		}
 	});
 });
@@ -241,9 +241,9 @@ describe('Twilio JSON bodies (bodySHA256), against twilio-node', () => {
 		for (const base of URLS) {
 			const url = `${base}${base.includes('?') ? '&' : '?'}bodySHA256=${getExpectedBodyHash(text)}`;
 			const theirs = getExpectedTwilioSignature(token, url, {});
-			expect(checkSignature(body, url, theirs)).toMatchObject({ valid: true });
+			expect(checkSignature(body, url, theirs)).toMatchObject({ ok: true });
 			if (withPort(url) !== url) {
-				expect(checkSignature(body, withPort(url), theirs)).toMatchObject({ valid: true });
+				expect(checkSignature(body, withPort(url), theirs)).toMatchObject({ ok: true });
 				expect(validateRequestWithBody(token, theirs, withPort(url), text)).toBe(true);
 			}
 		}
@@ -317,13 +317,13 @@ describe('Twilio, a seeded property test against twilio-node', () => {
 				const signature = ours(body, called);
 				expect(signature).toBe(getExpectedTwilioSignature(token, called, params));
 				expect(validateRequest(token, signature, called, params)).toBe(true);
-				expect(checkSignature(body, called, signature)).toMatchObject({ valid: true });
+				expect(checkSignature(body, called, signature)).toMatchObject({ ok: true });
 				// Signed over the URL with the default port flipped, as twilio-node tolerates.
 				const ported = withPort(called);
 				if (ported !== called) {
 					const theirs = getExpectedTwilioSignature(token, ported, params);
-					expect(checkSignature(body, called, theirs)).toMatchObject({ valid: true });
-					expect(checkSignature(body, ported, signature)).toMatchObject({ valid: true });
+					expect(checkSignature(body, called, theirs)).toMatchObject({ ok: true });
+					expect(checkSignature(body, ported, signature)).toMatchObject({ ok: true });
 				}
 			}),
 			300,
@@ -355,7 +355,7 @@ describe('Twilio, a seeded property test against twilio-node', () => {
 								: drawn.filter(([other]) => other !== name);
 					const body = formBody(tampered);
 					expect(checkSignature(body, called, signature)).toMatchObject({
-						valid: false,
+						ok: false,
 						reason: 'signature_mismatch',
 					});
 					// twilio-node also tries the URL as it re-writes it, where `?a` becomes
@@ -550,15 +550,15 @@ describe('Twilio tamper matrix: each refused with its reason', () => {
 	];
 
 	it('the untouched calls verify', () => {
-		expect(check(body, url, headers)).toMatchObject({ valid: true, matchedSecret: 'primary' });
-		expect(check(json, jsonUrl, jsonHeaders)).toMatchObject({ valid: true });
+		expect(check(body, url, headers)).toMatchObject({ ok: true, matchedSecret: 'primary' });
+		expect(check(json, jsonUrl, jsonHeaders)).toMatchObject({ ok: true });
 	});
 
 	it.each(refusals.map(([name, attempt, reason]) => ({ name, attempt, reason })))(
 		'$name: $reason',
 		({ attempt, reason }) => {
 			const result = attempt();
-			expect(result).toMatchObject({ valid: false, reason });
+			expect(result).toMatchObject({ ok: false, reason });
 			expect(result.detail).not.toContain(token);
 			expect(result.detail).not.toContain(signature);
 			expect(result.detail).not.toContain(jsonHeaders['x-twilio-signature']);
@@ -588,12 +588,12 @@ describe('Twilio tamper matrix: each refused with its reason', () => {
 			Buffer.from(body.toString().replace('Hello+there', 'Hello%20there')),
 			Buffer.concat([body, Buffer.from('&From=%2B14158675309')]),
 		]) {
-			expect(check(same, url, headers)).toMatchObject({ valid: true });
+			expect(check(same, url, headers)).toMatchObject({ ok: true });
 			expect(validateRequest(token, signature, url, expressParams(same))).toBe(true);
 			// And it is the same call for replay protection.
 			const replayKey = (call: Buffer) => {
 				const result = verify(TWILIO, { primary: token }, call, headers, { url, replayKey: true });
-				return result.valid ? result.replayKey : undefined;
+				return result.ok ? result.replayKey : undefined;
 			};
 			expect(replayKey(same)).toBeDefined();
 			expect(replayKey(same)).toBe(replayKey(body));
@@ -603,14 +603,14 @@ describe('Twilio tamper matrix: each refused with its reason', () => {
 	it('where a name ends is not signed, and a JSON call can be re-sent as a one-parameter form post: twilio-node accepts both too (see SECURITY.md)', () => {
 		// Body=Hello there … signs as "BodyHello there…": so does Bod=yHello there.
 		const shifted = Buffer.from(body.toString().replace('Body=Hello', 'Bod=yHello'));
-		expect(check(shifted, url, headers)).toMatchObject({ valid: true });
+		expect(check(shifted, url, headers)).toMatchObject({ ok: true });
 		expect(validateRequest(token, signature, url, expressParams(shifted))).toBe(true);
 
 		// The signed URL without bodySHA256, and its text as the one parameter of a form.
 		const bare = jsonUrl.slice(0, jsonUrl.indexOf('&bodySHA256='));
 		const spelled = Buffer.from(`${encodeURIComponent('&bodySHA256=')}=${hash}`);
 		const signed = jsonHeaders['x-twilio-signature'];
-		expect(check(spelled, bare, jsonHeaders)).toMatchObject({ valid: true });
+		expect(check(spelled, bare, jsonHeaders)).toMatchObject({ ok: true });
 		expect(validateRequest(token, signed, bare, expressParams(spelled))).toBe(true);
 		// Replay protection takes it for the original call: it signs the same text.
 		const key = (call: Buffer, at: string) => {
@@ -618,7 +618,7 @@ describe('Twilio tamper matrix: each refused with its reason', () => {
 				url: at,
 				replayKey: true,
 			});
-			return result.valid ? result.replayKey : undefined;
+			return result.ok ? result.replayKey : undefined;
 		};
 		expect(key(spelled, bare)).toBeDefined();
 		expect(key(spelled, bare)).toBe(key(json, jsonUrl));
@@ -629,7 +629,7 @@ describe('Twilio tamper matrix: each refused with its reason', () => {
 			.bytes(16)
 			.toString('hex');
 		expect(check(body, url, headers, { primary: next, secondary: token })).toMatchObject({
-			valid: true,
+			ok: true,
 			matchedSecret: 'secondary',
 		});
 	});

@@ -11,6 +11,6 @@ export function replayOptions(duplicateStatus = 401, rememberSeconds = 300): Rep
 
 /** Whether the call was let through; if so, its run is reported as having succeeded. */
 export function processed(result: ReceiveResult): boolean {
-	if (result.accepted) result.settle?.('succeeded');
-	return result.accepted;
+	if (result.ok) result.settle?.('succeeded');
+	return result.ok;
 }

@@ -45,7 +45,7 @@ it('v1a: each call is signed so that our core verifies it with the public key', 
 		expect(
 			verify(STANDARD_WEBHOOKS_V1A, { primary: whpk }, call.body, headersOf(call)),
 		).toMatchObject({
-			valid: true,
+			ok: true,
 			matchedSecret: 'primary',
 		});
 		// Another public key does not verify it.
@@ -56,7 +56,7 @@ it('v1a: each call is signed so that our core verifies it with the public key', 
 				call.body,
 				headersOf(call),
 			),
-		).toMatchObject({ valid: false, reason: 'signature_mismatch' });
+		).toMatchObject({ ok: false, reason: 'signature_mismatch' });
 	}
 	expectNoKeyMaterial(JSON.stringify(result), whsk);
 });

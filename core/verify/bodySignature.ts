@@ -4,12 +4,12 @@
  * the signature is checked; the body is never parsed whole. What is signed
  * is the timestamp and the token exactly as they arrived, and nothing else.
  */
-import { STRICT_UTF8 } from './bodyText';
-import { rawFormPairs, TOO_MANY_FORM_PARAMETERS } from './form';
-import { readHeader, type HeaderBag } from './headers';
-import { findTopLevelMembers, parseMemberValue } from './jsonMembers';
-import { refuse, type Refused } from './rejection';
-import { bodySignatureOf, type AnySchemeDefinition, type BodySignature } from './schemes/types';
+import { STRICT_UTF8 } from '../http/body';
+import { rawFormPairs, TOO_MANY_FORM_PARAMETERS } from '../http/form';
+import { readHeader, type HeaderBag } from '../http/headers';
+import { findTopLevelMembers, parseMemberValue } from '../http/jsonMembers';
+import { reject, type Rejection } from './rejection';
+import { bodySignatureOf, type AnySchemeDefinition, type BodySignature } from '../schemes/types';
 import { decodeSignature, signatureShape, type Carried } from './signatureHeader';
 
 /** Printable ASCII without the space: what a token is made of. */
@@ -28,7 +28,7 @@ export function readBodySignature(
 
 	const token = values[spec.tokenField];
 	if (token === undefined) {
-		return refuse('missing_body_field', `The ${spec.tokenField} field (${where}) is missing`);
+		return reject('missing_body_field', `The ${spec.tokenField} field (${where}) is missing`);
 	}
 	if (
 		typeof token !== 'string' ||
@@ -36,7 +36,7 @@ export function readBodySignature(
 		token.length > spec.maxTokenLength ||
 		!VISIBLE_ASCII.test(token)
 	) {
-		return refuse(
+		return reject(
 			'malformed_body_field',
 			`The ${spec.tokenField} field (${where}) is not a string of 1 to ${spec.maxTokenLength} visible ASCII characters`,
 		);
@@ -50,7 +50,7 @@ export function readBodySignature(
 	} else if (typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp >= 0) {
 		timestampText = String(timestamp); // what a sender holding the number signs
 	} else if (timestamp !== undefined) {
-		return refuse(
+		return reject(
 			'timestamp_malformed',
 			`The ${spec.timestampField} field (${where}) is neither a string nor a whole number`,
 			{ id },
@@ -63,11 +63,11 @@ export function readBodySignature(
 		const value = values[name];
 		if (value === undefined) {
 			if (name !== spec.signatureField) continue; // only the main one is always sent
-			return refuse('missing_body_field', `The ${name} field (${where}) is missing`, { id });
+			return reject('missing_body_field', `The ${name} field (${where}) is missing`, { id });
 		}
 		const bytes = typeof value === 'string' ? decodeSignature(value, shape) : undefined;
 		if (!bytes) {
-			return refuse(
+			return reject(
 				'malformed_body_field',
 				`The ${name} field (${where}) is not a ${shape.expected}`,
 				{ id },
@@ -91,7 +91,7 @@ const MAX_FORM_FIELD_BYTES = 3 * 1024;
 
 type SignatureFields =
 	| { ok: true; where: string; values: Readonly<Record<string, unknown>> }
-	| Refused;
+	| Rejection;
 
 /**
  * The fields a body signature is read from: top-level fields of a form body
@@ -122,7 +122,7 @@ function readFormFields(body: Uint8Array, names: readonly string[]): SignatureFi
 	const form = rawFormPairs(body);
 	if (!form.ok && form.problem === 'not_utf8') return notUtf8();
 	if (!form.ok) {
-		return refuse('too_many_form_parameters', TOO_MANY_FORM_PARAMETERS);
+		return reject('too_many_form_parameters', TOO_MANY_FORM_PARAMETERS);
 	}
 	const where = 'in the form body';
 	const longestName = 3 * Math.max(...names.map((name) => name.length));
@@ -132,7 +132,7 @@ function readFormFields(body: Uint8Array, names: readonly string[]): SignatureFi
 		const name = decodeLeniently(rawName);
 		if (!names.includes(name)) continue;
 		if (name in values) {
-			return refuse(
+			return reject(
 				'duplicate_body_field',
 				`The ${name} field of the form body was sent more than once`,
 			);
@@ -142,7 +142,7 @@ function readFormFields(body: Uint8Array, names: readonly string[]): SignatureFi
 	return { ok: true, where, values };
 }
 
-const notUtf8 = (): Refused => refuse('malformed_body', 'The body is not valid UTF-8 text');
+const notUtf8 = (): Rejection => reject('malformed_body', 'The body is not valid UTF-8 text');
 
 /** Form decoding as URLSearchParams does it (a bad escape kept as written), for one name or value. */
 function decodeLeniently(raw: string): string {
@@ -165,9 +165,9 @@ function readJsonFields(
 	const fields = findTopLevelMembers(member.bytes, names);
 	const what = `The JSON body's "${spec.jsonMember}" member`;
 	if (!fields.ok && fields.problem === 'duplicate') {
-		return refuse('duplicate_body_field', `${what} has more than one ${fields.name} field`);
+		return reject('duplicate_body_field', `${what} has more than one ${fields.name} field`);
 	}
-	if (!fields.ok) return refuse('malformed_body_field', `${what} is not an object`);
+	if (!fields.ok) return reject('malformed_body_field', `${what} is not an object`);
 	const values: Record<string, unknown> = {};
 	for (const [name, raw] of fields.values) {
 		const parsed = parseMemberValue(raw, MAX_SIGNATURE_MEMBER_BYTES);
@@ -180,26 +180,26 @@ function readJsonFields(
 function readSignatureMember(
 	spec: BodySignature,
 	body: Uint8Array,
-): { ok: true; bytes: Uint8Array } | Refused {
+): { ok: true; bytes: Uint8Array } | Rejection {
 	const found = findTopLevelMembers(body, [spec.jsonMember]);
 	if (!found.ok && found.problem === 'duplicate') {
-		return refuse(
+		return reject(
 			'duplicate_body_field',
 			`The JSON body has more than one "${spec.jsonMember}" member`,
 		);
 	}
 	if (!found.ok) {
-		return refuse(
+		return reject(
 			'malformed_body',
 			`The body is neither a JSON object nor a form (application/x-www-form-urlencoded), so it holds no ${spec.jsonMember} fields`,
 		);
 	}
 	const bytes = found.values.get(spec.jsonMember);
 	if (bytes === undefined) {
-		return refuse('missing_body_field', `The JSON body has no "${spec.jsonMember}" object`);
+		return reject('missing_body_field', `The JSON body has no "${spec.jsonMember}" object`);
 	}
 	if (bytes.length > MAX_SIGNATURE_MEMBER_BYTES) {
-		return refuse(
+		return reject(
 			'malformed_body_field',
 			`The JSON body's "${spec.jsonMember}" member is longer than ${MAX_SIGNATURE_MEMBER_BYTES} bytes`,
 		);

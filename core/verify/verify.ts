@@ -7,16 +7,18 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 
-import { signatureMatches } from './asymmetric';
-import { isJsonText } from './bodyText';
-import { hmacDigest, joinChunks } from './digest';
-import type { HeaderBag } from './headers';
+import { signatureMatches } from '../crypto/asymmetric';
+import { isJsonText } from '../http/body';
+import { hmacDigest } from '../crypto/digest';
+import { joinChunks } from '../crypto/signedContent';
+import type { HeaderBag } from '../http/headers';
 import { inspectCall, type Inspection } from './inspect';
-import { resolveKeyObjects, type LabelledKey } from './keys';
+import { resolveKeyObjects, type LabelledKey } from '../crypto/keys';
 import type { RejectionReason } from './reasons';
-import { reject } from './rejection';
+import type { VerifyOptions } from './options';
+import { reject, type Rejection } from './rejection';
 import { replayKey } from './replayKey';
-import { resolveKeys, type SecretLabel, type SecretSet, type SigningKey } from './secrets';
+import { resolveKeys, type SecretLabel, type SecretSet, type SigningKey } from '../crypto/secrets';
 import {
 	bodySignatureOf,
 	isPublicKeyScheme,
@@ -24,30 +26,11 @@ import {
 	type KeyOrder,
 	type PublicKeySchemeDefinition,
 	type SchemeDefinition,
-} from './schemes/types';
-
-export interface VerifyOptions {
-	/** The current time; injected so tests (and replays of old logs) are deterministic. */
-	readonly now?: Date;
-	/**
-	 * Accepted distance, in seconds, between a signed timestamp and `now`, in
-	 * both directions. `undefined` uses the scheme's documented window (or
-	 * 300 s); `null` or 0 turns the check off. Unsigned timestamps are never used.
-	 */
-	readonly toleranceSeconds?: number | null;
-	/** Replaces the scheme's signature header name (Smarter Launch, Generic HMAC). */
-	readonly signatureHeader?: string;
-	/** The request line, for schemes that sign it (Square, HubSpot v3). */
-	readonly method?: string;
-	readonly url?: string;
-	/** Also set result.replayKey; off, a plain check does not pay for hashing the signed bytes. */
-	readonly replayKey?: boolean;
-}
+} from '../schemes/types';
 
 export type VerifyResult =
 	| {
-			readonly valid: true;
-			readonly reason: 'ok';
+			readonly ok: true;
 			readonly detail: string;
 			/** The secret, or for a public-key scheme the public key, that verified the call. */
 			readonly matchedSecret: SecretLabel;
@@ -62,16 +45,7 @@ export type VerifyResult =
 			 */
 			readonly replayKey?: string;
 	  }
-	| {
-			readonly valid: false;
-			readonly reason: RejectionReason;
-			/** Safe to show the caller: it names headers and limits, never a secret or a signature. */
-			readonly detail: string;
-			readonly timestamp?: Date;
-			readonly id?: string;
-	  };
-
-export type VerifyRejection = Extract<VerifyResult, { valid: false }>;
+	| Rejection;
 
 /**
  * Checks a received call against a scheme. Never throws: every outcome,
@@ -94,7 +68,7 @@ export function verify(
 		const keys = verifyingKeys(scheme, secrets);
 		if (!keys.ok) return reject(keys.reason, keys.detail);
 		const call = inspectCall(scheme, body, headers, options);
-		if (!call.ok) return call.rejection;
+		if (!call.ok) return call;
 		return matchSignature(scheme, keys, call, body, options.replayKey === true);
 	});
 }
@@ -131,10 +105,10 @@ export function precheck(
 	body: Uint8Array,
 	headers: HeaderBag,
 	options: VerifyOptions = {},
-): VerifyRejection | undefined {
+): Rejection | undefined {
 	try {
 		const inspected = inspectCall(scheme, body, headers, options);
-		return inspected.ok ? undefined : inspected.rejection;
+		return inspected.ok ? undefined : inspected;
 	} catch {
 		return undefined; // verify() answers it, with verifier_error
 	}
@@ -187,8 +161,7 @@ function matchSignature(
 		return reject('malformed_body', detail, { id: call.id, timestamp: call.stamp.date });
 	}
 	return {
-		valid: true,
-		reason: 'ok',
+		ok: true,
 		detail:
 			keys.hmac === undefined
 				? `Signed with the private key of the ${match.label} public key`
@@ -217,7 +190,7 @@ function matchPublicKey(
 	);
 }
 
-function mismatch(call: InspectedCall, signed: string): VerifyRejection {
+function mismatch(call: InspectedCall, signed: string): Rejection {
 	const detail = `The signature in ${call.headerName} does not match ${signed}`;
 	return reject('signature_mismatch', detail, { id: call.id, timestamp: call.stamp.date });
 }

@@ -3,18 +3,18 @@
  * signatures parsed by the scheme's format, each one the shape the algorithm
  * gives it.
  */
-import { SIGNATURE_LENGTHS } from './asymmetric';
-import { mayBeJsonText } from './bodyText';
-import { DIGEST_LENGTH } from './digest';
-import { decodeStrict } from './encoding';
-import { readHeader, type HeaderBag } from './headers';
-import { refuse, type Refused } from './rejection';
+import { SIGNATURE_LENGTHS } from '../crypto/asymmetric';
+import { mayBeJsonText } from '../http/body';
+import { DIGEST_LENGTH } from '../crypto/digest';
+import { decodeStrict } from '../crypto/encoding';
+import { readHeader, type HeaderBag } from '../http/headers';
+import { reject, type Rejection } from './rejection';
 import {
 	isPublicKeyScheme,
 	type AnySchemeDefinition,
 	type DigestEncoding,
 	type SignatureFormat,
-} from './schemes/types';
+} from '../schemes/types';
 
 /**
  * More signatures than this in one header is not rotation but an attempt to
@@ -44,7 +44,7 @@ export type Carried =
 			readonly parsed: Signatures;
 			readonly id?: string;
 	  }
-	| Refused;
+	| Rejection;
 
 /**
  * The signature header (present, once, well-formed), the body where the
@@ -59,16 +59,16 @@ export function readSignatureHeaders(
 ): Carried {
 	const headerName = signatureHeader ?? scheme.signatureHeader;
 	const found = readHeader(headers, headerName);
-	if (found.found === 'none') return refuse('missing_header', `Header ${headerName} is missing`);
+	if (found.found === 'none') return reject('missing_header', `Header ${headerName} is missing`);
 	if (found.found === 'many') {
-		return refuse('duplicate_header', `Header ${headerName} was sent more than once`);
+		return reject('duplicate_header', `Header ${headerName} was sent more than once`);
 	}
 	const parsed = parseSignatureHeader(found.value, scheme.signatureFormat, signatureShape(scheme));
 	if (typeof parsed === 'string') {
-		return refuse('malformed_header', `Header ${headerName} ${parsed}`);
+		return reject('malformed_header', `Header ${headerName} ${parsed}`);
 	}
 	if (!isPublicKeyScheme(scheme) && scheme.bodyFormat === 'json' && !mayBeJsonText(body)) {
-		return refuse(
+		return reject(
 			'malformed_body',
 			`${scheme.name} signs JSON text; this body is not valid UTF-8 JSON`,
 		);
@@ -79,7 +79,7 @@ export function readSignatureHeaders(
 	if (scheme.idHeader) {
 		const idHeader = readHeader(headers, scheme.idHeader);
 		if (idHeader.found === 'many') {
-			return refuse('duplicate_header', `Header ${scheme.idHeader} was sent more than once`);
+			return reject('duplicate_header', `Header ${scheme.idHeader} was sent more than once`);
 		}
 		if (idHeader.found === 'one') id = idHeader.value;
 	}

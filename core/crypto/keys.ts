@@ -3,7 +3,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { signatureMatches, signMessage } from './asymmetric';
 import { decodeStrict } from './encoding';
 import type { SecretLabel, SecretSet } from './secrets';
-import type { PublicKeyAlgorithm } from './schemes/types';
+import type { PublicKeyAlgorithm } from '../schemes/types';
 
 /** Which half of a key pair is wanted: public to verify, private to sign. */
 export type KeyRole = 'public' | 'private';

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 
 import { handshakeReply, type HandshakeReply } from './handshake';
-import { readHeader, type HeaderBag } from './headers';
-import { isConfigurationProblem, type RejectionReason } from './reasons';
+import { readHeader, type HeaderBag } from '../http/headers';
+import { isConfigurationProblem, type RejectionReason } from '../verify/reasons';
 import type { ClaimResult, ReplayStore, RunOutcome } from './replay';
-import { resolveKeys, type HmacKey, type SecretLabel, type SecretSet } from './secrets';
-import { isPublicKeyScheme, type AnySchemeDefinition, type KeyOrder } from './schemes/types';
-import { effectiveTolerance } from './timeWindow';
-import { inspectCall, type Inspection } from './inspect';
-import { checkSignature, type InspectedCall } from './verify';
+import { resolveKeys, type HmacKey, type SecretLabel, type SecretSet } from '../crypto/secrets';
+import { isPublicKeyScheme, type AnySchemeDefinition, type KeyOrder } from '../schemes/types';
+import { effectiveTolerance } from '../verify/timeWindow';
+import { inspectCall, type Inspection } from '../verify/inspect';
+import type { Failure } from '../result';
+import { checkSignature, type InspectedCall, type VerifyResult } from '../verify/verify';
 
 /** Why a receiver refused a call: verify()'s reasons, and two of the receiver's own. */
 export type ReceiveRejectionReason =
@@ -72,29 +73,29 @@ export interface Verification {
 	readonly replayKey: string;
 }
 
+/** A refused call: why, and the status to answer with. */
+export interface ReceiveRefusal extends Failure<ReceiveRejectionReason> {
+	/**
+	 * 415 for the body, 413 for its size or its form's length, 500 for our own
+	 * configuration, 503 for a copy of a call still running, the duplicate
+	 * status for a copy of a processed call, else the rejection status.
+	 */
+	readonly status: number;
+	readonly id?: string;
+}
+
 export type ReceiveResult =
 	| {
-			readonly accepted: true;
+			readonly ok: true;
 			readonly verification: Verification;
 			/** With replay protection: report how the run ended (see ReplayStore). Never throws. */
-			readonly settle?: (outcome: Exclude<RunOutcome, 'running'>) => void;
+			readonly settle?: Settle;
 			/** A verified handshake's answer, to send byte for byte, running nothing. Never with settle. */
 			readonly handshake?: HandshakeReply;
 	  }
-	| {
-			readonly accepted: false;
-			readonly reason: ReceiveRejectionReason;
-			/** Names headers and limits, never a secret or a signature. */
-			readonly detail: string;
-			/**
-			 * The status to answer with: 415 for the body, 500 for our own
-			 * configuration, 503 for a copy of a call still running, the
-			 * duplicate status for a copy of a processed call, else the
-			 * rejection status.
-			 */
-			readonly status: number;
-			readonly id?: string;
-	  };
+	| ReceiveRefusal;
+
+type Settle = (outcome: Exclude<RunOutcome, 'running'>) => void;
 
 /** Answer for calls that fail verification, unless the receiver chooses 403. */
 export const DEFAULT_REJECTION_STATUS = 401;
@@ -128,11 +129,9 @@ export function inspectIncoming(
 	call: IncomingCall,
 	options: Pick<ReceiveOptions, 'now' | 'toleranceSeconds' | 'signatureHeader'>,
 	rejectionStatus = DEFAULT_REJECTION_STATUS,
-): { ok: false; refusal: ReceiveResult } | { ok: true; call: InspectedIncoming } {
-	const refused = (reason: ReceiveRejectionReason, detail: string, id?: string) => ({
-		ok: false as const,
-		refusal: refusal(reason, detail, rejectionStatus, id),
-	});
+): { readonly ok: true; readonly call: InspectedIncoming } | ReceiveRefusal {
+	const refused = (reason: ReceiveRejectionReason, detail: string, id?: string) =>
+		refusal(reason, detail, rejectionStatus, id);
 	const bodyProblem = describeBodyProblem(call);
 	if (bodyProblem) return refused(bodyProblem.reason, bodyProblem.detail);
 	const body = call.body ?? new Uint8Array(0);
@@ -150,10 +149,7 @@ export function inspectIncoming(
 		// A defect, or an impossible hand-built scheme: an answer, never a crash.
 		return refused('verifier_error', `Verification could not run: ${(error as Error).message}`);
 	}
-	if (!inspection.ok) {
-		const { reason, detail, id } = inspection.rejection;
-		return refused(reason, detail, id);
-	}
+	if (!inspection.ok) return refused(inspection.reason, inspection.detail, inspection.id);
 	return { ok: true, call: { scheme, body, inspection, now, toleranceSeconds, rejectionStatus } };
 }
 
@@ -163,8 +159,8 @@ function refusal(
 	rejectionStatus: number,
 	id?: string,
 	status = statusFor(reason, rejectionStatus),
-): ReceiveResult {
-	return { accepted: false, reason, detail, status, ...(id === undefined ? {} : { id }) };
+): ReceiveRefusal {
+	return { ok: false, reason, detail, status, ...(id === undefined ? {} : { id }) };
 }
 
 /**
@@ -179,7 +175,7 @@ export async function receive(
 	rejectionStatus = DEFAULT_REJECTION_STATUS,
 ): Promise<ReceiveResult> {
 	const inspected = inspectIncoming(scheme, call, options, rejectionStatus);
-	return inspected.ok ? receiveInspected(inspected.call, secrets, options) : inspected.refusal;
+	return inspected.ok ? receiveInspected(inspected.call, secrets, options) : inspected;
 }
 
 /**
@@ -193,37 +189,23 @@ export async function receiveInspected(
 	options: Pick<ReceiveOptions, 'replay'> = {},
 ): Promise<ReceiveResult> {
 	const { scheme, body, inspection, rejectionStatus } = incoming;
-	const refuse = (
-		reason: ReceiveRejectionReason,
-		detail: string,
-		id?: string,
-		status?: number,
-	): ReceiveResult => refusal(reason, detail, rejectionStatus, id, status);
-
 	const result = checkSignature(scheme, secrets, inspection, body, { replayKey: true });
-	if (!result.valid) return refuse(result.reason, result.detail, result.id);
+	if (!result.ok) return refusal(result.reason, result.detail, rejectionStatus, result.id);
 	// Asked for above; without it the call cannot be named, so it is refused.
 	if (result.replayKey === undefined) {
-		return refuse('verifier_error', 'The call could not be named for replay protection');
+		return refusal(
+			'verifier_error',
+			'The call could not be named for replay protection',
+			rejectionStatus,
+		);
 	}
 	// Mailgun's signature covers no payload: without a memory of the tokens
 	// seen, one captured signature would carry any data. Refused, not waved through.
 	if (scheme.replay === 'required' && !options.replay) {
-		return refuse(
-			'verifier_error',
-			`${scheme.name} calls can only be accepted with replay protection: its signature does not cover the payload, so each token must be accepted once`,
-			result.id,
-		);
+		const detail = `${scheme.name} calls can only be accepted with replay protection: its signature does not cover the payload, so each token must be accepted once`;
+		return refusal('verifier_error', detail, rejectionStatus, result.id);
 	}
-
-	const verification: Verification = {
-		scheme: scheme.id,
-		matchedSecret: result.matchedSecret,
-		...(result.keyOrder ? { keyOrder: result.keyOrder } : {}),
-		...(result.timestamp ? { timestamp: result.timestamp.toISOString() } : {}),
-		...(result.id === undefined ? {} : { id: result.id }),
-		replayKey: createHash('sha256').update(result.replayKey).digest('base64url'),
-	};
+	const verification = describeVerification(scheme, result, result.replayKey);
 
 	// A verified handshake is answered before replay protection, and never
 	// enters its memory: it runs nothing; its sender needs the answer every
@@ -234,49 +216,77 @@ export async function receiveInspected(
 	const handshake = handshakeReply(scheme, body, () =>
 		verifyingKey(scheme, secrets, result.matchedSecret),
 	);
-	if (handshake) return { accepted: true, verification, handshake };
+	if (handshake) return { ok: true, verification, handshake };
+	if (!options.replay) return { ok: true, verification };
+	const claim = await claimCall(incoming, result, verification.replayKey, options.replay);
+	return claim.ok ? { ok: true, verification, settle: claim.settle } : claim;
+}
 
-	let settle: ((outcome: Exclude<RunOutcome, 'running'>) => void) | undefined;
-	if (options.replay) {
-		// Keyed by what the signature covers (see replayKey), never by the raw
-		// header or an unsigned id: those a replayer can change at will.
-		const now = incoming.now.getTime();
-		const tolerance = effectiveTolerance(scheme, incoming.toleranceSeconds);
-		const staleAt =
-			result.timestamp && tolerance > 0 ? result.timestamp.getTime() + tolerance * 1000 : 0;
-		let claim: ClaimResult;
-		try {
-			// The hashed key: a shared store is handed no signature.
-			claim = await options.replay.store.claim(verification.replayKey, {
-				now,
-				// A copy at staleAt itself is still inside the window: kept one ms past it.
-				keepUntil: Math.max(now + options.replay.rememberSeconds * 1000, staleAt + 1),
-				probe: options.replay.probe,
-			});
-		} catch {
-			// Nothing of the error: a store's message may name the key or its
-			// connection string. Not let through: its work could run twice.
-			return refuse(
-				'verifier_error',
-				'The replay store did not answer, so the call could not be checked for replays',
+/** What the item says of a verified call; its replay key hashed, so it carries no signature. */
+function describeVerification(
+	scheme: AnySchemeDefinition,
+	result: Extract<VerifyResult, { ok: true }>,
+	replayKey: string,
+): Verification {
+	return {
+		scheme: scheme.id,
+		matchedSecret: result.matchedSecret,
+		...(result.keyOrder ? { keyOrder: result.keyOrder } : {}),
+		...(result.timestamp ? { timestamp: result.timestamp.toISOString() } : {}),
+		...(result.id === undefined ? {} : { id: result.id }),
+		replayKey: createHash('sha256').update(replayKey).digest('base64url'),
+	};
+}
+
+/**
+ * Claims a verified call in the replay store, by what its signature covers
+ * (replayKey.ts), never by the raw header or an unsigned id: those a
+ * replayer can change at will. A copy is refused; the claimer gets settle.
+ */
+async function claimCall(
+	incoming: InspectedIncoming,
+	result: Extract<VerifyResult, { ok: true }>,
+	hashedKey: string,
+	replay: ReplayOptions,
+): Promise<{ readonly ok: true; readonly settle: Settle } | ReceiveRefusal> {
+	const { rejectionStatus } = incoming;
+	const now = incoming.now.getTime();
+	const tolerance = effectiveTolerance(incoming.scheme, incoming.toleranceSeconds);
+	const staleAt =
+		result.timestamp && tolerance > 0 ? result.timestamp.getTime() + tolerance * 1000 : 0;
+	let claim: ClaimResult;
+	try {
+		// The hashed key: a shared store is handed no signature.
+		claim = await replay.store.claim(hashedKey, {
+			now,
+			// A copy at staleAt itself is still inside the window: kept one ms past it.
+			keepUntil: Math.max(now + replay.rememberSeconds * 1000, staleAt + 1),
+			probe: replay.probe,
+		});
+	} catch {
+		// Nothing of the error: a store's message may name the key or its
+		// connection string. Not let through: its work could run twice.
+		const detail = 'The replay store did not answer, so the call could not be checked for replays';
+		return refusal('verifier_error', detail, rejectionStatus, result.id);
+	}
+	if (claim.status === 'claimed') return { ok: true, settle: containedSettle(claim.settle) };
+	const copyOf = result.replayKey?.startsWith('id:')
+		? `A call with id ${result.id}`
+		: 'This exact call';
+	return claim.status === 'processed'
+		? refusal(
+				'replayed_id',
+				`${copyOf} was already processed`,
+				rejectionStatus,
+				result.id,
+				replay.duplicateStatus,
+			)
+		: refusal(
+				'in_progress',
+				`${copyOf} is being processed; try again later`,
+				rejectionStatus,
 				result.id,
 			);
-		}
-		const copyOf = result.replayKey.startsWith('id:')
-			? `A call with id ${result.id}`
-			: 'This exact call';
-		if (claim.status === 'processed') {
-			const detail = `${copyOf} was already processed`;
-			return refuse('replayed_id', detail, result.id, options.replay.duplicateStatus);
-		}
-		if (claim.status === 'in_progress') {
-			const detail = `${copyOf} is being processed; try again later`;
-			return refuse('in_progress', detail, result.id);
-		}
-		settle = containedSettle(claim.settle);
-	}
-
-	return { accepted: true, verification, ...(settle ? { settle } : {}) };
 }
 
 /**
@@ -286,7 +296,7 @@ export async function receiveInspected(
  */
 function containedSettle(
 	settle: (outcome: Exclude<RunOutcome, 'running'>) => void | Promise<void>,
-): (outcome: Exclude<RunOutcome, 'running'>) => void {
+): Settle {
 	return (outcome) => {
 		try {
 			// Any thenable, not only a native Promise, has its rejection caught.

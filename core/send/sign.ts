@@ -1,18 +1,25 @@
 import { randomBytes } from 'node:crypto';
 
-import { signMessage } from './asymmetric';
-import { hmacDigest, joinChunks, signedContent, type SignedChunk } from './digest';
-import { formatTimestamp } from './encoding';
-import { bodyDigest, formSignedText, MAX_FORM_PARAMETERS, queryValues } from './form';
-import { resolveKeyObjects } from './keys';
-import { resolveKeys, type SecretSet } from './secrets';
+import { signMessage } from '../crypto/asymmetric';
+import { hmacDigest } from '../crypto/digest';
+import {
+	bodyDigest,
+	formSignedText,
+	joinChunks,
+	signedContent,
+	type SignedChunk,
+} from '../crypto/signedContent';
+import { formatTimestamp } from '../crypto/encoding';
+import { MAX_FORM_PARAMETERS, queryValues } from '../http/form';
+import { resolveKeyObjects } from '../crypto/keys';
+import { resolveKeys, type SecretSet } from '../crypto/secrets';
 import {
 	bodySignatureOf,
 	isPublicKeyScheme,
 	type AnySchemeDefinition,
 	type PublicKeySchemeDefinition,
 	type SchemeDefinition,
-} from './schemes/types';
+} from '../schemes/types';
 
 export interface SignOptions {
 	/** The moment of this attempt. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
-import type { SignedChunk } from './digest';
-import type { SchemeBase } from './schemes/types';
+import type { SignedChunk } from '../crypto/signedContent';
+import type { SchemeBase } from '../schemes/types';
 
 /**
  * How a verified call is named for replay protection (VerifyResult's

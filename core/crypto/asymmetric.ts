@@ -1,6 +1,6 @@
 import { sign as signBytes, verify as verifyBytes, type KeyObject } from 'node:crypto';
 
-import type { PublicKeyAlgorithm } from './schemes/types';
+import type { PublicKeyAlgorithm } from '../schemes/types';
 
 /**
  * The byte lengths a signature can have: Ed25519's is always 64; a DER

@@ -1,13 +1,13 @@
 import { readBodySignature } from './bodySignature';
-import { signedContent, type ContentResult, type SignedChunk } from './digest';
-import { readRequestParts } from './form';
-import type { HeaderBag } from './headers';
-import { refuse, type Refused } from './rejection';
+import { signedContent, type ContentResult, type SignedChunk } from '../crypto/signedContent';
+import { readRequestParts } from './requestParts';
+import type { HeaderBag } from '../http/headers';
+import { reject, type Rejection } from './rejection';
 import { idSeparator } from './replayKey';
-import { bodySignatureOf, type AnySchemeDefinition } from './schemes/types';
+import { bodySignatureOf, type AnySchemeDefinition } from '../schemes/types';
 import { readSignatureHeaders, type Carried } from './signatureHeader';
 import { checkTimestamp, type SignedTime } from './timeWindow';
-import type { VerifyOptions } from './verify';
+import type { VerifyOptions } from './options';
 
 /**
  * What can be known of a call without the secret (where its signatures
@@ -20,7 +20,7 @@ export type Inspection =
 			/** Every content the signature may cover, `content`'s chunks first. */
 			readonly candidates: readonly (readonly SignedChunk[])[];
 	  })
-	| Refused;
+	| Rejection;
 
 /**
  * The checks that need no secret, in the order a reader meets them: the
@@ -42,7 +42,7 @@ export function inspectCall(
 	const { headerName, parsed, id } = carried;
 	const separator = idSeparator(scheme);
 	if (id !== undefined && separator !== undefined && id.includes(separator)) {
-		return refuse(
+		return reject(
 			'malformed_header',
 			`Header ${scheme.idHeader ?? 'id'} holds "${separator}", which ends the id in the signed content: the same signed bytes could then be read as another id, timestamp and body`,
 		);
@@ -52,7 +52,7 @@ export function inspectCall(
 	if (!stamp.ok) return stamp;
 
 	const request = readRequestParts(scheme, body, options.url);
-	if (!request.ok) return refuse(request.reason, request.detail, { id });
+	if (!request.ok) return reject(request.reason, request.detail, { id });
 	const values = {
 		body,
 		timestamp: stamp.text,
@@ -64,12 +64,12 @@ export function inspectCall(
 	const content = signedContent(scheme.signedContent, values);
 	if (!content.ok) {
 		if (content.missing === 'id') {
-			return refuse('missing_header', `Header ${scheme.idHeader ?? 'id'} is missing`);
+			return reject('missing_header', `Header ${scheme.idHeader ?? 'id'} is missing`);
 		}
 		if (content.missing === 'timestamp') {
-			return refuse('timestamp_missing', 'The timestamp the signature covers is missing', { id });
+			return reject('timestamp_missing', 'The timestamp the signature covers is missing', { id });
 		}
-		return refuse(
+		return reject(
 			'missing_request_context',
 			`${scheme.name} signs the request ${content.missing}, and it was not given to the verifier`,
 			{ id },

@@ -1,4 +1,4 @@
-import type { SchemeBase, TimestampFormat } from './schemes/types';
+import type { SchemeBase, TimestampFormat } from '../schemes/types';
 
 interface BodyShape {
 	/** Batches send a JSON array of records; single deliveries send the record itself. */

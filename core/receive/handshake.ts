@@ -5,9 +5,9 @@
  */
 import { createHmac } from 'node:crypto';
 
-import { isRecord, ownValue, parseJsonObject } from './bodyText';
-import type { HmacKey } from './secrets';
-import type { FieldPath, SchemeBase } from './schemes/types';
+import { isRecord, ownValue, parseJsonObject } from '../http/body';
+import type { HmacKey } from '../crypto/secrets';
+import type { FieldPath, SchemeBase } from '../schemes/types';
 
 export interface HandshakeReply {
 	readonly status: 200;

@@ -1,5 +1,5 @@
 import { decodeStrict } from './encoding';
-import type { SecretEncoding } from './schemes/types';
+import type { SecretEncoding } from '../schemes/types';
 
 export type SecretLabel = 'primary' | 'secondary';
 

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-import { describeCharacter } from './headers';
+import { describeCharacter } from '../http/headers';
 
 /** In Standard Webhooks' style: `msg_` and 18 random bytes, base64url. */
 export function newDeliveryId(): string {

@@ -2,12 +2,12 @@
  * The signed timestamp and the window it must fall in: which window is in
  * force, where the timestamp is read, and how far from now it may be.
  */
-import { parseTimestamp } from './encoding';
-import { readHeader, type HeaderBag } from './headers';
-import { findTopLevelMembers, parseMemberValue } from './jsonMembers';
-import { refuse, type Refused } from './rejection';
-import type { SchemeBase } from './schemes/types';
-import type { VerifyOptions } from './verify';
+import { parseTimestamp } from '../crypto/encoding';
+import { readHeader, type HeaderBag } from '../http/headers';
+import { findTopLevelMembers, parseMemberValue } from '../http/jsonMembers';
+import { reject, type Rejection } from './rejection';
+import type { SchemeBase } from '../schemes/types';
+import type { VerifyOptions } from './options';
 
 /** Replay window used when neither the caller nor the scheme names one. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -56,18 +56,18 @@ export function checkTimestamp(
 	fromCarrier: string | undefined,
 	id: string | undefined,
 	options: Pick<VerifyOptions, 'now' | 'toleranceSeconds'>,
-): SignedTime | Refused {
+): SignedTime | Rejection {
 	const tolerance = effectiveTolerance(scheme, options.toleranceSeconds);
 	if (!Number.isFinite(tolerance) || tolerance < 0) {
 		// NaN compares false with everything: left alone it would switch the
 		// replay window off without anyone having asked for that.
-		return refuse(
+		return reject(
 			'verifier_error',
 			'The timestamp tolerance must be a number of seconds, 0 or more',
 		);
 	}
 	if (scheme.replay === 'required' && tolerance === 0) {
-		return refuse(
+		return reject(
 			'verifier_error',
 			`${scheme.name} signs no payload, only a timestamp and a one-time token: its timestamp window cannot be off, because the window is how long a token is remembered`,
 			{ id },
@@ -81,18 +81,18 @@ export function checkTimestamp(
 	if (Number.isNaN(now)) {
 		// Like a NaN tolerance: an Invalid Date compares false with everything,
 		// so left alone it would let every signed timestamp through.
-		return refuse('verifier_error', 'The current time is not a valid date', { id, timestamp });
+		return reject('verifier_error', 'The current time is not a valid date', { id, timestamp });
 	}
 	const skewSeconds = (now - timestamp.getTime()) / 1000;
 	if (skewSeconds > tolerance) {
-		return refuse(
+		return reject(
 			'timestamp_too_old',
 			`The signed timestamp is ${Math.round(skewSeconds)} s old; at most ${tolerance} s is accepted`,
 			{ id, timestamp },
 		);
 	}
 	if (-skewSeconds > tolerance) {
-		return refuse(
+		return reject(
 			'timestamp_too_new',
 			`The signed timestamp is ${Math.round(-skewSeconds)} s in the future; at most ${tolerance} s is accepted`,
 			{ id, timestamp },
@@ -113,7 +113,7 @@ function readTimestamp(
 	body: Uint8Array,
 	toleranceActive: boolean,
 	id: string | undefined,
-): SignedTime | Refused {
+): SignedTime | Rejection {
 	const source = scheme.timestamp;
 	if (!source || !signsTimestamp(scheme)) return { ok: true };
 	let text: string | undefined;
@@ -123,7 +123,7 @@ function readTimestamp(
 			where = `header ${source.header}`;
 			const found = readHeader(headers, source.header);
 			if (found.found === 'many') {
-				return refuse('duplicate_header', `Header ${source.header} was sent more than once`, {
+				return reject('duplicate_header', `Header ${source.header} was sent more than once`, {
 					id,
 				});
 			}
@@ -146,24 +146,24 @@ function readTimestamp(
 			if (!toleranceActive) return { ok: true };
 			const field = readBodyField(body, source.field);
 			if (field.problem === 'duplicate') {
-				return refuse('duplicate_body_field', `The timestamp (${where}) appears more than once`, {
+				return reject('duplicate_body_field', `The timestamp (${where}) appears more than once`, {
 					id,
 				});
 			}
 			if (field.problem === 'too_long') {
 				const detail = `The timestamp (${where}) is longer than ${MAX_TIMESTAMP_BYTES} bytes`;
-				return refuse('timestamp_malformed', detail, { id });
+				return reject('timestamp_malformed', detail, { id });
 			}
 			text = field.text;
 			break;
 		}
 	}
 	if (text === undefined || text === '') {
-		return refuse('timestamp_missing', `The timestamp (${where}) is missing`, { id });
+		return reject('timestamp_missing', `The timestamp (${where}) is missing`, { id });
 	}
 	const date = parseTimestamp(text, source.format);
 	if (!date) {
-		return refuse(
+		return reject(
 			'timestamp_malformed',
 			`The timestamp (${where}) is not in ${source.format} format`,
 			{ id },

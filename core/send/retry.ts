@@ -1,4 +1,4 @@
-import { readHeader, type HeaderBag } from './headers';
+import { readHeader, type HeaderBag } from '../http/headers';
 
 export interface RetryPolicy {
 	/** Before the 2nd, 3rd, … attempt. Smarter Launch's schedule is the default. */

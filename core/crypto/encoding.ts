@@ -1,4 +1,4 @@
-import type { DigestEncoding, TimestampFormat } from './schemes/types';
+import type { DigestEncoding, TimestampFormat } from '../schemes/types';
 
 // Standard alphabet, padding optional; URL-safe input is not what any scheme sends.
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;

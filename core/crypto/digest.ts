@@ -1,0 +1,52 @@
+import { createHmac, type Hmac } from 'node:crypto';
+
+import { joinChunks, type SignedChunk } from './signedContent';
+import type { DigestEncoding, HashAlgorithm, KeyOrder } from '../schemes/types';
+import type { HmacKey } from './secrets';
+
+export function hmacDigest(
+	algorithm: HashAlgorithm,
+	key: HmacKey,
+	chunks: readonly SignedChunk[],
+	order?: KeyOrder,
+): Buffer;
+/**
+ * The digest already encoded: one step in OpenSSL instead of a Buffer and
+ * then a string. Measured (CPU time per call, against the same code encoding
+ * a Buffer, interleaved in one process, 1 KB body): sign() is 5 % faster for
+ * GitHub and 12 % for Standard Webhooks on Node 20.20, 15 % and 6 % on Node
+ * 24.21; nothing measurable at 64 KB.
+ */
+export function hmacDigest(
+	algorithm: HashAlgorithm,
+	key: HmacKey,
+	chunks: readonly SignedChunk[],
+	order: KeyOrder | undefined,
+	encoding: DigestEncoding,
+): string;
+export function hmacDigest(
+	algorithm: HashAlgorithm,
+	key: HmacKey,
+	chunks: readonly SignedChunk[],
+	order: KeyOrder = 'secret-as-key',
+	encoding?: DigestEncoding,
+): Buffer | string {
+	let hmac: Hmac;
+	if (order === 'content-as-key') {
+		hmac = createHmac(algorithm, joinChunks(chunks)).update(key);
+	} else {
+		hmac = createHmac(algorithm, key);
+		for (const chunk of chunks) {
+			if (typeof chunk === 'string') hmac.update(chunk, 'utf8');
+			else hmac.update(chunk);
+		}
+	}
+	if (encoding !== undefined) return hmac.digest(encoding);
+	// digest() as a Buffer costs more than a latin1 ('binary') string turned
+	// into one. Measured as above: without this, verify() of 1 KB takes 24 %
+	// more CPU for GitHub and 21 % for Standard Webhooks on Node 20.20, 20 %
+	// and 4 % on Node 24.21; nothing measurable at 64 KB.
+	return Buffer.from(hmac.digest('binary'), 'binary');
+}
+
+export const DIGEST_LENGTH: Record<HashAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 };
