@@ -36,7 +36,7 @@ import {
 	sign,
 	signBody,
 	withBodyHash,
-	type AnySchemeDefinition,
+	type Scheme,
 	type ReceiveResult,
 	type ReplayOptions,
 	type SecretSet,
@@ -72,7 +72,7 @@ export interface ForgedCase {
 	readonly family: string;
 	/** What makes the body (or the header) hostile, in words. */
 	readonly hostileBody: string;
-	readonly scheme: AnySchemeDefinition;
+	readonly scheme: Scheme;
 	readonly secrets: SecretSet;
 	readonly call: ForgedCall;
 	readonly now: Date;
@@ -114,7 +114,7 @@ const replayMemory = new ReplayMemory();
  * receiving API changes, this is the one function to change with it.
  */
 export async function triggerCorePath(
-	scheme: AnySchemeDefinition,
+	scheme: Scheme,
 	secrets: SecretSet,
 	call: ForgedCall,
 	options: { readonly now: Date; readonly toleranceSeconds?: number },
@@ -272,7 +272,7 @@ function received(headers: Record<string, string>, contentType: string): Record<
  * the receiver's.
  */
 function foreignHeaders(
-	scheme: AnySchemeDefinition,
+	scheme: Scheme,
 	foreignSecret: string,
 	now: Date,
 	extra: { url?: string; body?: string } = {},

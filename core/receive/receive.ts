@@ -5,7 +5,7 @@ import { readHeader, type HeaderBag } from '../http/headers';
 import { isConfigurationProblem, type RejectionReason } from '../verify/reasons';
 import type { ClaimResult, ReplayStore, RunOutcome } from './replay';
 import { resolveKeys, type HmacKey, type SecretLabel, type SecretSet } from '../crypto/secrets';
-import { isPublicKeyScheme, type AnySchemeDefinition, type KeyOrder } from '../schemes/types';
+import { receivingProblem, type KeyOrder, type Scheme } from '../schemes/types';
 import { effectiveTolerance } from '../verify/timeWindow';
 import { inspectCall, type Inspection } from '../verify/inspect';
 import type { Failure } from '../result';
@@ -108,7 +108,7 @@ export const IN_PROGRESS_STATUS = 503;
  * waiting for its signature to be checked by receiveInspected().
  */
 export interface InspectedIncoming {
-	readonly scheme: AnySchemeDefinition;
+	readonly scheme: Scheme;
 	readonly body: Uint8Array;
 	readonly inspection: InspectedCall;
 	readonly now: Date;
@@ -125,7 +125,7 @@ export interface InspectedIncoming {
  * which checks its signature on this same inspection.
  */
 export function inspectIncoming(
-	scheme: AnySchemeDefinition,
+	scheme: Scheme,
 	call: IncomingCall,
 	options: Pick<ReceiveOptions, 'now' | 'toleranceSeconds' | 'signatureHeader'>,
 	rejectionStatus = DEFAULT_REJECTION_STATUS,
@@ -168,7 +168,7 @@ function refusal(
  * receiveInspected(), each once. Never throws, and never rejects.
  */
 export async function receive(
-	scheme: AnySchemeDefinition,
+	scheme: Scheme,
 	secrets: SecretSet,
 	call: IncomingCall,
 	options: ReceiveOptions,
@@ -199,12 +199,14 @@ export async function receiveInspected(
 			rejectionStatus,
 		);
 	}
-	// Mailgun's signature covers no payload: without a memory of the tokens
-	// seen, one captured signature would carry any data. Refused, not waved through.
-	if (scheme.replay === 'required' && !options.replay) {
-		const detail = `${scheme.name} calls can only be accepted with replay protection: its signature does not cover the payload, so each token must be accepted once`;
-		return refusal('verifier_error', detail, rejectionStatus, result.id);
-	}
+	// Mailgun's rule: without a memory of the tokens seen, one captured
+	// signature would carry any data. Refused, not waved through.
+	const tolerance = effectiveTolerance(scheme, incoming.toleranceSeconds);
+	const problem = receivingProblem(scheme, {
+		toleranceSeconds: tolerance,
+		replayMemory: options.replay !== undefined,
+	});
+	if (problem) return refusal('verifier_error', problem, rejectionStatus, result.id);
 	const verification = describeVerification(scheme, result, result.replayKey);
 
 	// A verified handshake is answered before replay protection, and never
@@ -224,7 +226,7 @@ export async function receiveInspected(
 
 /** What the item says of a verified call; its replay key hashed, so it carries no signature. */
 function describeVerification(
-	scheme: AnySchemeDefinition,
+	scheme: Scheme,
 	result: Extract<VerifyResult, { ok: true }>,
 	replayKey: string,
 ): Verification {
@@ -312,12 +314,8 @@ function containedSettle(
  * read as verify() read it; undefined for a public-key scheme. Handed only to
  * handshakeReply(), which keeps it to itself.
  */
-function verifyingKey(
-	scheme: AnySchemeDefinition,
-	secrets: SecretSet,
-	label: SecretLabel,
-): HmacKey | undefined {
-	if (isPublicKeyScheme(scheme)) return undefined;
+function verifyingKey(scheme: Scheme, secrets: SecretSet, label: SecretLabel): HmacKey | undefined {
+	if (scheme.kind === 'public-key') return undefined;
 	const keys = resolveKeys(secrets, scheme.secretEncoding);
 	return keys.ok ? keys.keys.find((key) => key.label === label)?.key : undefined;
 }

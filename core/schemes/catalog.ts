@@ -1,4 +1,4 @@
-import type { PublicKeySchemeDefinition, SchemeBase, SchemeDefinition, SignedPart } from './types';
+import type { HmacScheme, PublicKeyScheme, Scheme, SchemeBase, SignedPart } from './types';
 
 const body: SignedPart = { kind: 'body' };
 const timestamp: SignedPart = { kind: 'timestamp' };
@@ -16,7 +16,8 @@ const STANDARD_WEBHOOKS_CALL = {
 		'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
 } satisfies Partial<SchemeBase>;
 
-export const STANDARD_WEBHOOKS: SchemeDefinition = {
+export const STANDARD_WEBHOOKS: HmacScheme = {
+	kind: 'hmac',
 	...STANDARD_WEBHOOKS_CALL,
 	id: 'standardWebhooks',
 	name: 'Standard Webhooks',
@@ -27,7 +28,7 @@ export const STANDARD_WEBHOOKS: SchemeDefinition = {
 	secretEncoding: 'whsec',
 };
 
-export const SVIX: SchemeDefinition = {
+export const SVIX: HmacScheme = {
 	...STANDARD_WEBHOOKS,
 	id: 'svix',
 	name: 'Svix',
@@ -51,9 +52,10 @@ const STRIPE_FORMAT = {
 	secretEncoding: 'text',
 	signedContent: [timestamp, lit('.'), body],
 	timestamp: { in: 'signature-header', format: 'unix-seconds' },
-} satisfies Partial<SchemeDefinition>;
+} satisfies Partial<HmacScheme>;
 
-export const STRIPE: SchemeDefinition = {
+export const STRIPE: HmacScheme = {
+	kind: 'hmac',
 	...STRIPE_FORMAT,
 	id: 'stripe',
 	name: 'Stripe',
@@ -63,7 +65,8 @@ export const STRIPE: SchemeDefinition = {
 	docsUrl: 'https://docs.stripe.com/webhooks',
 };
 
-export const GITHUB: SchemeDefinition = {
+export const GITHUB: HmacScheme = {
+	kind: 'hmac',
 	id: 'github',
 	name: 'GitHub',
 	description: 'X-Hub-Signature-256: sha256=<hex> of the body',
@@ -78,7 +81,8 @@ export const GITHUB: SchemeDefinition = {
 	docsUrl: 'https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries',
 };
 
-export const SHOPIFY: SchemeDefinition = {
+export const SHOPIFY: HmacScheme = {
+	kind: 'hmac',
 	id: 'shopify',
 	name: 'Shopify',
 	description: 'X-Shopify-Hmac-Sha256: <base64> of the body',
@@ -93,7 +97,8 @@ export const SHOPIFY: SchemeDefinition = {
 	docsUrl: 'https://shopify.dev/docs/apps/build/webhooks/verify-deliveries',
 };
 
-export const SLACK: SchemeDefinition = {
+export const SLACK: HmacScheme = {
+	kind: 'hmac',
 	id: 'slack',
 	name: 'Slack',
 	description: 'X-Slack-Signature: v0=<hex> of v0:timestamp:body; X-Slack-Request-Timestamp',
@@ -115,7 +120,7 @@ export const SLACK: SchemeDefinition = {
 	},
 };
 
-export const ZOOM: SchemeDefinition = {
+export const ZOOM: HmacScheme = {
 	...SLACK,
 	id: 'zoom',
 	name: 'Zoom',
@@ -140,7 +145,8 @@ export const ZOOM: SchemeDefinition = {
 	},
 };
 
-export const TYPEFORM: SchemeDefinition = {
+export const TYPEFORM: HmacScheme = {
+	kind: 'hmac',
 	id: 'typeform',
 	name: 'Typeform',
 	description: 'Typeform-Signature: sha256=<base64> of the body',
@@ -153,7 +159,8 @@ export const TYPEFORM: SchemeDefinition = {
 	docsUrl: 'https://www.typeform.com/developers/webhooks/secure-your-webhooks/',
 };
 
-export const LINEAR: SchemeDefinition = {
+export const LINEAR: HmacScheme = {
+	kind: 'hmac',
 	id: 'linear',
 	name: 'Linear',
 	description: 'Linear-Signature: <hex> of the body; webhookTimestamp (ms) inside the body',
@@ -170,7 +177,8 @@ export const LINEAR: SchemeDefinition = {
 	docsUrl: 'https://developers.linear.app/docs/graphql/webhooks',
 };
 
-export const PADDLE: SchemeDefinition = {
+export const PADDLE: HmacScheme = {
+	kind: 'hmac',
 	id: 'paddle',
 	name: 'Paddle Billing',
 	description: 'Paddle-Signature: ts=<unix>;h1=<hex> of ts:body',
@@ -192,7 +200,8 @@ export const PADDLE: SchemeDefinition = {
 	docsUrl: 'https://developer.paddle.com/webhooks/signature-verification',
 };
 
-export const CALENDLY: SchemeDefinition = {
+export const CALENDLY: HmacScheme = {
+	kind: 'hmac',
 	...STRIPE_FORMAT,
 	id: 'calendly',
 	name: 'Calendly',
@@ -201,7 +210,8 @@ export const CALENDLY: SchemeDefinition = {
 	toleranceSeconds: 180,
 };
 
-export const INTERCOM: SchemeDefinition = {
+export const INTERCOM: HmacScheme = {
+	kind: 'hmac',
 	id: 'intercom',
 	name: 'Intercom',
 	description: 'X-Hub-Signature: sha1=<hex> of the body (HMAC-SHA1)',
@@ -213,7 +223,8 @@ export const INTERCOM: SchemeDefinition = {
 	signedContent: [body],
 };
 
-export const SQUARE: SchemeDefinition = {
+export const SQUARE: HmacScheme = {
+	kind: 'hmac',
 	id: 'square',
 	name: 'Square',
 	description: 'x-square-hmacsha256-signature: <base64> of notification URL + body',
@@ -234,7 +245,8 @@ export const SQUARE: SchemeDefinition = {
  */
 const HUBSPOT_DECODED = ":/?@!$'()*,;";
 
-export const HUBSPOT_V3: SchemeDefinition = {
+export const HUBSPOT_V3: HmacScheme = {
+	kind: 'hmac',
 	id: 'hubspotV3',
 	name: 'HubSpot (v3)',
 	description: 'X-HubSpot-Signature-v3: <base64> of method + URL + body + timestamp (ms)',
@@ -260,7 +272,8 @@ export const HUBSPOT_V3: SchemeDefinition = {
  * calls (see withBodyHash) and signs that URL, which is what Twilio does and
  * what twilio-node's validateRequestWithBody checks.
  */
-export const TWILIO: SchemeDefinition = {
+export const TWILIO: HmacScheme = {
+	kind: 'hmac',
 	id: 'twilio',
 	name: 'Twilio',
 	description:
@@ -278,7 +291,8 @@ export const TWILIO: SchemeDefinition = {
 
 // ---- The four seed systems -------------------------------------------------
 
-export const GOODFIT: SchemeDefinition = {
+export const GOODFIT: HmacScheme = {
+	kind: 'hmac',
 	id: 'goodfit',
 	name: 'GoodFit',
 	description: 'x-goodfit-hmac-sha256: sha256=<hex> of the raw JSON body',
@@ -295,11 +309,13 @@ export const GOODFIT: SchemeDefinition = {
  * not the header it travels in, so the header name is a setting and this is
  * only its default.
  */
-export const SMARTER_LAUNCH: SchemeDefinition = {
+export const SMARTER_LAUNCH: HmacScheme = {
+	kind: 'hmac',
 	id: 'smarterLaunch',
 	name: 'Smarter Launch',
 	description: '<hex> HMAC-SHA256 of the JSON body, in a header you name',
 	signatureHeader: 'X-Signature',
+	signatureHeaderNamedByUser: true,
 	algorithm: 'sha256',
 	digestEncoding: 'hex',
 	signatureFormat: { style: 'plain', prefix: '' },
@@ -314,7 +330,8 @@ export const SMARTER_LAUNCH: SchemeDefinition = {
  * deliveries may be retried, and a retry carries the event's original
  * envelope: no age is enforced unless the user sets a tolerance.
  */
-export const CONNECTGAIN: SchemeDefinition = {
+export const CONNECTGAIN: HmacScheme = {
+	kind: 'hmac',
 	id: 'connectgain',
 	name: 'ConnectGain',
 	description: 'X-Webhook-Signature: <hex> of the {event, timestamp, data} body; X-Webhook-Event',
@@ -341,7 +358,8 @@ export const CONNECTGAIN: SchemeDefinition = {
  * (it is the only concrete value published) and accept either order, which
  * is no weaker: both need the secret.
  */
-export const VINSIGHT: SchemeDefinition = {
+export const VINSIGHT: HmacScheme = {
+	kind: 'hmac',
 	id: 'vinsight',
 	name: 'Vinsight',
 	description: "x-signature: <hex> HMAC-SHA256 as in Vinsight's published test vector",
@@ -371,7 +389,8 @@ export const VINSIGHT: SchemeDefinition = {
  * in queue mode, a token can be reused while its timestamp is fresh). A
  * receiver that must take late retries widens it (README, Mailgun).
  */
-export const MAILGUN: SchemeDefinition = {
+export const MAILGUN: HmacScheme = {
+	kind: 'hmac',
 	id: 'mailgun',
 	name: 'Mailgun',
 	description:
@@ -399,48 +418,10 @@ export const MAILGUN: SchemeDefinition = {
 	docsUrl: 'https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks',
 };
 
-/** Every built-in scheme, in the order the editor lists them. */
-export const BUILT_IN_SCHEMES: readonly SchemeDefinition[] = [
-	STANDARD_WEBHOOKS,
-	SVIX,
-	GOODFIT,
-	SMARTER_LAUNCH,
-	CONNECTGAIN,
-	VINSIGHT,
-	GITHUB,
-	STRIPE,
-	SHOPIFY,
-	SLACK,
-	TYPEFORM,
-	LINEAR,
-	PADDLE,
-	CALENDLY,
-	ZOOM,
-	INTERCOM,
-	SQUARE,
-	HUBSPOT_V3,
-	TWILIO,
-];
-
-/**
- * HMAC schemes whose signature travels in the body (Mailgun): a list of their
- * own, since everything that walks BUILT_IN_SCHEMES reads and writes headers.
- */
-export const BODY_SIGNATURE_SCHEMES: readonly SchemeDefinition[] = [MAILGUN];
-
-const byId = new Map(
-	[...BUILT_IN_SCHEMES, ...BODY_SIGNATURE_SCHEMES].map((scheme) => [scheme.id, scheme]),
-);
-
-export function findScheme(schemeId: string): SchemeDefinition | undefined {
-	return byId.get(schemeId);
-}
-
 // ---- Public-key schemes ------------------------------------------------------
-// A list of their own: every scheme in BUILT_IN_SCHEMES takes an HMAC secret,
-// these a key pair (the nodes offer both lists, each with its credential).
-// Their names carry the algorithm, so the editor's one list tells Standard
-// Webhooks' v1 and v1a apart.
+// The receiver holds the sender's public key, the sender a key pair (the nodes
+// offer them with their own credential). Their names carry the algorithm, so
+// the editor's one list tells Standard Webhooks' v1 and v1a apart.
 
 /**
  * Standard Webhooks' asymmetric form: v1's headers and signed content,
@@ -448,7 +429,8 @@ export function findScheme(schemeId: string): SchemeDefinition | undefined {
  * side; each scheme reads only its own, so a receiver holding the HMAC
  * secret checks the v1 ones and one holding the whpk_ key the v1a ones.
  */
-export const STANDARD_WEBHOOKS_V1A: PublicKeySchemeDefinition = {
+export const STANDARD_WEBHOOKS_V1A: PublicKeyScheme = {
+	kind: 'public-key',
 	...STANDARD_WEBHOOKS_CALL,
 	id: 'standardWebhooksV1a',
 	name: 'Standard Webhooks v1a (Ed25519)',
@@ -465,7 +447,8 @@ export const STANDARD_WEBHOOKS_V1A: PublicKeySchemeDefinition = {
  * stamped when sent, and wants an answer within 3 s, so the usual 300 s
  * never refuses a genuine call and does refuse a captured one replayed later.
  */
-export const DISCORD: PublicKeySchemeDefinition = {
+export const DISCORD: PublicKeyScheme = {
+	kind: 'public-key',
 	id: 'discord',
 	name: 'Discord Interactions (Ed25519)',
 	description: 'X-Signature-Ed25519: <hex Ed25519> of timestamp + body; X-Signature-Timestamp',
@@ -493,7 +476,8 @@ export const DISCORD: PublicKeySchemeDefinition = {
  * without saying whether a retry is stamped anew, so no window is enforced
  * unless the user sets one (sg_event_id names each event for de-duplication).
  */
-export const SENDGRID: PublicKeySchemeDefinition = {
+export const SENDGRID: PublicKeyScheme = {
+	kind: 'public-key',
 	id: 'sendgrid',
 	name: 'SendGrid Event Webhook (ECDSA P-256)',
 	description:
@@ -513,12 +497,36 @@ export const SENDGRID: PublicKeySchemeDefinition = {
 		'https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features',
 };
 
-export const PUBLIC_KEY_SCHEMES: readonly PublicKeySchemeDefinition[] = [
+/** Every built-in scheme: HMAC ones (Mailgun's signature in the body), then public-key ones. */
+export const SCHEMES: readonly Scheme[] = [
+	STANDARD_WEBHOOKS,
+	SVIX,
+	GOODFIT,
+	SMARTER_LAUNCH,
+	CONNECTGAIN,
+	VINSIGHT,
+	GITHUB,
+	STRIPE,
+	SHOPIFY,
+	SLACK,
+	TYPEFORM,
+	LINEAR,
+	PADDLE,
+	CALENDLY,
+	ZOOM,
+	INTERCOM,
+	SQUARE,
+	HUBSPOT_V3,
+	TWILIO,
+	MAILGUN,
 	STANDARD_WEBHOOKS_V1A,
 	DISCORD,
 	SENDGRID,
 ];
 
-export function findPublicKeyScheme(schemeId: string): PublicKeySchemeDefinition | undefined {
-	return PUBLIC_KEY_SCHEMES.find((scheme) => scheme.id === schemeId);
+const byId = new Map(SCHEMES.map((scheme) => [scheme.id, scheme]));
+
+/** The built-in scheme with this id (Generic HMAC is built from settings: see generic.ts). */
+export function findScheme(schemeId: string): Scheme | undefined {
+	return byId.get(schemeId);
 }

@@ -6,7 +6,7 @@ import {
 import type {
 	DigestEncoding,
 	HashAlgorithm,
-	SchemeDefinition,
+	HmacScheme,
 	SecretEncoding,
 	SignedPart,
 	TimestampFormat,
@@ -31,9 +31,7 @@ export interface GenericHmacSettings {
 	readonly secretEncoding: SecretEncoding;
 }
 
-export type GenericSchemeResult =
-	| { ok: true; scheme: SchemeDefinition }
-	| { ok: false; error: string };
+export type GenericSchemeResult = { ok: true; scheme: HmacScheme } | { ok: false; error: string };
 
 const PLACEHOLDER = /\{(body|timestamp|id|method|url)\}/g;
 
@@ -122,6 +120,7 @@ export function buildGenericScheme(settings: GenericHmacSettings): GenericScheme
 	return {
 		ok: true,
 		scheme: {
+			kind: 'hmac',
 			id: 'generic',
 			name: 'Generic HMAC',
 			description: `${signatureHeader}: ${settings.prefix}<${settings.digestEncoding}> HMAC-${settings.algorithm.toUpperCase()} of ${settings.signedContent}`,

@@ -92,6 +92,11 @@ export interface SchemeBase {
 	/** What users see in the editor. */
 	readonly name: string;
 	readonly signatureHeader: string;
+	/**
+	 * The provider documents no header name (Smarter Launch): the receiver and
+	 * sender name it, and `signatureHeader` is only the default offered.
+	 */
+	readonly signatureHeaderNamedByUser?: true;
 	readonly signatureFormat: SignatureFormat;
 	readonly signedContent: readonly SignedPart[];
 	readonly timestamp?: TimestampSource;
@@ -185,11 +190,9 @@ export type HandshakeAnswer =
 			}[];
 	  };
 
-/**
- * An HMAC scheme: sender and receiver hold the same secret. (The name is
- * older than public-key schemes, and nodes and workflows depend on it.)
- */
-export interface SchemeDefinition extends SchemeBase {
+/** An HMAC scheme: sender and receiver hold the same secret. */
+export interface HmacScheme extends SchemeBase {
+	readonly kind: 'hmac';
 	readonly algorithm: HashAlgorithm;
 	readonly digestEncoding: DigestEncoding;
 	/** How this provider's secrets are read, unless the credential says otherwise. */
@@ -211,8 +214,8 @@ export interface SchemeDefinition extends SchemeBase {
 }
 
 /** Where a scheme's signature travels in the body, if it does. */
-export function bodySignatureOf(scheme: AnySchemeDefinition): BodySignature | undefined {
-	return 'bodySignature' in scheme ? scheme.bodySignature : undefined;
+export function bodySignatureOf(scheme: Scheme): BodySignature | undefined {
+	return scheme.kind === 'hmac' ? scheme.bodySignature : undefined;
 }
 
 /**
@@ -226,17 +229,33 @@ export type PublicKeyAlgorithm = 'ed25519' | 'ecdsa-p256-sha256';
  * can never sign (or leak a way to sign). Keys are read in every format
  * providers hand out (core/keys.ts), so they need no encoding setting.
  */
-export interface PublicKeySchemeDefinition extends SchemeBase {
+export interface PublicKeyScheme extends SchemeBase {
+	readonly kind: 'public-key';
 	/** A public key cannot key an HMAC: no hmac-json answer. */
 	readonly handshake?: Handshake<Exclude<HandshakeAnswer, { kind: 'hmac-json' }>>;
 	readonly algorithm: PublicKeyAlgorithm;
 	readonly signatureEncoding: DigestEncoding;
 }
 
-export type AnySchemeDefinition = SchemeDefinition | PublicKeySchemeDefinition;
+/** Every scheme, told apart by `kind`: what a receiver holds (a secret, or a public key). */
+export type Scheme = HmacScheme | PublicKeyScheme;
 
-export function isPublicKeyScheme(
-	scheme: AnySchemeDefinition,
-): scheme is PublicKeySchemeDefinition {
-	return 'signatureEncoding' in scheme;
+/**
+ * Why a scheme cannot be received with these settings, or undefined. The one
+ * rule is Mailgun's (`replay: 'required'`): its signature covers no payload,
+ * so only a memory of the tokens seen, kept for the timestamp's window, stops
+ * a captured signature from carrying other data; neither can be off.
+ */
+export function receivingProblem(
+	scheme: SchemeBase,
+	settings: { readonly toleranceSeconds: number; readonly replayMemory?: boolean },
+): string | undefined {
+	if (scheme.replay !== 'required') return undefined;
+	if (settings.toleranceSeconds === 0) {
+		return `${scheme.name} signs no payload, only a timestamp and a one-time token: its timestamp window cannot be off, because the window is how long a token is remembered`;
+	}
+	if (settings.replayMemory === false) {
+		return `${scheme.name} calls can only be accepted with replay protection: its signature does not cover the payload, so each token must be accepted once`;
+	}
+	return undefined;
 }

@@ -15,10 +15,9 @@ import { resolveKeyObjects } from '../crypto/keys';
 import { resolveKeys, type SecretSet } from '../crypto/secrets';
 import {
 	bodySignatureOf,
-	isPublicKeyScheme,
-	type AnySchemeDefinition,
-	type PublicKeySchemeDefinition,
-	type SchemeDefinition,
+	type Scheme,
+	type PublicKeyScheme,
+	type HmacScheme,
 } from '../schemes/types';
 
 export interface SignOptions {
@@ -58,7 +57,7 @@ export class SigningError extends Error {
  * way (Standard Webhooks v1a: one `v1a,` entry per key).
  */
 export function sign(
-	scheme: AnySchemeDefinition,
+	scheme: Scheme,
 	secrets: SecretSet,
 	body: Uint8Array | string,
 	options: SignOptions = {},
@@ -67,9 +66,8 @@ export function sign(
 		// No header can sign such a call: an empty result would send it unsigned.
 		throw new SigningError(`${scheme.name} signatures travel in the body: use signBody()`);
 	}
-	const signer = isPublicKeyScheme(scheme)
-		? keySigner(scheme, secrets)
-		: hmacSigner(scheme, secrets);
+	const signer =
+		scheme.kind === 'public-key' ? keySigner(scheme, secrets) : hmacSigner(scheme, secrets);
 
 	const headers: Record<string, string> = {};
 	const timestampSource = scheme.timestamp;
@@ -125,7 +123,7 @@ export function sign(
  * none for a scheme whose signature travels in the body (Mailgun). A sender
  * keeps its user's own headers off these names.
  */
-export function headersSignSets(scheme: AnySchemeDefinition, signatureHeader?: string): string[] {
+export function headersSignSets(scheme: Scheme, signatureHeader?: string): string[] {
 	if (bodySignatureOf(scheme)) return [];
 	const names = [signatureHeader ?? scheme.signatureHeader];
 	const timestampSource = scheme.timestamp;
@@ -153,13 +151,13 @@ interface BodySignOptions {
  * attempts are the same call to a receiver's token memory.
  */
 export function signBody(
-	scheme: AnySchemeDefinition,
+	scheme: Scheme,
 	secrets: SecretSet,
 	payloadJson: string,
 	options: BodySignOptions,
 ): string {
 	const spec = bodySignatureOf(scheme);
-	if (!spec || isPublicKeyScheme(scheme)) {
+	if (!spec || scheme.kind === 'public-key') {
 		throw new SigningError(`${scheme.name} signatures travel in headers: use sign()`);
 	}
 	const timestamp = formatTimestamp(options.timestamp, scheme.timestamp?.format ?? 'unix-seconds');
@@ -186,7 +184,7 @@ export function signBody(
  * or the URL is missing (signedContent then says so).
  */
 function formToSign(
-	scheme: AnySchemeDefinition,
+	scheme: Scheme,
 	body: Uint8Array | string,
 	url: string | undefined,
 ): string | undefined {
@@ -223,11 +221,7 @@ function formToSign(
  * added at the end of its query, as Twilio writes it; otherwise `url` as it
  * is. A fragment is dropped: it is never sent, so it cannot be signed.
  */
-export function withBodyHash(
-	scheme: AnySchemeDefinition,
-	url: string,
-	body: Uint8Array | string,
-): string {
+export function withBodyHash(scheme: Scheme, url: string, body: Uint8Array | string): string {
 	const rule = scheme.bodyHash;
 	if (!rule) return url;
 	const hashAt = url.indexOf('#');
@@ -247,7 +241,7 @@ export function withBodyHash(
  */
 type Signer = (chunks: readonly SignedChunk[], primaryOnly: boolean) => string[];
 
-function hmacSigner(scheme: SchemeDefinition, secrets: SecretSet): Signer {
+function hmacSigner(scheme: HmacScheme, secrets: SecretSet): Signer {
 	const resolved = resolveKeys(secrets, scheme.secretEncoding);
 	if (!resolved.ok) throw new SigningError(resolved.detail);
 	const order = scheme.keyOrders?.[0];
@@ -257,7 +251,7 @@ function hmacSigner(scheme: SchemeDefinition, secrets: SecretSet): Signer {
 			.map(({ key }) => hmacDigest(scheme.algorithm, key, chunks, order, scheme.digestEncoding));
 }
 
-function keySigner(scheme: PublicKeySchemeDefinition, secrets: SecretSet): Signer {
+function keySigner(scheme: PublicKeyScheme, secrets: SecretSet): Signer {
 	// Only Ed25519 is sent. The one ECDSA provider, SendGrid, signs its own
 	// calls with its own key, so no workflow sends as SendGrid; and random
 	// ECDSA signatures leave no known answer to prove a sender against.

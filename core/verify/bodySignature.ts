@@ -9,18 +9,14 @@ import { rawFormPairs, TOO_MANY_FORM_PARAMETERS } from '../http/form';
 import { readHeader, type HeaderBag } from '../http/headers';
 import { findTopLevelMembers, parseMemberValue } from '../http/jsonMembers';
 import { reject, type Rejection } from './rejection';
-import { bodySignatureOf, type AnySchemeDefinition, type BodySignature } from '../schemes/types';
+import { bodySignatureOf, type Scheme, type BodySignature } from '../schemes/types';
 import { decodeSignature, signatureShape, type Carried } from './signatureHeader';
 
 /** Printable ASCII without the space: what a token is made of. */
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
 /** The signature, timestamp and token of a scheme that carries them in the body. */
-export function readBodySignature(
-	scheme: AnySchemeDefinition,
-	body: Uint8Array,
-	headers: HeaderBag,
-): Carried {
+export function readBodySignature(scheme: Scheme, body: Uint8Array, headers: HeaderBag): Carried {
 	const spec = bodySignatureOf(scheme) as BodySignature;
 	const fields = readSignatureFields(spec, body, headers);
 	if (!fields.ok) return fields;

@@ -4,7 +4,7 @@ import { readRequestParts } from './requestParts';
 import type { HeaderBag } from '../http/headers';
 import { reject, type Rejection } from './rejection';
 import { idSeparator } from './replayKey';
-import { bodySignatureOf, type AnySchemeDefinition } from '../schemes/types';
+import { bodySignatureOf, type Scheme } from '../schemes/types';
 import { readSignatureHeaders, type Carried } from './signatureHeader';
 import { checkTimestamp, type SignedTime } from './timeWindow';
 import type { VerifyOptions } from './options';
@@ -30,7 +30,7 @@ export type Inspection =
  * a receiver can refuse it before loading its secret at all (see precheck).
  */
 export function inspectCall(
-	scheme: AnySchemeDefinition,
+	scheme: Scheme,
 	body: Uint8Array,
 	headers: HeaderBag,
 	options: VerifyOptions,

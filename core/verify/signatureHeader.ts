@@ -9,12 +9,7 @@ import { DIGEST_LENGTH } from '../crypto/digest';
 import { decodeStrict } from '../crypto/encoding';
 import { readHeader, type HeaderBag } from '../http/headers';
 import { reject, type Rejection } from './rejection';
-import {
-	isPublicKeyScheme,
-	type AnySchemeDefinition,
-	type DigestEncoding,
-	type SignatureFormat,
-} from '../schemes/types';
+import { type Scheme, type DigestEncoding, type SignatureFormat } from '../schemes/types';
 
 /**
  * More signatures than this in one header is not rotation but an attempt to
@@ -52,7 +47,7 @@ export type Carried =
  * scheme's header name where the receiver set one.
  */
 export function readSignatureHeaders(
-	scheme: AnySchemeDefinition,
+	scheme: Scheme,
 	body: Uint8Array,
 	headers: HeaderBag,
 	signatureHeader: string | undefined,
@@ -67,7 +62,7 @@ export function readSignatureHeaders(
 	if (typeof parsed === 'string') {
 		return reject('malformed_header', `Header ${headerName} ${parsed}`);
 	}
-	if (!isPublicKeyScheme(scheme) && scheme.bodyFormat === 'json' && !mayBeJsonText(body)) {
+	if (scheme.kind === 'hmac' && scheme.bodyFormat === 'json' && !mayBeJsonText(body)) {
 		return reject(
 			'malformed_body',
 			`${scheme.name} signs JSON text; this body is not valid UTF-8 JSON`,
@@ -97,8 +92,8 @@ interface SignatureShape {
 	readonly most: number;
 }
 
-export function signatureShape(scheme: AnySchemeDefinition): SignatureShape {
-	if (!isPublicKeyScheme(scheme)) {
+export function signatureShape(scheme: Scheme): SignatureShape {
+	if (scheme.kind === 'hmac') {
 		const length = DIGEST_LENGTH[scheme.algorithm];
 		const encoding = scheme.digestEncoding;
 		return {

@@ -6,7 +6,7 @@ import { parseTimestamp } from '../crypto/encoding';
 import { readHeader, type HeaderBag } from '../http/headers';
 import { findTopLevelMembers, parseMemberValue } from '../http/jsonMembers';
 import { reject, type Rejection } from './rejection';
-import type { SchemeBase } from '../schemes/types';
+import { receivingProblem, type SchemeBase } from '../schemes/types';
 import type { VerifyOptions } from './options';
 
 /** Replay window used when neither the caller nor the scheme names one. */
@@ -66,13 +66,8 @@ export function checkTimestamp(
 			'The timestamp tolerance must be a number of seconds, 0 or more',
 		);
 	}
-	if (scheme.replay === 'required' && tolerance === 0) {
-		return reject(
-			'verifier_error',
-			`${scheme.name} signs no payload, only a timestamp and a one-time token: its timestamp window cannot be off, because the window is how long a token is remembered`,
-			{ id },
-		);
-	}
+	const problem = receivingProblem(scheme, { toleranceSeconds: tolerance });
+	if (problem) return reject('verifier_error', problem, { id });
 	const stamp = readTimestamp(scheme, headers, fromCarrier, body, tolerance > 0, id);
 	if (!stamp.ok || !stamp.date || tolerance === 0) return stamp;
 

@@ -21,11 +21,10 @@ import { replayKey } from './replayKey';
 import { resolveKeys, type SecretLabel, type SecretSet, type SigningKey } from '../crypto/secrets';
 import {
 	bodySignatureOf,
-	isPublicKeyScheme,
-	type AnySchemeDefinition,
+	type Scheme,
 	type KeyOrder,
-	type PublicKeySchemeDefinition,
-	type SchemeDefinition,
+	type PublicKeyScheme,
+	type HmacScheme,
 } from '../schemes/types';
 
 export type VerifyResult =
@@ -57,7 +56,7 @@ export type VerifyResult =
  * and secondary while the sender rotates), as the provider hands them out.
  */
 export function verify(
-	scheme: AnySchemeDefinition,
+	scheme: Scheme,
 	secrets: SecretSet,
 	body: Uint8Array,
 	headers: HeaderBag,
@@ -79,7 +78,7 @@ export function verify(
  * signature on that inspection instead of inspecting the call again.
  */
 export function checkSignature(
-	scheme: AnySchemeDefinition,
+	scheme: Scheme,
 	secrets: SecretSet,
 	call: InspectedCall,
 	body: Uint8Array,
@@ -101,7 +100,7 @@ export type InspectedCall = Extract<Inspection, { ok: true }>;
  * builds a sandbox to hand a trigger its credential). Never throws.
  */
 export function precheck(
-	scheme: AnySchemeDefinition,
+	scheme: Scheme,
 	body: Uint8Array,
 	headers: HeaderBag,
 	options: VerifyOptions = {},
@@ -130,8 +129,8 @@ type VerifyingKeys =
 	| { readonly ok: false; readonly reason: RejectionReason; readonly detail: string };
 
 /** The HMAC keys or, for a public-key scheme, the public keys the call is checked with. */
-function verifyingKeys(scheme: AnySchemeDefinition, secrets: SecretSet): VerifyingKeys {
-	if (isPublicKeyScheme(scheme)) {
+function verifyingKeys(scheme: Scheme, secrets: SecretSet): VerifyingKeys {
+	if (scheme.kind === 'public-key') {
 		const keys = resolveKeyObjects(secrets, scheme.algorithm, 'public');
 		return keys.ok ? { ok: true, public: keys.keys } : keys;
 	}
@@ -140,7 +139,7 @@ function verifyingKeys(scheme: AnySchemeDefinition, secrets: SecretSet): Verifyi
 }
 
 function matchSignature(
-	scheme: AnySchemeDefinition,
+	scheme: Scheme,
 	keys: Extract<VerifyingKeys, { ok: true }>,
 	call: InspectedCall,
 	body: Uint8Array,
@@ -148,15 +147,15 @@ function matchSignature(
 ): VerifyResult {
 	const match =
 		keys.hmac === undefined
-			? matchPublicKey(scheme as PublicKeySchemeDefinition, keys.public, call)
-			: matchSecret(scheme as SchemeDefinition, keys.hmac, call);
+			? matchPublicKey(scheme as PublicKeyScheme, keys.public, call)
+			: matchSecret(scheme as HmacScheme, keys.hmac, call);
 	if (!match) {
 		const signed = bodySignatureOf(scheme) ? 'its timestamp and token' : 'the body';
 		return mismatch(call, signed);
 	}
 	// Only bytes that could be JSON reached the signature (inspectCall); the
 	// whole parse waits for a signature that holds, so no forger can make it run.
-	if (!isPublicKeyScheme(scheme) && scheme.bodyFormat === 'json' && !isJsonText(body)) {
+	if (scheme.kind === 'hmac' && scheme.bodyFormat === 'json' && !isJsonText(body)) {
 		const detail = `${scheme.name} signs JSON text; this body is not valid UTF-8 JSON`;
 		return reject('malformed_body', detail, { id: call.id, timestamp: call.stamp.date });
 	}
@@ -176,7 +175,7 @@ function matchSignature(
 
 /** The public key that verifies one of the signatures sent, over one of the contents. */
 function matchPublicKey(
-	scheme: PublicKeySchemeDefinition,
+	scheme: PublicKeyScheme,
 	keys: readonly LabelledKey[],
 	call: InspectedCall,
 ): { label: SecretLabel; order?: undefined } | undefined {
@@ -202,7 +201,7 @@ const DEFAULT_KEY_ORDERS: readonly KeyOrder[] = ['secret-as-key'];
  * signature may cover, is one of the signatures sent; undefined when none is.
  */
 function matchSecret(
-	scheme: SchemeDefinition,
+	scheme: HmacScheme,
 	keys: readonly SigningKey[],
 	call: InspectedCall,
 ): { label: SecretLabel; order: KeyOrder } | undefined {

@@ -17,12 +17,11 @@ import {
 	describeUnsendableHeaderName,
 	findHeaderValueFault,
 	headersSignSets,
-	isPublicKeyScheme,
 	measureJson,
 	resolveKeyObjects,
 	resolveKeys,
-	type AnySchemeDefinition,
-	type PublicKeySchemeDefinition,
+	type Scheme,
+	type PublicKeyScheme,
 	type RetryPolicy,
 	type SecretSet,
 } from '../../core';
@@ -196,7 +195,7 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 		envelope:
 			(context.getNodeParameter('envelope', 0, false) as boolean) ||
 			(resolved !== undefined &&
-				!isPublicKeyScheme(resolved.scheme) &&
+				resolved.scheme.kind === 'hmac' &&
 				resolved.scheme.envelope === true),
 		stopOnFailure: context.getNodeParameter('onFailure', 0) === 'error',
 		concurrency: Number.isInteger(concurrency) && concurrency >= 1 ? concurrency : 1,
@@ -211,11 +210,8 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 	};
 }
 
-async function readSecrets(
-	context: IExecuteFunctions,
-	scheme: AnySchemeDefinition,
-): Promise<SecretSet> {
-	if (isPublicKeyScheme(scheme)) return await readPrivateKey(context, scheme);
+async function readSecrets(context: IExecuteFunctions, scheme: Scheme): Promise<SecretSet> {
+	if (scheme.kind === 'public-key') return await readPrivateKey(context, scheme);
 	let secrets: SecretSet;
 	try {
 		secrets = toSecretSet(
@@ -247,7 +243,7 @@ async function readSecrets(
  */
 async function readPrivateKey(
 	context: IExecuteFunctions,
-	scheme: PublicKeySchemeDefinition,
+	scheme: PublicKeyScheme,
 ): Promise<SecretSet> {
 	let secrets: SecretSet;
 	try {

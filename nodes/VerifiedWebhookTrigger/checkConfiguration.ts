@@ -4,7 +4,7 @@ import {
 	type IHookFunctions,
 } from 'n8n-workflow';
 
-import { isPublicKeyScheme, resolveKeyObjects, resolveKeys } from '../../core';
+import { effectiveTolerance, receivingProblem, resolveKeyObjects, resolveKeys } from '../../core';
 import {
 	SIGNING_KEY_CREDENTIAL,
 	SIGNING_SECRET_CREDENTIAL,
@@ -46,18 +46,16 @@ async function findProblem(context: IHookFunctions): Promise<Problem | undefined
 	if (!choice.ok) return choice;
 	if (!choice.resolved) return { message: 'No signing scheme is set' };
 	const { scheme } = choice.resolved;
-	if (scheme.replay === 'required') {
-		// Refused on every call anyway (verifier_error): said here, where it can be fixed.
-		// Read as webhook() reads it: empty is the scheme's own window.
-		const tolerance = context.getNodeParameter('toleranceSeconds', null);
-		if (tolerance !== null && tolerance !== '' && Number(tolerance) === 0) {
-			return {
-				message: `${scheme.name} needs a Timestamp Tolerance above 0`,
-				description: `${scheme.name} signs only a timestamp and a one-time token, not the event data: each token is remembered for the window and refused if it comes again, so the window cannot be off.`,
-			};
-		}
-	}
-	if (isPublicKeyScheme(scheme)) {
+	// Refused on every call anyway (verifier_error): said here, where it can be fixed.
+	// Read as webhook() reads it: empty is the scheme's own window.
+	const tolerance = context.getNodeParameter('toleranceSeconds', null);
+	const setTolerance = tolerance === null || tolerance === '' ? undefined : Number(tolerance);
+	const problem = receivingProblem(scheme, {
+		toleranceSeconds: effectiveTolerance(scheme, setTolerance),
+	});
+	if (problem)
+		return { message: `${scheme.name} needs a Timestamp Tolerance above 0`, description: problem };
+	if (scheme.kind === 'public-key') {
 		let data: ICredentialDataDecryptedObject | undefined;
 		try {
 			data = await context.getCredentials<ICredentialDataDecryptedObject>(SIGNING_KEY_CREDENTIAL);

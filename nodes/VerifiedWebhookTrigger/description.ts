@@ -1,23 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import {
-	BODY_SIGNATURE_SCHEMES,
-	BUILT_IN_SCHEMES,
-	DEFAULT_TOLERANCE_SECONDS,
-	PUBLIC_KEY_SCHEMES,
-	effectiveTolerance,
-	signsTimestamp,
-} from '../../core';
+import { DEFAULT_TOLERANCE_SECONDS, SCHEMES, effectiveTolerance, signsTimestamp } from '../../core';
 import { DEFAULT_SCHEME, SCHEME_OPTIONS, SCHEME_SETTINGS } from '../shared/schemeParameters';
 
 /** Schemes whose provider fixes the rejection status (Discord: 401). */
-const FIXED_REJECTION_STATUS_IDS = [
-	...BUILT_IN_SCHEMES,
-	...BODY_SIGNATURE_SCHEMES,
-	...PUBLIC_KEY_SCHEMES,
-]
-	.filter((scheme) => scheme.rejectionStatus !== undefined)
-	.map((scheme) => scheme.id);
+const FIXED_REJECTION_STATUS_IDS = SCHEMES.filter(
+	(scheme) => scheme.rejectionStatus !== undefined,
+).map((scheme) => scheme.id);
 
 /** How long a processed call is remembered by default: the quick retries of every sender we know. */
 export const DEFAULT_REMEMBER_SECONDS = 3600;
@@ -39,7 +28,8 @@ function toleranceProperties(): INodeProperties[] {
 		group.names.push(name);
 		byWindow.set(window, group);
 	};
-	for (const scheme of [...BUILT_IN_SCHEMES, ...PUBLIC_KEY_SCHEMES]) {
+	// A scheme that requires its window (Mailgun) has a Tolerance of its own, never 0.
+	for (const scheme of SCHEMES.filter((each) => each.replay !== 'required')) {
 		if (signsTimestamp(scheme)) add(effectiveTolerance(scheme, undefined), scheme.id, scheme.name);
 	}
 	add(DEFAULT_TOLERANCE_SECONDS, 'generic', 'Generic HMAC');
@@ -62,7 +52,7 @@ function toleranceProperties(): INodeProperties[] {
  * 0, since the window is how long each token is remembered.
  */
 function oneTimeTokenToleranceProperties(): INodeProperties[] {
-	return BODY_SIGNATURE_SCHEMES.filter((scheme) => scheme.replay === 'required').map((scheme) => ({
+	return SCHEMES.filter((scheme) => scheme.replay === 'required').map((scheme) => ({
 		displayName: 'Timestamp Tolerance (Seconds)',
 		name: 'toleranceSeconds',
 		type: 'number',
@@ -75,7 +65,7 @@ function oneTimeTokenToleranceProperties(): INodeProperties[] {
 
 /** A word in the editor: with this scheme each call is accepted once, whatever the settings below. */
 function oneTimeTokenNotices(): INodeProperties[] {
-	return BODY_SIGNATURE_SCHEMES.filter((scheme) => scheme.replay === 'required').map((scheme) => ({
+	return SCHEMES.filter((scheme) => scheme.replay === 'required').map((scheme) => ({
 		displayName: `${scheme.name} signs only a timestamp and a one-time token, not the event data: each token is accepted once and a copy starts nothing, even with duplicate detection off (remembered in this n8n process). If the data matters, fetch the event from ${scheme.name}'s API.`,
 		name: `${scheme.id}Notice`,
 		type: 'notice',

@@ -4,12 +4,7 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import {
-	isPublicKeyScheme,
-	type AnySchemeDefinition,
-	type SecretEncoding,
-	type SecretSet,
-} from '../../core';
+import { type Scheme, type SecretEncoding, type SecretSet } from '../../core';
 
 export const SIGNING_SECRET_CREDENTIAL = 'webhookSigningSecretApi';
 export const SIGNING_KEY_CREDENTIAL = 'webhookSigningKeyApi';
@@ -19,8 +14,8 @@ export const HEADER_AUTH_CREDENTIAL = 'webhookHeaderAuthApi';
 export type SchemeCredential = typeof SIGNING_SECRET_CREDENTIAL | typeof SIGNING_KEY_CREDENTIAL;
 
 /** Which credential a scheme takes: an HMAC secret, or a key pair. */
-export function credentialFor(scheme: AnySchemeDefinition): SchemeCredential {
-	return isPublicKeyScheme(scheme) ? SIGNING_KEY_CREDENTIAL : SIGNING_SECRET_CREDENTIAL;
+export function credentialFor(scheme: Scheme): SchemeCredential {
+	return scheme.kind === 'public-key' ? SIGNING_KEY_CREDENTIAL : SIGNING_SECRET_CREDENTIAL;
 }
 
 const ENCODINGS: readonly string[] = ['text', 'hex', 'base64', 'whsec'];

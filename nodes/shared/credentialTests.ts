@@ -13,7 +13,7 @@ import {
 	describeHeaderProblem,
 	describeSecretProblem,
 	describeUnsendableHeaderName,
-	PUBLIC_KEY_SCHEMES,
+	SCHEMES,
 	type PublicKeyAlgorithm,
 } from '../../core';
 import { toSecretSet } from './credentialData';
@@ -40,7 +40,9 @@ export async function testSigningKey(
 		privateKey: text('privateKey'),
 	});
 	if (!result.ok) return { status: 'Error', message: result.problem };
-	const schemes = PUBLIC_KEY_SCHEMES.filter((scheme) => scheme.algorithm === result.algorithm)
+	const schemes = SCHEMES.filter(
+		(scheme) => scheme.kind === 'public-key' && scheme.algorithm === result.algorithm,
+	)
 		.map((scheme) => scheme.name.replace(/ \(.*\)$/, ''))
 		.join(', ');
 	const pair = result.privateKeyMatches

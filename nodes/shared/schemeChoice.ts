@@ -2,16 +2,15 @@
 import {
 	buildGenericScheme,
 	describeHeaderProblem,
-	findPublicKeyScheme,
 	findScheme,
-	type AnySchemeDefinition,
+	type Scheme,
 	type DigestEncoding,
 	type HashAlgorithm,
 	type TimestampFormat,
 } from '../../core';
 
 export interface ResolvedScheme {
-	readonly scheme: AnySchemeDefinition;
+	readonly scheme: Scheme;
 	/** The header name in use when the scheme lets the user choose it. */
 	readonly signatureHeader?: string;
 }
@@ -53,7 +52,7 @@ export function chooseScheme(read: ParameterReader): SchemeChoice {
 			: { ok: false, message: `Generic HMAC: ${built.error}` };
 	}
 
-	const scheme = findScheme(schemeId) ?? findPublicKeyScheme(schemeId);
+	const scheme = findScheme(schemeId);
 	if (!scheme) {
 		return {
 			ok: false,
@@ -62,7 +61,7 @@ export function chooseScheme(read: ParameterReader): SchemeChoice {
 				'Pick a scheme from the list; this workflow may come from a newer version of the package.',
 		};
 	}
-	if (schemeId !== 'smarterLaunch') return { ok: true, resolved: { scheme } };
+	if (!scheme.signatureHeaderNamedByUser) return { ok: true, resolved: { scheme } };
 	const signatureHeader = text('signatureHeader');
 	const problem = describeHeaderProblem(signatureHeader, '');
 	return problem

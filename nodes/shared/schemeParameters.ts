@@ -1,12 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import {
-	BODY_SIGNATURE_SCHEMES,
-	BUILT_IN_SCHEMES,
-	PUBLIC_KEY_SCHEMES,
-	STANDARD_WEBHOOKS_V1A,
-	type SchemeBase,
-} from '../../core';
+import { SCHEMES, STANDARD_WEBHOOKS_V1A, type SchemeBase } from '../../core';
 
 /** Standard Webhooks: the open specification, and what a new receiver should expect. */
 export const DEFAULT_SCHEME = 'standardWebhooks';
@@ -28,13 +22,14 @@ const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.loca
 
 /** Schemes that take a Webhook Signing Secret (HMAC), Generic HMAC included. */
 export const SECRET_SCHEME_IDS: string[] = [
-	...BUILT_IN_SCHEMES.map((scheme) => scheme.id),
-	...BODY_SIGNATURE_SCHEMES.map((scheme) => scheme.id),
+	...SCHEMES.filter((scheme) => scheme.kind === 'hmac').map((scheme) => scheme.id),
 	'generic',
 ];
 
 /** Public-key schemes the trigger verifies: they take a Webhook Signing Key. */
-export const KEY_SCHEME_IDS: string[] = PUBLIC_KEY_SCHEMES.map((scheme) => scheme.id);
+export const KEY_SCHEME_IDS: string[] = SCHEMES.filter(
+	(scheme) => scheme.kind === 'public-key',
+).map((scheme) => scheme.id);
 
 /**
  * Public-key schemes Send Webhook signs: Standard Webhooks v1a only.
@@ -50,10 +45,8 @@ export const SENDABLE_KEY_SCHEME_IDS: string[] = [STANDARD_WEBHOOKS_V1A.id];
  * algorithm.
  */
 export const SCHEME_OPTIONS: INodePropertyOptions[] = [
-	...BUILT_IN_SCHEMES.map(optionOf),
-	...BODY_SIGNATURE_SCHEMES.map(optionOf),
+	...SCHEMES.map(optionOf),
 	GENERIC_OPTION,
-	...PUBLIC_KEY_SCHEMES.map(optionOf),
 ].sort(byName);
 
 /** The schemes Send Webhook can sign with: every HMAC one and Standard Webhooks v1a. */
@@ -75,6 +68,11 @@ export function schemeNameExpression(parameter: string): string {
 	return `(${JSON.stringify(names)})[$parameter["${parameter}"]] || $parameter["${parameter}"]`;
 }
 
+/** Schemes whose signature header the user names (Smarter Launch documents none). */
+const HEADER_NAMED_BY_USER = SCHEMES.filter((scheme) => scheme.signatureHeaderNamedByUser).map(
+	(scheme) => scheme.id,
+);
+
 const showFor = (...schemes: string[]) => ({
 	displayOptions: { show: { signatureScheme: schemes } },
 });
@@ -89,7 +87,7 @@ export const SCHEME_SETTINGS: INodeProperties[] = [
 		required: true,
 		description:
 			"The header that carries the signature. Smarter Launch does not document its name: check a real delivery's headers.",
-		...showFor('smarterLaunch', 'generic'),
+		...showFor(...HEADER_NAMED_BY_USER, 'generic'),
 	},
 	{
 		displayName: 'Algorithm',

@@ -16,7 +16,6 @@
 import fc from 'fast-check';
 
 import {
-	BUILT_IN_SCHEMES,
 	DEFAULT_REJECTION_STATUS,
 	DEFAULT_TOLERANCE_SECONDS,
 	readHeader,
@@ -29,11 +28,12 @@ import {
 	type HeaderBag,
 	type HeaderValue,
 	type ReceiveResult,
-	type SchemeDefinition,
+	type HmacScheme,
 	type SecretSet,
 	type VerifyOptions,
 	type VerifyResult,
 } from '../../core';
+import { HMAC_HEADER_SCHEMES } from '../helpers/schemes';
 import { fuzzRuns, fuzzTimeout } from '../helpers/fuzz';
 import {
 	anyDate,
@@ -52,8 +52,8 @@ import {
 } from './fuzz-arbitraries';
 import { reasonOf } from '../helpers/results';
 
-const anyScheme: fc.Arbitrary<SchemeDefinition> = fc.oneof(
-	{ weight: 4, arbitrary: fc.constantFrom(...BUILT_IN_SCHEMES) },
+const anyScheme: fc.Arbitrary<HmacScheme> = fc.oneof(
+	{ weight: 4, arbitrary: fc.constantFrom(...HMAC_HEADER_SCHEMES) },
 	{ weight: 2, arbitrary: genericScheme },
 	{ weight: 1, arbitrary: handBuiltScheme },
 );
@@ -63,7 +63,7 @@ const anyScheme: fc.Arbitrary<SchemeDefinition> = fc.oneof(
  * (two keys differing in case): random names alone would rarely hit them, and
  * then verify() would never get past "missing header".
  */
-function ownHeaders(scheme: SchemeDefinition, signatureHeader?: string): fc.Arbitrary<HeaderBag> {
+function ownHeaders(scheme: HmacScheme, signatureHeader?: string): fc.Arbitrary<HeaderBag> {
 	const names = [
 		signatureHeader ?? scheme.signatureHeader,
 		scheme.idHeader,
@@ -93,7 +93,7 @@ const verifyOptions: fc.Arbitrary<VerifyOptions> = fc.record(
 );
 
 interface HostileCall {
-	readonly scheme: SchemeDefinition;
+	readonly scheme: HmacScheme;
 	readonly secrets: SecretSet;
 	readonly body: Uint8Array;
 	readonly headers: HeaderBag;
@@ -120,7 +120,7 @@ const hostileCall: fc.Arbitrary<HostileCall> = fc
 	);
 
 /** The window verify() would enforce, per its documented defaults. */
-function effectiveTolerance(scheme: SchemeDefinition, options: VerifyOptions): number {
+function effectiveTolerance(scheme: HmacScheme, options: VerifyOptions): number {
 	return options.toleranceSeconds === undefined
 		? (scheme.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)
 		: (options.toleranceSeconds ?? 0);
@@ -136,7 +136,7 @@ function hasNoSecret(secrets: SecretSet): boolean {
 }
 
 /** What every rejection of an unsigned call must look like. */
-function expectRejected(result: VerifyResult, scheme: SchemeDefinition, options: VerifyOptions) {
+function expectRejected(result: VerifyResult, scheme: HmacScheme, options: VerifyOptions) {
 	expect(result.ok).toBe(false);
 	expect(REJECTION_REASONS).toContain(reasonOf(result));
 	expect(typeof result.detail).toBe('string');

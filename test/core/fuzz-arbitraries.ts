@@ -9,7 +9,6 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 
 import {
-	BUILT_IN_SCHEMES,
 	TWILIO,
 	bodyWriter,
 	buildGenericScheme,
@@ -21,7 +20,7 @@ import {
 	type HeaderBag,
 	type HeaderValue,
 	type KeyOrder,
-	type SchemeDefinition,
+	type HmacScheme,
 	type SecretEncoding,
 	type SecretSet,
 	type SignatureFormat,
@@ -29,6 +28,7 @@ import {
 	type TimestampFormat,
 	type TimestampSource,
 } from '../../core';
+import { HMAC_HEADER_SCHEMES } from '../helpers/schemes';
 
 export const ALGORITHMS: readonly HashAlgorithm[] = ['sha1', 'sha256', 'sha512'];
 export const DIGEST_ENCODINGS: readonly DigestEncoding[] = ['hex', 'base64'];
@@ -177,7 +177,7 @@ export const headerValue: fc.Arbitrary<HeaderValue> = fc.oneof(
 /** Every header name any scheme reads, plus the two receive() looks at. */
 const KNOWN_HEADER_NAMES: readonly string[] = [
 	...new Set(
-		BUILT_IN_SCHEMES.flatMap((scheme) => [
+		HMAC_HEADER_SCHEMES.flatMap((scheme) => [
 			scheme.signatureHeader,
 			scheme.idHeader,
 			scheme.eventHeader,
@@ -349,7 +349,7 @@ const genericHeaderName = fc.oneof(
 );
 
 /** Generic HMAC settings the builder accepts. */
-export const genericScheme: fc.Arbitrary<SchemeDefinition> = fc
+export const genericScheme: fc.Arbitrary<HmacScheme> = fc
 	.record({
 		signatureHeader: genericHeaderName,
 		algorithm: fc.constantFrom(...ALGORITHMS),
@@ -375,7 +375,7 @@ export const genericScheme: fc.Arbitrary<SchemeDefinition> = fc
 		});
 	})
 	.filter((built) => built.ok)
-	.map((built) => (built.ok ? built.scheme : BUILT_IN_SCHEMES[0]));
+	.map((built) => (built.ok ? built.scheme : HMAC_HEADER_SCHEMES[0]));
 
 /**
  * Every built-in scheme but Twilio, and Generic HMAC in any configuration the
@@ -385,8 +385,8 @@ export const genericScheme: fc.Arbitrary<SchemeDefinition> = fc
  * same URL carries any body) are not Twilio's: test/core/twilio.test.ts
  * runs Twilio's own.
  */
-export const signableScheme: fc.Arbitrary<SchemeDefinition> = fc.oneof(
-	{ weight: 3, arbitrary: fc.constantFrom(...BUILT_IN_SCHEMES.filter((s) => s !== TWILIO)) },
+export const signableScheme: fc.Arbitrary<HmacScheme> = fc.oneof(
+	{ weight: 3, arbitrary: fc.constantFrom(...HMAC_HEADER_SCHEMES.filter((s) => s !== TWILIO)) },
 	{ weight: 1, arbitrary: genericScheme },
 );
 
@@ -436,8 +436,9 @@ const timestampSource: fc.Arbitrary<TimestampSource> = fc.oneof(
  * never produce: key-value with base64, no body part or two, an empty list of
  * key orders, odd separators, tolerances that are not numbers of seconds.
  */
-export const handBuiltScheme: fc.Arbitrary<SchemeDefinition> = fc.record(
+export const handBuiltScheme: fc.Arbitrary<HmacScheme> = fc.record(
 	{
+		kind: fc.constant('hmac' as const),
 		id: fc.constant('handBuilt'),
 		name: fc.constant('Hand-built'),
 		description: fc.constant('a scheme definition written by hand'),
@@ -457,6 +458,7 @@ export const handBuiltScheme: fc.Arbitrary<SchemeDefinition> = fc.record(
 	},
 	{
 		requiredKeys: [
+			'kind',
 			'id',
 			'name',
 			'description',
@@ -507,14 +509,14 @@ export function signedMoment(at: Date, format: TimestampFormat): number {
 }
 
 /** Whether the scheme's signature covers a timestamp, and so enforces a window. */
-export function signsTimestamp(scheme: SchemeDefinition): boolean {
+export function signsTimestamp(scheme: HmacScheme): boolean {
 	const source = scheme.timestamp;
 	if (!source) return false;
 	const covered = source.in === 'body' ? 'body' : 'timestamp';
 	return scheme.signedContent.some((part) => part.kind === covered);
 }
 
-export function signsPart(scheme: SchemeDefinition, kind: SignedPart['kind']): boolean {
+export function signsPart(scheme: HmacScheme, kind: SignedPart['kind']): boolean {
 	return scheme.signedContent.some((part) => part.kind === kind);
 }
 
@@ -523,7 +525,7 @@ export function signsPart(scheme: SchemeDefinition, kind: SignedPart['kind']): b
  * the JSON body get it there, written by the core's own body writer (as the
  * Send Webhook node does); the rest get any bytes or any text.
  */
-export function signableBody(scheme: SchemeDefinition, at: Date): fc.Arbitrary<Buffer> {
+export function signableBody(scheme: HmacScheme, at: Date): fc.Arbitrary<Buffer> {
 	if (scheme.timestamp?.in === 'body') {
 		return fc
 			.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })
@@ -549,7 +551,7 @@ export const wireText = (minLength: number, maxLength: number) =>
 
 /** Everything one sign → verify needs, drawn consistently for one scheme. */
 export interface SignedCase {
-	readonly scheme: SchemeDefinition;
+	readonly scheme: HmacScheme;
 	/** The secret encoding in force: the scheme's, or the credential's override. */
 	readonly encoding: SecretEncoding;
 	readonly override?: SecretEncoding;
@@ -597,7 +599,7 @@ export const signedCase: fc.Arbitrary<SignedCase> = fc
 	});
 
 /** The scheme's headers other than the signature header, lower-cased. */
-function otherHeaders(scheme: SchemeDefinition): string[] {
+function otherHeaders(scheme: HmacScheme): string[] {
 	const source = scheme.timestamp;
 	return [
 		scheme.idHeader,

@@ -12,21 +12,20 @@ import fc from 'fast-check';
 
 import * as core from '../../core';
 import {
-	BUILT_IN_SCHEMES,
 	DISCORD,
 	GITHUB,
 	MAX_HANDSHAKE_FIELD_LENGTH,
-	PUBLIC_KEY_SCHEMES,
 	ReplayMemory,
 	SENDGRID,
 	SLACK,
 	STANDARD_WEBHOOKS_V1A,
 	ZOOM,
 	receive,
-	type AnySchemeDefinition,
+	type Scheme,
 	type ReceiveResult,
 	type SecretSet,
 } from '../../core';
+import { HMAC_HEADER_SCHEMES, PUBLIC_KEY_SCHEMES } from '../helpers/schemes';
 import { handshakeReply } from '../../core/receive/handshake';
 import { ed25519FromSeed, RFC8032_TEST1 } from '../helpers/keys';
 import { rivetAnswers } from '../helpers/rivet';
@@ -71,7 +70,7 @@ const slackVerificationBody = (challenge: unknown = slackChallenge) =>
 	JSON.stringify({ token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl', challenge, type: 'url_verification' });
 
 function run(
-	scheme: AnySchemeDefinition,
+	scheme: Scheme,
 	secrets: SecretSet,
 	body: string,
 	headers: Record<string, string>,
@@ -89,7 +88,7 @@ function expectOrdinary(result: ReceiveResult) {
 
 describe('the catalog', () => {
 	it('gives handshakes to Slack, Zoom and Discord only, Zoom its own rather than the Slack one it spreads', () => {
-		const withHandshake = [...BUILT_IN_SCHEMES, ...PUBLIC_KEY_SCHEMES].filter(
+		const withHandshake = [...HMAC_HEADER_SCHEMES, ...PUBLIC_KEY_SCHEMES].filter(
 			(scheme) => scheme.handshake,
 		);
 		expect(withHandshake.map((scheme) => scheme.id).sort()).toEqual(['discord', 'slack', 'zoom']);
@@ -311,7 +310,7 @@ describe('a handshake is answered only for a verified call', () => {
 	const zoomBody = zoomValidationBody('qgg8vlvZRS6UYooatFL8Aw');
 	const slackBody = slackVerificationBody();
 	const stale = new Date(Date.now() - 301_000);
-	const cases: Array<[string, AnySchemeDefinition, string, string, Record<string, string>]> = [
+	const cases: Array<[string, Scheme, string, string, Record<string, string>]> = [
 		['Zoom, unsigned', ZOOM, zoomSecret, zoomBody, json],
 		[
 			'Zoom, signed with another secret',

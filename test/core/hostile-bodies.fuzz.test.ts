@@ -32,7 +32,7 @@ import {
 	sign,
 	withBodyHash,
 	type ReceiveRejectionReason,
-	type SchemeDefinition,
+	type HmacScheme,
 } from '../../core';
 import { fuzzRuns, fuzzTimeout, LONG_FUZZ } from '../helpers/fuzz';
 
@@ -41,11 +41,11 @@ const now = new Date();
 const unix = Math.floor(now.getTime() / 1000);
 const asWhsec = (text: string) => `whsec_${Buffer.from(text).toString('base64')}`;
 /** The receiver's secrets (two: a rotation doubles the HMACs), and the forger's, in the scheme's format. */
-const secretsOf = (scheme: SchemeDefinition) =>
+const secretsOf = (scheme: HmacScheme) =>
 	scheme.secretEncoding === 'whsec'
 		? { primary: asWhsec('the-real-secret'), secondary: asWhsec('the-previous-secret') }
 		: { primary: 'the-real-secret', secondary: 'the-previous-secret' };
-const forgerOf = (scheme: SchemeDefinition) => ({
+const forgerOf = (scheme: HmacScheme) => ({
 	primary: scheme.secretEncoding === 'whsec' ? asWhsec('not-the-secret') : 'not-the-secret',
 });
 
@@ -80,7 +80,7 @@ const FORM_SHAPES: Record<string, Shape> = {
 };
 
 interface ForgedCall {
-	readonly scheme: SchemeDefinition;
+	readonly scheme: HmacScheme;
 	readonly body: Buffer;
 	readonly headers: Record<string, string>;
 	readonly url?: string;
@@ -97,7 +97,7 @@ function jsonAround(member: string, hostile: string): Buffer {
 }
 
 /** Well-formed headers signed with the wrong secret: every check but the signature passes. */
-function forgedHeaders(scheme: SchemeDefinition, body: Buffer, url?: string) {
+function forgedHeaders(scheme: HmacScheme, body: Buffer, url?: string) {
 	const signed = sign(scheme, forgerOf(scheme), body, { timestamp: now, id: 'msg_forged', url });
 	return Object.fromEntries(
 		Object.entries(signed).map(([name, value]) => [name.toLowerCase(), value]),

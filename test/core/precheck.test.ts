@@ -14,7 +14,7 @@ import {
 	sign,
 	verify,
 	type HeaderBag,
-	type SchemeDefinition,
+	type HmacScheme,
 } from '../../core';
 
 const secret = 'precheck-test-secret';
@@ -25,7 +25,7 @@ const unix = Math.floor(now.getTime() / 1000);
 
 interface Case {
 	readonly name: string;
-	readonly scheme: SchemeDefinition;
+	readonly scheme: HmacScheme;
 	readonly secret: string;
 	readonly headers: HeaderBag;
 	readonly reason: string;

@@ -17,17 +17,18 @@ import {
 	STANDARD_WEBHOOKS,
 	STANDARD_WEBHOOKS_V1A,
 	SigningError,
-	findPublicKeyScheme,
 	precheck,
 	sign,
 	verify,
-	type PublicKeySchemeDefinition,
+	type PublicKeyScheme,
 	type VerifyResult,
+	findScheme,
 } from '../../core';
 import { standardWebhooksPair } from '../helpers/keys';
 
 /** Signs the body alone, hex: lets RFC 8032's bare messages go through sign() and verify(). */
-const RAW_ED25519: PublicKeySchemeDefinition = {
+const RAW_ED25519: PublicKeyScheme = {
+	kind: 'public-key',
 	id: 'rawEd25519',
 	name: 'Raw Ed25519',
 	description: 'test scheme: X-Signature: <hex Ed25519> of the body',
@@ -402,7 +403,7 @@ describe('Standard Webhooks v1a: a forged call costs a few Ed25519 checks, not o
 	});
 
 	it('a key-value header of a public-key scheme has the same cap', () => {
-		const stripeLike: PublicKeySchemeDefinition = {
+		const stripeLike: PublicKeyScheme = {
 			...RAW_ED25519,
 			signatureFormat: {
 				style: 'key-value',
@@ -530,9 +531,11 @@ describe('bad calls: the same reasons as for HMAC schemes', () => {
 		expect(precheck(DISCORD, body, good, { now })).toBeUndefined();
 	});
 
-	it('the catalog finds them by id', () => {
-		expect(findPublicKeyScheme('discord')).toBe(DISCORD);
-		expect(findPublicKeyScheme('standardWebhooksV1a')).toBe(STANDARD_WEBHOOKS_V1A);
-		expect(findPublicKeyScheme('github')).toBeUndefined();
+	it('the catalog finds them by id, in the one lookup HMAC schemes use, and tells them by kind', () => {
+		expect(findScheme('discord')).toBe(DISCORD);
+		expect(findScheme('standardWebhooksV1a')).toBe(STANDARD_WEBHOOKS_V1A);
+		expect(findScheme('standardWebhooksV1a')?.kind).toBe('public-key');
+		expect(findScheme('standardWebhooks')?.kind).toBe('hmac');
+		expect(findScheme('nonesuch')).toBeUndefined();
 	});
 });

@@ -23,7 +23,6 @@ import fc from 'fast-check';
 
 import {
 	DISCORD,
-	PUBLIC_KEY_SCHEMES,
 	readKey,
 	receive,
 	REJECTION_REASONS,
@@ -33,10 +32,11 @@ import {
 	verify,
 	type HeaderBag,
 	type HeaderValue,
-	type PublicKeySchemeDefinition,
+	type PublicKeyScheme,
 	type SecretSet,
 	type VerifyOptions,
 } from '../../core';
+import { PUBLIC_KEY_SCHEMES } from '../helpers/schemes';
 import { fuzzRuns, fuzzTimeout, LONG_FUZZ } from '../helpers/fuzz';
 import { processed, replayOptions } from '../helpers/replay';
 import {
@@ -94,7 +94,7 @@ const ED_OTHER = ed25519Forms();
 const P256 = p256Forms();
 const P256_OTHER = p256Forms();
 
-const keysOf = (scheme: PublicKeySchemeDefinition) =>
+const keysOf = (scheme: PublicKeyScheme) =>
 	scheme.algorithm === 'ed25519' ? [ED, ED_OTHER] : [P256, P256_OTHER];
 
 /** Key text of every kind: right and wrong algorithm, public and private, junk. */
@@ -122,7 +122,7 @@ const anyKeySet: fc.Arbitrary<SecretSet> = fc.record(
 );
 
 /** Whether verify() could use the set: each key present reads as the scheme's public key. */
-function keySetReads(scheme: PublicKeySchemeDefinition, secrets: SecretSet): boolean {
+function keySetReads(scheme: PublicKeyScheme, secrets: SecretSet): boolean {
 	const present = [secrets.primary, secrets.secondary].filter(
 		(text): text is string => typeof text === 'string' && text.trim() !== '',
 	);
@@ -132,7 +132,7 @@ function keySetReads(scheme: PublicKeySchemeDefinition, secrets: SecretSet): boo
 }
 
 /** Values that look almost like a signature of the scheme's encoding and length. */
-function nearSignature(scheme: PublicKeySchemeDefinition): fc.Arbitrary<string> {
+function nearSignature(scheme: PublicKeyScheme): fc.Arbitrary<string> {
 	const bytes = fc.uint8Array({ minLength: 0, maxLength: 80 }).map((array) => Buffer.from(array));
 	const encoded = bytes.map((buffer) => buffer.toString(scheme.signatureEncoding));
 	if (scheme.signatureFormat.style === 'versioned-list') {
@@ -149,7 +149,7 @@ function nearSignature(scheme: PublicKeySchemeDefinition): fc.Arbitrary<string> 
 	return encoded;
 }
 
-function ownHeaders(scheme: PublicKeySchemeDefinition): fc.Arbitrary<HeaderBag> {
+function ownHeaders(scheme: PublicKeyScheme): fc.Arbitrary<HeaderBag> {
 	const timestampHeader = scheme.timestamp?.in === 'header' ? scheme.timestamp.header : undefined;
 	const entries: Array<fc.Arbitrary<Array<[string, HeaderValue]>>> = [
 		fc.array(
@@ -241,7 +241,7 @@ describe('public-key verify() on hostile input', () => {
 
 /** A signed call of a scheme, with what was signed kept apart for tampering. */
 interface SignedCall {
-	readonly scheme: PublicKeySchemeDefinition;
+	readonly scheme: PublicKeyScheme;
 	readonly body: Buffer;
 	readonly headers: Record<string, string>;
 	readonly at: Date;

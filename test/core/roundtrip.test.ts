@@ -1,4 +1,4 @@
-import { sign, verify, withBodyHash, type SchemeDefinition } from '../../core';
+import { sign, verify, withBodyHash, type HmacScheme } from '../../core';
 import {
 	ALL_SCHEMES,
 	bodyFor,
@@ -22,11 +22,11 @@ const SEED = seedFrom(SEED_VARIABLE);
 const seededTest = (test: (random: Seeded) => void) => withSeed(SEED_VARIABLE, SEED, test);
 
 /** The URL a body is sent to: Twilio's carries the body's hash (bodySHA256). */
-function urlFor(scheme: SchemeDefinition, body: Buffer): string {
+function urlFor(scheme: HmacScheme, body: Buffer): string {
 	return withBodyHash(scheme, REQUEST_LINE.url, body);
 }
 
-function signed(scheme: SchemeDefinition, secret: string, body: Buffer, secondary?: string) {
+function signed(scheme: HmacScheme, secret: string, body: Buffer, secondary?: string) {
 	const headers = sign(scheme, { primary: secret, secondary }, body, {
 		...REQUEST_LINE,
 		url: urlFor(scheme, body),
@@ -38,7 +38,7 @@ function signed(scheme: SchemeDefinition, secret: string, body: Buffer, secondar
 }
 
 function check(
-	scheme: SchemeDefinition,
+	scheme: HmacScheme,
 	secrets: { primary?: string; secondary?: string },
 	body: Buffer,
 	headers: Record<string, string>,

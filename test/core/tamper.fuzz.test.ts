@@ -22,7 +22,7 @@ import {
 	sign,
 	verify,
 	type HeaderBag,
-	type SchemeDefinition,
+	type HmacScheme,
 	type SecretSet,
 	type VerifyOptions,
 } from '../../core';
@@ -100,7 +100,7 @@ function recase(headers: Record<string, string>, how: 'lower' | 'upper' | 'as-is
 }
 
 /** The window verify() enforces for these options, per its documented defaults. */
-function effectiveTolerance(scheme: SchemeDefinition, toleranceSeconds: number | null | undefined) {
+function effectiveTolerance(scheme: HmacScheme, toleranceSeconds: number | null | undefined) {
 	return toleranceSeconds === undefined
 		? (scheme.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)
 		: (toleranceSeconds ?? 0);
@@ -425,7 +425,7 @@ describe('one changed byte', () => {
 	it(
 		`of a signed id, method or URL is refused (${RUNS} calls)`,
 		() => {
-			const signedRequestParts = (scheme: SchemeDefinition) =>
+			const signedRequestParts = (scheme: HmacScheme) =>
 				(['id', 'method', 'url'] as const).filter((kind) => signsPart(scheme, kind));
 			fc.assert(
 				fc.property(

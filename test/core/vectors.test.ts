@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { findScheme, sign, verify, type SchemeDefinition } from '../../core';
+import { findScheme, sign, verify, type HmacScheme } from '../../core';
 
 interface Vector {
 	secret: string;
@@ -81,20 +81,20 @@ function signedUrlOf(vector: Vector): string | undefined {
 	return vector.url.replace(/^(https:\/\/[^/?#:]+)/, '$1:443');
 }
 
-function timestampOf(scheme: SchemeDefinition, vector: Vector): Date | undefined {
+function timestampOf(scheme: HmacScheme, vector: Vector): Date | undefined {
 	if (vector.timestamp === null) return undefined;
 	const ms = scheme.timestamp?.format === 'unix-ms' ? vector.timestamp : vector.timestamp * 1000;
 	return new Date(ms);
 }
 
-function schemeFor(name: string): SchemeDefinition {
+function schemeFor(name: string): HmacScheme {
 	const scheme = findScheme(COVERED[name]);
-	if (!scheme) throw new Error(`no scheme ${COVERED[name]}`);
+	if (scheme?.kind !== 'hmac') throw new Error(`no HMAC scheme ${COVERED[name]}`);
 	return scheme;
 }
 
 /** The vector's signature header value(s) our scheme produces (others are metadata). */
-function headerOf(scheme: SchemeDefinition, expected: Record<string, string>): string | undefined {
+function headerOf(scheme: HmacScheme, expected: Record<string, string>): string | undefined {
 	const key = Object.keys(expected).find(
 		(name) => name.toLowerCase() === scheme.signatureHeader.toLowerCase(),
 	);

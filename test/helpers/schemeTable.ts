@@ -3,20 +3,18 @@
  * documentation cannot drift from what the code signs and verifies.
  */
 import {
-	BODY_SIGNATURE_SCHEMES,
-	BUILT_IN_SCHEMES,
 	effectiveTolerance,
-	PUBLIC_KEY_SCHEMES,
 	signsTimestamp,
 	type DigestEncoding,
 	type HandshakeAnswer,
 	type PublicKeyAlgorithm,
-	type PublicKeySchemeDefinition,
+	type PublicKeyScheme,
 	type SchemeBase,
-	type SchemeDefinition,
+	type HmacScheme,
 	type SecretEncoding,
 	type SignedPart,
 } from '../../core';
+import { BODY_SIGNATURE_SCHEMES, HMAC_HEADER_SCHEMES, PUBLIC_KEY_SCHEMES } from './schemes';
 import { SENDABLE_KEY_SCHEME_IDS } from '../../nodes/shared/schemeParameters';
 
 const SECRET_READING: Record<SecretEncoding, string> = {
@@ -46,7 +44,7 @@ function signedContent(scheme: SchemeBase): string {
 			: '';
 		return `${text}: \`{url}\` as called${ports}; \`{form}\` = the form parameters sorted by name, each name then value (repeated values sorted, once each)${hash}`;
 	}
-	if ((scheme as Partial<SchemeDefinition>).keyOrders?.[0] === 'content-as-key') {
+	if ((scheme as Partial<HmacScheme>).keyOrders?.[0] === 'content-as-key') {
 		return `${text}, as the HMAC **key**, with the secret as the message (as the published vector does; the documented order is accepted too)`;
 	}
 	if (scheme.timestamp?.in === 'body') {
@@ -93,7 +91,7 @@ function window(scheme: SchemeBase): string {
 }
 
 export function schemeTable(): string {
-	const rows = BUILT_IN_SCHEMES.map((scheme) =>
+	const rows = HMAC_HEADER_SCHEMES.map((scheme) =>
 		[
 			`${scheme.name} (\`${scheme.id}\`)`,
 			`\`${scheme.signatureHeader}\``,
@@ -119,7 +117,7 @@ const ALGORITHM: Record<PublicKeyAlgorithm, string> = {
 
 /** The public-key schemes, from PUBLIC_KEY_SCHEMES; "one per secret" reads "one per key" there. */
 export function publicKeySchemeTable(): string {
-	const rows = PUBLIC_KEY_SCHEMES.map((scheme: PublicKeySchemeDefinition) =>
+	const rows = PUBLIC_KEY_SCHEMES.map((scheme: PublicKeyScheme) =>
 		[
 			`${scheme.name} (\`${scheme.id}\`)`,
 			`\`${scheme.signatureHeader}\``,
@@ -157,7 +155,7 @@ function describeAnswer(answer: HandshakeAnswer): string {
 
 /** The handshakes the trigger answers itself, from the catalog. */
 export function handshakeTable(): string {
-	const schemes: SchemeBase[] = [...BUILT_IN_SCHEMES, ...PUBLIC_KEY_SCHEMES];
+	const schemes: SchemeBase[] = [...HMAC_HEADER_SCHEMES, ...PUBLIC_KEY_SCHEMES];
 	const rows = schemes.flatMap((scheme) =>
 		scheme.handshake
 			? [

@@ -1,11 +1,27 @@
 import {
-	BUILT_IN_SCHEMES,
+	SCHEMES,
 	buildGenericScheme,
 	type GenericHmacSettings,
-	type SchemeDefinition,
+	type HmacScheme,
+	type PublicKeyScheme,
 	type SecretEncoding,
 } from '../../core';
 import type { Seeded } from './seeded';
+
+/**
+ * Views of the catalog the tests walk: the HMAC schemes whose signature is
+ * in a header (what most header tests mean by "every scheme"), Mailgun's
+ * kind (the signature in the body), and the public-key schemes.
+ */
+export const HMAC_HEADER_SCHEMES: readonly HmacScheme[] = SCHEMES.filter(
+	(scheme): scheme is HmacScheme => scheme.kind === 'hmac' && !scheme.bodySignature,
+);
+export const BODY_SIGNATURE_SCHEMES: readonly HmacScheme[] = SCHEMES.filter(
+	(scheme): scheme is HmacScheme => scheme.kind === 'hmac' && scheme.bodySignature !== undefined,
+);
+export const PUBLIC_KEY_SCHEMES: readonly PublicKeyScheme[] = SCHEMES.filter(
+	(scheme): scheme is PublicKeyScheme => scheme.kind === 'public-key',
+);
 
 /** A random secret written the way `encoding` expects. */
 export function randomSecret(encoding: SecretEncoding, random: Seeded): string {
@@ -33,7 +49,7 @@ export function randomBody(random: Seeded): Buffer {
 	);
 }
 
-export function generic(settings: Partial<GenericHmacSettings>): SchemeDefinition {
+export function generic(settings: Partial<GenericHmacSettings>): HmacScheme {
 	const built = buildGenericScheme({
 		signatureHeader: 'X-Signature',
 		algorithm: 'sha256',
@@ -48,7 +64,7 @@ export function generic(settings: Partial<GenericHmacSettings>): SchemeDefinitio
 }
 
 /** Generic HMAC configurations that exercise every option. */
-export const GENERIC_VARIANTS: readonly SchemeDefinition[] = [
+export const GENERIC_VARIANTS: readonly HmacScheme[] = [
 	generic({}),
 	generic({ algorithm: 'sha1', digestEncoding: 'base64', prefix: 'sha1=' }),
 	generic({ algorithm: 'sha512', secretEncoding: 'hex', prefix: 'sha512=' }),
@@ -66,9 +82,9 @@ export const GENERIC_VARIANTS: readonly SchemeDefinition[] = [
 	}),
 ];
 
-export const ALL_SCHEMES: readonly SchemeDefinition[] = [...BUILT_IN_SCHEMES, ...GENERIC_VARIANTS];
+export const ALL_SCHEMES: readonly HmacScheme[] = [...HMAC_HEADER_SCHEMES, ...GENERIC_VARIANTS];
 
-export function signsTimestamp(scheme: SchemeDefinition): boolean {
+export function signsTimestamp(scheme: HmacScheme): boolean {
 	const source = scheme.timestamp;
 	if (!source) return false;
 	return scheme.signedContent.some(
@@ -77,7 +93,7 @@ export function signsTimestamp(scheme: SchemeDefinition): boolean {
 }
 
 /** The body a scheme needs: schemes that carry their timestamp in the JSON body get it there. */
-export function bodyFor(scheme: SchemeDefinition, at: Date, base: Buffer): Buffer {
+export function bodyFor(scheme: HmacScheme, at: Date, base: Buffer): Buffer {
 	const source = scheme.timestamp;
 	if (scheme.bodyFormat === 'json' && source?.in !== 'body') {
 		return Buffer.from(JSON.stringify({ data: base.toString('base64') }));

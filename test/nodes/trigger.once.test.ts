@@ -11,7 +11,8 @@ import { WebhookContext } from 'n8n-core';
 import { NodeHelpers, sleep, type INode, type INodeParameters } from 'n8n-workflow';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 
-import { BUILT_IN_SCHEMES, CALENDLY, LINEAR, SQUARE, sign, signsTimestamp } from '../../core';
+import { CALENDLY, LINEAR, SQUARE, sign, signsTimestamp } from '../../core';
+import { HMAC_HEADER_SCHEMES } from '../helpers/schemes';
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
 import { deliverTo, type IncomingOptions } from './triggerHarness';
 
@@ -232,7 +233,7 @@ describe("each scheme's own window is the default", () => {
 				node,
 				description,
 			)?.toleranceSeconds;
-		for (const scheme of BUILT_IN_SCHEMES) {
+		for (const scheme of HMAC_HEADER_SCHEMES) {
 			expect([scheme.id, shownFor(scheme.id)]).toEqual([
 				scheme.id,
 				signsTimestamp(scheme) ? (scheme.toleranceSeconds ?? 300) : undefined,

@@ -9,7 +9,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { BUILT_IN_SCHEMES, CONNECTGAIN, HUBSPOT_V3, SQUARE, sign } from '../../core';
+import { CONNECTGAIN, HUBSPOT_V3, SQUARE, sign } from '../../core';
+import { HMAC_HEADER_SCHEMES } from '../helpers/schemes';
 import { startReceiver, type ReceivedCall, type Receiver } from '../helpers/receiver';
 import { items, send } from './sendWebhookHarness';
 import { deliverTo } from './triggerHarness';
@@ -158,7 +159,7 @@ describe('Send Webhook → Verified Webhook Trigger, every scheme', () => {
 	 * The schemes whose signature covers the request URL need the trigger's
 	 * own URL: tested below, and Twilio in trigger.twilio.test.ts.
 	 */
-	const schemes = BUILT_IN_SCHEMES.filter(
+	const schemes = HMAC_HEADER_SCHEMES.filter(
 		(scheme) => !scheme.signedContent.some((part) => part.kind === 'url'),
 	);
 
