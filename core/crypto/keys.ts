@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 
+import type { Failure, Result } from '../result';
 import { signatureMatches, signMessage } from './asymmetric';
 import { decodeStrict } from './encoding';
 import type { SecretLabel, SecretSet } from './secrets';
@@ -9,11 +10,11 @@ import type { PublicKeyAlgorithm } from '../schemes/types';
 export type KeyRole = 'public' | 'private';
 
 /**
- * A key read from text, or why it cannot be. `problem` completes "The
+ * A key read from text, or why it cannot be. Its `detail` completes "The
  * primary public key …"; it is a fixed sentence that names formats and
  * lengths only, so a private key pasted anywhere never reaches a message.
  */
-type KeyRead = { ok: true; key: KeyObject } | { ok: false; problem: string };
+type KeyRead = Result<{ key: KeyObject }, 'invalid_key'>;
 
 export interface LabelledKey {
 	readonly label: SecretLabel;
@@ -62,7 +63,11 @@ const NEEDS: Record<PublicKeyAlgorithm, string> = {
 	'ecdsa-p256-sha256': 'an ECDSA P-256 (prime256v1) key',
 };
 
-const fail = (problem: string): { ok: false; problem: string } => ({ ok: false, problem });
+const fail = (detail: string): Failure<'invalid_key'> => ({
+	ok: false,
+	reason: 'invalid_key',
+	detail,
+});
 
 const hasText = (value: string | undefined): value is string =>
 	value !== undefined && value.trim() !== '';
@@ -233,7 +238,7 @@ export function resolveKeyObjects(
 			return {
 				ok: false,
 				reason: 'invalid_key',
-				detail: `The ${label} ${role} key ${read.problem}`,
+				detail: `The ${label} ${role} key ${read.detail}`,
 			};
 		}
 		keys.push({ label, key: read.key });
@@ -260,7 +265,7 @@ type KeySetCheck =
 			/** Which public key the private key's probe signature verified with; absent without a private key. */
 			readonly privateKeyMatches?: SecretLabel;
 	  }
-	| { readonly ok: false; readonly problem: string };
+	| Failure<'invalid_key'>;
 
 /** Fixed bytes a private key signs to show it belongs to a public key; never sent anywhere. */
 const PROBE = Buffer.from('n8n-nodes-signed-webhooks key pair probe', 'utf8');
@@ -286,7 +291,7 @@ export function checkKeySet(text: KeySetText): KeySetCheck {
 	if (!publicKeys.ok) return fail(publicKeys.detail);
 	if (!hasText(text.privateKey)) return { ok: true, algorithm };
 	const privateKey = readKey(text.privateKey, algorithm, 'private');
-	if (!privateKey.ok) return fail(`The private key ${privateKey.problem}`);
+	if (!privateKey.ok) return fail(`The private key ${privateKey.detail}`);
 	let signature: Buffer;
 	try {
 		signature = signMessage(algorithm, privateKey.key, PROBE);
@@ -311,7 +316,7 @@ export function checkKeySet(text: KeySetText): KeySetCheck {
 function problemForAny(text: string, role: KeyRole): string {
 	const problems = PUBLIC_KEY_ALGORITHMS.map((algorithm) => {
 		const read = readKey(text, algorithm, role);
-		return read.ok ? '' : read.problem;
+		return read.ok ? '' : read.detail;
 	});
 	const needs = '; this needs ';
 	const specific = problems.find((sentence) => !sentence.includes(needs));

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 
 import { decodeFormComponent, rawFormPairs } from '../http/form';
+import type { Failure, Result } from '../result';
 import type { BodyHashInUrl, SignedPart } from '../schemes/types';
 
 /** What signed content draws on, exactly as sent or received. */
@@ -26,7 +27,7 @@ export type SignedChunk = Uint8Array | string;
 
 export type ContentResult =
 	| { ok: true; chunks: SignedChunk[] }
-	| { ok: false; missing: Exclude<SignedPart['kind'], 'literal' | 'body'> };
+	| (Failure<'missing_part'> & { part: Exclude<SignedPart['kind'], 'literal' | 'body'> });
 
 /**
  * The chunks that are signed, in order. The body is passed through as it is,
@@ -48,7 +49,10 @@ export function signedContent(parts: readonly SignedPart[], values: SignedValues
 			text += decodeEscapes(values.url, part.decoded);
 		} else {
 			const value = values[part.kind];
-			if (value === undefined) return { ok: false, missing: part.kind };
+			if (value === undefined) {
+				const detail = `The ${part.kind} the signature covers is missing`;
+				return { ok: false, reason: 'missing_part', detail, part: part.kind };
+			}
 			text += value;
 		}
 	}
@@ -86,14 +90,15 @@ function decodeEscapes(url: string, decoded: string): string {
  */
 export function formSignedText(
 	body: Uint8Array,
-): { ok: true; text: string } | { ok: false; problem: 'not_form' | 'too_many_parameters' } {
+): Result<{ text: string }, 'not_form' | 'too_many_form_parameters'> {
+	const notForm = { ok: false, reason: 'not_form', detail: 'The body is not form text' } as const;
 	const raw = rawFormPairs(body);
-	if (!raw.ok) return { ok: false, problem: raw.problem === 'not_utf8' ? 'not_form' : raw.problem };
+	if (!raw.ok) return raw.reason === 'not_utf8' ? notForm : { ...raw, reason: raw.reason }; // narrowed
 	const values = new Map<string, Set<string>>();
 	for (const [rawName, rawValue] of raw.pairs) {
 		const name = decodeFormComponent(rawName);
 		const value = decodeFormComponent(rawValue);
-		if (name === undefined || value === undefined) return { ok: false, problem: 'not_form' };
+		if (name === undefined || value === undefined) return notForm;
 		const seen = values.get(name);
 		if (seen) seen.add(value);
 		else values.set(name, new Set([value]));

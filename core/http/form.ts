@@ -3,6 +3,7 @@
  * nothing trusted. Twilio signs a form's parameters (crypto/signedContent.ts)
  * and Mailgun may carry its signature in one (verify/bodySignature.ts).
  */
+import type { Result } from '../result';
 import { STRICT_UTF8 } from './body';
 
 /**
@@ -17,9 +18,10 @@ export const MAX_FORM_PARAMETERS = 1000;
 export const TOO_MANY_FORM_PARAMETERS = `The form body has more than ${MAX_FORM_PARAMETERS} parameters, more than is read before a signature is checked`;
 
 /** A form body's parameters as sent (not yet decoded), or why it is not read. */
-type RawForm =
-	| { readonly ok: true; readonly pairs: readonly (readonly [string, string])[] }
-	| { readonly ok: false; readonly problem: 'not_utf8' | 'too_many_parameters' };
+type RawForm = Result<
+	{ readonly pairs: readonly (readonly [string, string])[] },
+	'not_utf8' | 'too_many_form_parameters'
+>;
 
 /**
  * The name=value pieces of form text, counted before they are split, so a
@@ -30,12 +32,14 @@ export function rawFormPairs(body: Uint8Array): RawForm {
 	try {
 		text = STRICT_UTF8.decode(body);
 	} catch {
-		return { ok: false, problem: 'not_utf8' };
+		return { ok: false, reason: 'not_utf8', detail: 'The body is not valid UTF-8 text' };
 	}
 	let separators = 0;
 	for (let at = text.indexOf('&'); at >= 0; at = text.indexOf('&', at + 1)) {
 		// Empty pieces ("a=1&&b=2") count too: a bound on the scan, not on parameters named.
-		if (++separators >= MAX_FORM_PARAMETERS) return { ok: false, problem: 'too_many_parameters' };
+		if (++separators >= MAX_FORM_PARAMETERS) {
+			return { ok: false, reason: 'too_many_form_parameters', detail: TOO_MANY_FORM_PARAMETERS };
+		}
 	}
 	const pairs: (readonly [string, string])[] = [];
 	for (const piece of text.split('&')) {

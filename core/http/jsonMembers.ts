@@ -11,6 +11,8 @@
  * What it finds is only trusted once the signature over the raw bytes holds.
  */
 
+import type { Failure, Result } from '../result';
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
@@ -21,12 +23,15 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 
 export type TopLevelMembers =
-	| { readonly ok: true; readonly values: ReadonlyMap<string, Uint8Array> }
-	| { readonly ok: false; readonly problem: 'not_an_object' | 'malformed' }
+	| Result<{ readonly values: ReadonlyMap<string, Uint8Array> }, 'not_an_object' | 'malformed'>
 	/** A member asked for appears twice: JSON.parse would keep the last, another reader the first. */
-	| { readonly ok: false; readonly problem: 'duplicate'; readonly name: string };
+	| (Failure<'duplicate'> & { readonly name: string });
 
-const MALFORMED: TopLevelMembers = { ok: false, problem: 'malformed' };
+const MALFORMED: TopLevelMembers = {
+	ok: false,
+	reason: 'malformed',
+	detail: 'The body is not a JSON object',
+};
 
 /** The raw values of the top-level members named, of a body that is a JSON object. */
 export function findTopLevelMembers(body: Uint8Array, names: readonly string[]): TopLevelMembers {
@@ -35,7 +40,9 @@ export function findTopLevelMembers(body: Uint8Array, names: readonly string[]):
 	// An escape spells one character in at most six bytes (\uXXXX): no longer key can be wanted.
 	const longestKey = 6 * Math.max(0, ...names.map((name) => name.length)) + 2;
 	let at = skipWhitespace(bytes, 0);
-	if (bytes[at] !== OPEN_BRACE) return { ok: false, problem: 'not_an_object' };
+	if (bytes[at] !== OPEN_BRACE) {
+		return { ok: false, reason: 'not_an_object', detail: 'The body is not a JSON object' };
+	}
 	at = skipWhitespace(bytes, at + 1);
 	let more = bytes[at] !== CLOSE_BRACE;
 	while (more) {
@@ -50,7 +57,10 @@ export function findTopLevelMembers(body: Uint8Array, names: readonly string[]):
 		const end = valueEnd(bytes, start);
 		if (end < 0) return MALFORMED;
 		if (name !== undefined) {
-			if (values.has(name)) return { ok: false, problem: 'duplicate', name };
+			if (values.has(name)) {
+				const detail = `The member "${name}" appears more than once`;
+				return { ok: false, reason: 'duplicate', detail, name };
+			}
 			values.set(name, bytes.subarray(start, end));
 		}
 		at = skipWhitespace(bytes, end);
@@ -144,11 +154,13 @@ function wantedName(
 export function parseMemberValue(
 	raw: Uint8Array,
 	maxBytes: number,
-): { ok: true; value: unknown } | { ok: false; problem: 'too_long' | 'invalid' } {
-	if (raw.length > maxBytes) return { ok: false, problem: 'too_long' };
+): Result<{ value: unknown }, 'too_long' | 'invalid'> {
+	if (raw.length > maxBytes) {
+		return { ok: false, reason: 'too_long', detail: `The value is longer than ${maxBytes} bytes` };
+	}
 	try {
 		return { ok: true, value: JSON.parse(Buffer.from(raw).toString('utf8')) as unknown };
 	} catch {
-		return { ok: false, problem: 'invalid' };
+		return { ok: false, reason: 'invalid', detail: 'The value is not JSON' };
 	}
 }

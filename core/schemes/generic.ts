@@ -1,3 +1,4 @@
+import type { Failure, Result } from '../result';
 import {
 	describeHeaderProblem,
 	describeHeaderValueFault,
@@ -31,12 +32,20 @@ export interface GenericHmacSettings {
 	readonly secretEncoding: SecretEncoding;
 }
 
-export type GenericSchemeResult = { ok: true; scheme: HmacScheme } | { ok: false; error: string };
+export type GenericSchemeResult = Result<{ scheme: HmacScheme }, 'invalid_settings'>;
 
 const PLACEHOLDER = /\{(body|timestamp|id|method|url)\}/g;
 
+type GenericResult<Value extends object> = Result<Value, 'invalid_settings'>;
+
+const invalid = (detail: string): Failure<'invalid_settings'> => ({
+	ok: false,
+	reason: 'invalid_settings',
+	detail,
+});
+
 /** Parses a signed-content template into parts, or says why it cannot be used. */
-function parseSignedContent(template: string): { parts: SignedPart[] } | { error: string } {
+function parseSignedContent(template: string): GenericResult<{ parts: SignedPart[] }> {
 	const parts: SignedPart[] = [];
 	let last = 0;
 	for (const match of template.matchAll(PLACEHOLDER)) {
@@ -49,17 +58,16 @@ function parseSignedContent(template: string): { parts: SignedPart[] } | { error
 
 	const stray = parts.find((part) => part.kind === 'literal' && /[{}]/.test(part.text));
 	if (stray) {
-		return {
-			error:
-				'The signed content template has an unknown placeholder; use {body}, {timestamp}, {id}, {method} or {url}',
-		};
+		return invalid(
+			'The signed content template has an unknown placeholder; use {body}, {timestamp}, {id}, {method} or {url}',
+		);
 	}
 	const bodies = parts.filter((part) => part.kind === 'body').length;
 	if (bodies !== 1) {
 		// A signature that does not cover the body proves nothing about it.
-		return { error: 'The signed content template must contain {body} exactly once' };
+		return invalid('The signed content template must contain {body} exactly once');
 	}
-	return { parts };
+	return { ok: true, parts };
 }
 
 /** Why the header names, or the prefix written before the digest, cannot be sent as they are. */
@@ -86,35 +94,29 @@ function describeHeadersProblem(
 
 export function buildGenericScheme(settings: GenericHmacSettings): GenericSchemeResult {
 	const signatureHeader = settings.signatureHeader.trim();
-	if (signatureHeader === '') return { ok: false, error: 'Set the signature header name' };
+	if (signatureHeader === '') return invalid('Set the signature header name');
 	const timestampHeader = settings.timestampHeader?.trim() || undefined;
 	const idHeader = settings.idHeader?.trim() || undefined;
 	const headerNames = [signatureHeader, timestampHeader, idHeader].filter(
 		(name): name is string => name !== undefined,
 	);
 	const headerProblem = describeHeadersProblem(headerNames, signatureHeader, settings.prefix);
-	if (headerProblem) return { ok: false, error: headerProblem };
+	if (headerProblem) return invalid(headerProblem);
 
 	const parsed = parseSignedContent(settings.signedContent);
-	if ('error' in parsed) return { ok: false, error: parsed.error };
+	if (!parsed.ok) return parsed;
 	const uses = (kind: SignedPart['kind']) => parsed.parts.some((part) => part.kind === kind);
 	if (uses('timestamp') && !timestampHeader) {
-		return {
-			ok: false,
-			error: 'The signed content uses {timestamp}: set the timestamp header name',
-		};
+		return invalid('The signed content uses {timestamp}: set the timestamp header name');
 	}
 	if (uses('id') && !idHeader) {
-		return { ok: false, error: 'The signed content uses {id}: set the id header name' };
+		return invalid('The signed content uses {id}: set the id header name');
 	}
 	// Header names are case-insensitive, and one header carries one value: a
 	// timestamp or id header that is also another of the three is sent twice
 	// (or overwritten), so no call signed this way could ever verify.
 	if (new Set(headerNames.map((name) => name.toLowerCase())).size !== headerNames.length) {
-		return {
-			ok: false,
-			error: 'The signature, timestamp and id headers must be different headers',
-		};
+		return invalid('The signature, timestamp and id headers must be different headers');
 	}
 
 	return {

@@ -25,7 +25,8 @@ export function describeBatchSizeProblem(size: number): string | undefined {
  * Batches of at most `size`, never mixing destinations (GoodFit sends
  * companies and contacts to different URLs). Order is kept within a
  * destination and batches come in the order of their first item, so with one
- * destination the output is the input, cut.
+ * destination the output is the input, cut. Throws for a size
+ * describeBatchSizeProblem() refuses: the caller checks it first.
  */
 export function splitIntoBatches<T>(
 	items: readonly T[],

@@ -1,3 +1,4 @@
+import type { Failure, Result } from '../result';
 import type { SchemeBase, TimestampFormat } from '../schemes/types';
 
 interface BodyShape {
@@ -28,7 +29,13 @@ export function assembleBody(
  */
 export const MAX_BODY_LENGTH = 2 ** 29 - 24;
 
-type JsonMeasure = { readonly length: number } | { readonly problem: string };
+type JsonMeasure = Result<{ readonly length: number }, 'not_json'>;
+
+const notJson = (detail: string): Failure<'not_json'> => ({
+	ok: false,
+	reason: 'not_json',
+	detail,
+});
 
 interface MeasureOptions {
 	/**
@@ -56,20 +63,20 @@ export function measureJson(value: unknown, options: MeasureOptions = {}): JsonM
 	try {
 		length = new JsonWalk(options.known).measure('', value);
 	} catch (error) {
-		if (error instanceof NotJson) return { problem: error.message };
+		if (error instanceof NotJson) return notJson(error.message);
 		try {
 			length = JSON.stringify(value)?.length;
 		} catch (stringifyError) {
-			return { problem: (stringifyError as Error).message };
+			return notJson((stringifyError as Error).message);
 		}
 	}
-	if (length === undefined) return { problem: `A ${typeof value} is not JSON` };
+	if (length === undefined) return notJson(`A ${typeof value} is not JSON`);
 	if (length > limit) {
-		return {
-			problem: `its JSON would be ${length} characters long, more than the ${limit} a string can hold`,
-		};
+		return notJson(
+			`its JSON would be ${length} characters long, more than the ${limit} a string can hold`,
+		);
 	}
-	return { length };
+	return { ok: true, length };
 }
 
 /** A value JSON.stringify would throw on, found by the walk. */
@@ -219,30 +226,34 @@ export function bodyWriter(
 	value: unknown,
 	scheme: SchemeBase | undefined,
 	options: MeasureOptions = {},
-): BodyWriter | { error: string } {
+): Result<{ readonly write: BodyWriter }, 'unwritable_body'> {
+	const written = (write: BodyWriter, problem: string | undefined) =>
+		problem
+			? { ok: false as const, reason: 'unwritable_body' as const, detail: problem }
+			: { ok: true as const, write };
 	const source = scheme?.timestamp;
 	if (source?.in !== 'body') {
-		const problem = describeBodyProblem(value, options);
-		return problem ? { error: problem } : () => JSON.stringify(value);
+		return written(() => JSON.stringify(value), describeBodyProblem(value, options));
 	}
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-		return {
-			error: `${scheme?.name} carries its timestamp in a "${source.field}" field of a JSON object body; this body is ${Array.isArray(value) ? 'an array' : 'not an object'}. Turn on the event envelope or a batch wrapper key.`,
-		};
+		const detail = `${scheme?.name} carries its timestamp in a "${source.field}" field of a JSON object body; this body is ${Array.isArray(value) ? 'an array' : 'not an object'}. Turn on the event envelope or a batch wrapper key.`;
+		return written(() => '', detail);
 	}
 	const stamped = (attemptTime: Date) => ({
 		...value,
 		[source.field]: bodyTimestamp(attemptTime, source.format),
 	});
-	const problem = describeBodyProblem(stamped(new Date()), options);
-	return problem ? { error: problem } : (attemptTime) => JSON.stringify(stamped(attemptTime));
+	return written(
+		(attemptTime) => JSON.stringify(stamped(attemptTime)),
+		describeBodyProblem(stamped(new Date()), options),
+	);
 }
 
 function describeBodyProblem(value: unknown, options: MeasureOptions): string | undefined {
 	const measured = measureJson(value, options);
-	return 'problem' in measured
-		? `The body of this call cannot be written: ${measured.problem}; send fewer records per call (Batch Size)`
-		: undefined;
+	return measured.ok
+		? undefined
+		: `The body of this call cannot be written: ${measured.detail}; send fewer records per call (Batch Size)`;
 }
 
 function bodyTimestamp(at: Date, format: TimestampFormat): string | number {

@@ -55,6 +55,9 @@ export class SigningError extends Error {
  *
  * For an Ed25519 scheme `secrets` holds private keys instead, used the same
  * way (Standard Webhooks v1a: one `v1a,` entry per key).
+ *
+ * Throws SigningError, before anything is sent, for what the caller must fix:
+ * no usable secret or key, a part the scheme signs that is missing.
  */
 export function sign(
 	scheme: Scheme,
@@ -94,7 +97,7 @@ export function sign(
 		url: options.url,
 		form: formToSign(scheme, body, options.url),
 	});
-	if (!content.ok) throw new SigningError(`${scheme.name} signatures need the ${content.missing}`);
+	if (!content.ok) throw new SigningError(`${scheme.name} signatures need the ${content.part}`);
 
 	const format = scheme.signatureFormat;
 	const digests = signer(content.chunks, format.style === 'plain');
@@ -148,7 +151,8 @@ interface BodySignOptions {
  * "event-data":<payload>}`, where the signature is the primary secret's
  * HMAC of timestamp + token and `payloadJson` (JSON text, as bodyWriter
  * writes it) is placed as it is. Each attempt gets a new token, so no two
- * attempts are the same call to a receiver's token memory.
+ * attempts are the same call to a receiver's token memory. Throws
+ * SigningError where no secret can sign.
  */
 export function signBody(
 	scheme: Scheme,
@@ -167,7 +171,7 @@ export function signBody(
 			.toString('hex')
 			.slice(0, spec.tokenLength);
 	const content = signedContent(scheme.signedContent, { body: '', timestamp, id: token });
-	if (!content.ok) throw new SigningError(`${scheme.name} signatures need the ${content.missing}`);
+	if (!content.ok) throw new SigningError(`${scheme.name} signatures need the ${content.part}`);
 	const [signature] = hmacSigner(scheme, secrets)(content.chunks, true);
 	const fields = JSON.stringify({
 		[spec.timestampField]: timestamp,
@@ -202,7 +206,7 @@ function formToSign(
 		return '';
 	}
 	const form = formSignedText(typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
-	if (!form.ok && form.problem === 'too_many_parameters') {
+	if (!form.ok && form.reason === 'too_many_form_parameters') {
 		throw new SigningError(
 			`The form body has more than ${MAX_FORM_PARAMETERS} parameters, which no receiver of this package reads`,
 		);
@@ -220,6 +224,7 @@ function formToSign(
  * body's hash in the URL (Twilio's bodySHA256), the URL with that parameter
  * added at the end of its query, as Twilio writes it; otherwise `url` as it
  * is. A fragment is dropped: it is never sent, so it cannot be signed.
+ * Throws SigningError for a URL that already carries the parameter.
  */
 export function withBodyHash(scheme: Scheme, url: string, body: Uint8Array | string): string {
 	const rule = scheme.bodyHash;

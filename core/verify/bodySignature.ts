@@ -10,13 +10,17 @@ import { readHeader, type HeaderBag } from '../http/headers';
 import { findTopLevelMembers, parseMemberValue } from '../http/jsonMembers';
 import { reject, type Rejection } from './rejection';
 import { bodySignatureOf, type Scheme, type BodySignature } from '../schemes/types';
-import { decodeSignature, signatureShape, type Carried } from './signatureHeader';
+import { decodeSignature, signatureShape, type SignatureFound } from './signatureHeader';
 
 /** Printable ASCII without the space: what a token is made of. */
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
 /** The signature, timestamp and token of a scheme that carries them in the body. */
-export function readBodySignature(scheme: Scheme, body: Uint8Array, headers: HeaderBag): Carried {
+export function readBodySignature(
+	scheme: Scheme,
+	body: Uint8Array,
+	headers: HeaderBag,
+): SignatureFound {
 	const spec = bodySignatureOf(scheme) as BodySignature;
 	const fields = readSignatureFields(spec, body, headers);
 	if (!fields.ok) return fields;
@@ -73,7 +77,7 @@ export function readBodySignature(scheme: Scheme, body: Uint8Array, headers: Hea
 	}
 	return {
 		ok: true,
-		headerName: 'the body',
+		foundIn: 'the body',
 		parsed: { signatures, timestamp: timestampText },
 		id,
 	};
@@ -116,7 +120,7 @@ function readSignatureFields(
 
 function readFormFields(body: Uint8Array, names: readonly string[]): SignatureFields {
 	const form = rawFormPairs(body);
-	if (!form.ok && form.problem === 'not_utf8') return notUtf8();
+	if (!form.ok && form.reason === 'not_utf8') return notUtf8();
 	if (!form.ok) {
 		return reject('too_many_form_parameters', TOO_MANY_FORM_PARAMETERS);
 	}
@@ -160,7 +164,7 @@ function readJsonFields(
 	if (!member.ok) return member;
 	const fields = findTopLevelMembers(member.bytes, names);
 	const what = `The JSON body's "${spec.jsonMember}" member`;
-	if (!fields.ok && fields.problem === 'duplicate') {
+	if (!fields.ok && fields.reason === 'duplicate') {
 		return reject('duplicate_body_field', `${what} has more than one ${fields.name} field`);
 	}
 	if (!fields.ok) return reject('malformed_body_field', `${what} is not an object`);
@@ -178,7 +182,7 @@ function readSignatureMember(
 	body: Uint8Array,
 ): { ok: true; bytes: Uint8Array } | Rejection {
 	const found = findTopLevelMembers(body, [spec.jsonMember]);
-	if (!found.ok && found.problem === 'duplicate') {
+	if (!found.ok && found.reason === 'duplicate') {
 		return reject(
 			'duplicate_body_field',
 			`The JSON body has more than one "${spec.jsonMember}" member`,

@@ -5,7 +5,7 @@ import type { HeaderBag } from '../http/headers';
 import { reject, type Rejection } from './rejection';
 import { idSeparator } from './replayKey';
 import { bodySignatureOf, type Scheme } from '../schemes/types';
-import { readSignatureHeaders, type Carried } from './signatureHeader';
+import { readSignatureHeaders, type SignatureFound } from './signatureHeader';
 import { checkTimestamp, type SignedTime } from './timeWindow';
 import type { VerifyOptions } from './options';
 
@@ -14,7 +14,7 @@ import type { VerifyOptions } from './options';
  * were, its id, its timestamp), and the content its signature must cover.
  */
 export type Inspection =
-	| (Extract<Carried, { ok: true }> & {
+	| (Extract<SignatureFound, { ok: true }> & {
 			readonly stamp: SignedTime;
 			readonly content: Extract<ContentResult, { ok: true }>;
 			/** Every content the signature may cover, `content`'s chunks first. */
@@ -35,11 +35,11 @@ export function inspectCall(
 	headers: HeaderBag,
 	options: VerifyOptions,
 ): Inspection {
-	const carried = bodySignatureOf(scheme)
+	const found = bodySignatureOf(scheme)
 		? readBodySignature(scheme, body, headers)
 		: readSignatureHeaders(scheme, body, headers, options.signatureHeader);
-	if (!carried.ok) return carried;
-	const { headerName, parsed, id } = carried;
+	if (!found.ok) return found;
+	const { foundIn, parsed, id } = found;
 	const separator = idSeparator(scheme);
 	if (id !== undefined && separator !== undefined && id.includes(separator)) {
 		return reject(
@@ -63,15 +63,15 @@ export function inspectCall(
 	};
 	const content = signedContent(scheme.signedContent, values);
 	if (!content.ok) {
-		if (content.missing === 'id') {
+		if (content.part === 'id') {
 			return reject('missing_header', `Header ${scheme.idHeader ?? 'id'} is missing`);
 		}
-		if (content.missing === 'timestamp') {
+		if (content.part === 'timestamp') {
 			return reject('timestamp_missing', 'The timestamp the signature covers is missing', { id });
 		}
 		return reject(
 			'missing_request_context',
-			`${scheme.name} signs the request ${content.missing}, and it was not given to the verifier`,
+			`${scheme.name} signs the request ${content.part}, and it was not given to the verifier`,
 			{ id },
 		);
 	}
@@ -82,5 +82,5 @@ export function inspectCall(
 		const other = signedContent(scheme.signedContent, { ...values, url: request.urls[i] });
 		if (other.ok) candidates.push(other.chunks);
 	}
-	return { ok: true, headerName, parsed, id, stamp, content, candidates };
+	return { ok: true, foundIn, parsed, id, stamp, content, candidates };
 }

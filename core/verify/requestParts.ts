@@ -45,7 +45,7 @@ export function readRequestParts(
 		return { ok: true, urls, form: '' };
 	}
 	const form = formSignedText(body);
-	if (!form.ok && form.problem === 'too_many_parameters') {
+	if (!form.ok && form.reason === 'too_many_form_parameters') {
 		return {
 			ok: false,
 			reason: 'too_many_form_parameters',

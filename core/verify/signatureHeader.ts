@@ -24,6 +24,8 @@ export const MAX_SIGNATURES_PER_HEADER = 20;
  */
 export const MAX_PUBLIC_KEY_SIGNATURES_PER_HEADER = 3;
 
+type ParsedHeader = ({ readonly ok: true } & Signatures) | Rejection;
+
 /** The signatures found, and the timestamp beside them where the format carries one. */
 interface Signatures {
 	readonly signatures: Buffer[];
@@ -31,11 +33,11 @@ interface Signatures {
 }
 
 /** Where a call's signatures were found, and the id beside them, or why they could not be read. */
-export type Carried =
+export type SignatureFound =
 	| {
 			readonly ok: true;
 			/** Where the signature was, for messages: a header's name, or "the body". */
-			readonly headerName: string;
+			readonly foundIn: string;
 			readonly parsed: Signatures;
 			readonly id?: string;
 	  }
@@ -51,17 +53,20 @@ export function readSignatureHeaders(
 	body: Uint8Array,
 	headers: HeaderBag,
 	signatureHeader: string | undefined,
-): Carried {
+): SignatureFound {
 	const headerName = signatureHeader ?? scheme.signatureHeader;
 	const found = readHeader(headers, headerName);
 	if (found.found === 'none') return reject('missing_header', `Header ${headerName} is missing`);
 	if (found.found === 'many') {
 		return reject('duplicate_header', `Header ${headerName} was sent more than once`);
 	}
-	const parsed = parseSignatureHeader(found.value, scheme.signatureFormat, signatureShape(scheme));
-	if (typeof parsed === 'string') {
-		return reject('malformed_header', `Header ${headerName} ${parsed}`);
-	}
+	const parsed = parseSignatureHeader(
+		headerName,
+		found.value,
+		scheme.signatureFormat,
+		signatureShape(scheme),
+	);
+	if (!parsed.ok) return parsed;
 	if (scheme.kind === 'hmac' && scheme.bodyFormat === 'json' && !mayBeJsonText(body)) {
 		return reject(
 			'malformed_body',
@@ -78,7 +83,7 @@ export function readSignatureHeaders(
 		}
 		if (idHeader.found === 'one') id = idHeader.value;
 	}
-	return { ok: true, headerName, parsed, id };
+	return { ok: true, foundIn: headerName, parsed, id };
 }
 
 /** What one signature must look like: its encoding and its possible lengths. */
@@ -117,25 +122,29 @@ export function decodeSignature(text: string, shape: SignatureShape): Buffer | u
 	return bytes && bytes.length >= shape.min && bytes.length <= shape.max ? bytes : undefined;
 }
 
-/** The header's signatures, or what is wrong with it (completing "Header X …"). */
+/** The header's signatures, or why it is malformed. */
 function parseSignatureHeader(
+	header: string,
 	value: string,
 	format: SignatureFormat,
 	shape: SignatureShape,
-): Signatures | string {
+): ParsedHeader {
+	const malformed = (what: string) => reject('malformed_header', `Header ${header} ${what}`);
 	switch (format.style) {
 		case 'plain': {
 			const prefix = value.slice(0, format.prefix.length);
 			if (prefix.toLowerCase() !== format.prefix.toLowerCase()) {
-				return `does not start with "${format.prefix}"`;
+				return malformed(`does not start with "${format.prefix}"`);
 			}
 			const signature = decodeSignature(value.slice(format.prefix.length).trim(), shape);
-			return signature ? { signatures: [signature] } : `is not a ${shape.expected}`;
+			return signature
+				? { ok: true, signatures: [signature] }
+				: malformed(`is not a ${shape.expected}`);
 		}
 		case 'versioned-list':
-			return parseVersionedList(value, format, shape);
+			return parseVersionedList(value, format, shape, malformed);
 		case 'key-value':
-			return parseKeyValue(value, format, shape);
+			return parseKeyValue(value, format, shape, malformed);
 	}
 }
 
@@ -146,20 +155,23 @@ function parseVersionedList(
 	value: string,
 	format: Extract<SignatureFormat, { style: 'versioned-list' }>,
 	shape: SignatureShape,
-): Signatures | string {
+	malformed: (what: string) => Rejection,
+): ParsedHeader {
 	const entries = value.split(' ').filter((entry) => entry !== '');
-	if (entries.length > MAX_SIGNATURES_PER_HEADER) return TOO_MANY;
+	if (entries.length > MAX_SIGNATURES_PER_HEADER) return malformed(TOO_MANY);
 	const ours = entries.filter((entry) => entry.startsWith(`${format.version},`));
 	// Other versions (v1 beside v1a) are someone else's to check, and cost us nothing.
-	if (ours.length > shape.most) return `holds more than ${shape.most} ${format.version} signatures`;
+	if (ours.length > shape.most) {
+		return malformed(`holds more than ${shape.most} ${format.version} signatures`);
+	}
 	const signatures: Buffer[] = [];
 	for (const entry of ours) {
 		const signature = decodeSignature(entry.slice(format.version.length + 1), shape);
 		if (signature) signatures.push(signature);
 	}
 	return signatures.length > 0
-		? { signatures }
-		: `holds no "${format.version},<${shape.encoding}>" signature of the right length`;
+		? { ok: true, signatures }
+		: malformed(`holds no "${format.version},<${shape.encoding}>" signature of the right length`);
 }
 
 /** `t=<ts>,v1=<sig>,v1=<sig>`: the timestamp and the configured key's signatures. */
@@ -167,9 +179,10 @@ function parseKeyValue(
 	value: string,
 	format: Extract<SignatureFormat, { style: 'key-value' }>,
 	shape: SignatureShape,
-): Signatures | string {
+	malformed: (what: string) => Rejection,
+): ParsedHeader {
 	const pairs = value.split(format.pairSeparator);
-	if (pairs.length > MAX_SIGNATURES_PER_HEADER + 2) return TOO_MANY;
+	if (pairs.length > MAX_SIGNATURES_PER_HEADER + 2) return malformed(TOO_MANY);
 	let timestamp: string | undefined;
 	let ours = 0;
 	const signatures: Buffer[] = [];
@@ -179,10 +192,12 @@ function parseKeyValue(
 		const key = pair.slice(0, equals).trim();
 		const text = pair.slice(equals + 1).trim();
 		if (key === format.timestampKey) {
-			if (timestamp !== undefined) return `holds "${format.timestampKey}=" more than once`;
+			if (timestamp !== undefined)
+				return malformed(`holds "${format.timestampKey}=" more than once`);
 			timestamp = text;
 		} else if (key === format.signatureKey) {
-			if (++ours > shape.most) return `holds more than ${shape.most} "${key}=" signatures`;
+			if (++ours > shape.most)
+				return malformed(`holds more than ${shape.most} "${key}=" signatures`);
 			const signature = decodeSignature(text, shape);
 			if (signature) signatures.push(signature);
 		}
@@ -190,6 +205,8 @@ function parseKeyValue(
 		// weaker scheme can never stand in for the one configured.
 	}
 	return signatures.length > 0
-		? { signatures, timestamp }
-		: `holds no "${format.signatureKey}=<${shape.encoding}>" signature of the right length`;
+		? { ok: true, signatures, timestamp }
+		: malformed(
+				`holds no "${format.signatureKey}=<${shape.encoding}>" signature of the right length`,
+			);
 }

@@ -9,6 +9,9 @@ import { reject, type Rejection } from './rejection';
 import { receivingProblem, type SchemeBase } from '../schemes/types';
 import type { VerifyOptions } from './options';
 
+/** Longest timestamp value read from a body, in bytes: ISO 8601 with a zone takes about 35. */
+const MAX_TIMESTAMP_BYTES = 64;
+
 /** Replay window used when neither the caller nor the scheme names one. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
@@ -139,16 +142,8 @@ function readTimestamp(
 			// the signature is still checked on the raw bytes. Skipped when no
 			// window is enforced.
 			if (!toleranceActive) return { ok: true };
-			const field = readBodyField(body, source.field);
-			if (field.problem === 'duplicate') {
-				return reject('duplicate_body_field', `The timestamp (${where}) appears more than once`, {
-					id,
-				});
-			}
-			if (field.problem === 'too_long') {
-				const detail = `The timestamp (${where}) is longer than ${MAX_TIMESTAMP_BYTES} bytes`;
-				return reject('timestamp_malformed', detail, { id });
-			}
+			const field = readBodyField(body, source.field, where, id);
+			if (!field.ok) return field;
 			text = field.text;
 			break;
 		}
@@ -167,21 +162,31 @@ function readTimestamp(
 	return { ok: true, text, date };
 }
 
-/** Longest timestamp value read from a body, in bytes: ISO 8601 with a zone takes about 35. */
-const MAX_TIMESTAMP_BYTES = 64;
-
-/** A top-level string or integer field of a JSON object body, as text. */
+/**
+ * A top-level string or integer field of a JSON object body, as text;
+ * refused where it appears twice, or is too long to be a timestamp.
+ */
 function readBodyField(
 	body: Uint8Array,
 	field: string,
-): { readonly text?: string; readonly problem?: 'duplicate' | 'too_long' } {
+	where: string,
+	id: string | undefined,
+): { readonly ok: true; readonly text?: string } | Rejection {
 	const found = findTopLevelMembers(body, [field]);
-	if (!found.ok) return found.problem === 'duplicate' ? { problem: 'duplicate' } : {};
-	const raw = found.values.get(field);
-	if (raw === undefined) return {};
+	if (!found.ok && found.reason === 'duplicate') {
+		return reject('duplicate_body_field', `The timestamp (${where}) appears more than once`, {
+			id,
+		});
+	}
+	const raw = found.ok ? found.values.get(field) : undefined;
+	if (raw === undefined) return { ok: true };
 	const parsed = parseMemberValue(raw, MAX_TIMESTAMP_BYTES);
-	if (!parsed.ok) return parsed.problem === 'too_long' ? { problem: 'too_long' } : {};
-	const value = parsed.value;
-	if (typeof value === 'number' && Number.isInteger(value)) return { text: String(value) };
-	return { text: typeof value === 'string' ? value : undefined };
+	if (!parsed.ok && parsed.reason === 'too_long') {
+		const detail = `The timestamp (${where}) is longer than ${MAX_TIMESTAMP_BYTES} bytes`;
+		return reject('timestamp_malformed', detail, { id });
+	}
+	const value = parsed.ok ? parsed.value : undefined;
+	if (typeof value === 'number' && Number.isInteger(value))
+		return { ok: true, text: String(value) };
+	return { ok: true, text: typeof value === 'string' ? value : undefined };
 }

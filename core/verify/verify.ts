@@ -190,7 +190,7 @@ function matchPublicKey(
 }
 
 function mismatch(call: InspectedCall, signed: string): Rejection {
-	const detail = `The signature in ${call.headerName} does not match ${signed}`;
+	const detail = `The signature in ${call.foundIn} does not match ${signed}`;
 	return reject('signature_mismatch', detail, { id: call.id, timestamp: call.stamp.date });
 }
 

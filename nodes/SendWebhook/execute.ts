@@ -99,15 +99,15 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 	const calls: Call[] = [];
 	splitIntoBatches(sendable, settings.batchSize, ({ request }) => destinationKey(request)).forEach(
 		(batch, batchIndex) => {
-			const writeBody = bodyWriter(batchValue(batch, settings), settings.signing?.resolved.scheme, {
+			const writer = bodyWriter(batchValue(batch, settings), settings.signing?.resolved.scheme, {
 				known: recordLengths(batch),
 			});
-			if (typeof writeBody === 'function') {
-				calls.push({ batch, batchIndex, writeBody });
+			if (writer.ok) {
+				calls.push({ batch, batchIndex, writeBody: writer.write });
 			} else {
 				const indexes = batch.entries.map((entry) => entry.item.index);
 				refuse(
-					new NodeOperationError(this.getNode(), writeBody.error, { itemIndex: indexes[0] }),
+					new NodeOperationError(this.getNode(), writer.detail, { itemIndex: indexes[0] }),
 					indexes,
 				);
 			}

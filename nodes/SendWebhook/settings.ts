@@ -110,7 +110,7 @@ function fail(
 export async function readSettings(context: IExecuteFunctions): Promise<SendSettings> {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	const choice = chooseScheme((name, fallback) => context.getNodeParameter(name, 0, fallback));
-	if (!choice.ok) fail(context, choice.message, 0, choice.description);
+	if (!choice.ok) fail(context, choice.detail, 0, choice.description);
 	const { resolved } = choice;
 	refuseUnsendableSchemeHeaders(context, resolved);
 	const signing = resolved
@@ -482,8 +482,8 @@ export function readItemRequest(
 	}
 	// Checked without writing it: a walk, not a string per item.
 	const measured = measureJson(record);
-	if ('problem' in measured) {
-		fail(context, `The payload cannot be sent as JSON: ${measured.problem}`, itemIndex);
+	if (!measured.ok) {
+		fail(context, `The payload cannot be sent as JSON: ${measured.detail}`, itemIndex);
 	}
 	const deliveryId =
 		settings.deliveryId === 'expression' ? readDeliveryId(context, read, itemIndex) : undefined;

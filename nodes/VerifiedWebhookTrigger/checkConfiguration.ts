@@ -43,7 +43,7 @@ interface Problem {
 
 async function findProblem(context: IHookFunctions): Promise<Problem | undefined> {
 	const choice = chooseScheme((name, fallback) => context.getNodeParameter(name, fallback));
-	if (!choice.ok) return choice;
+	if (!choice.ok) return { message: choice.detail, description: choice.description };
 	if (!choice.resolved) return { message: 'No signing scheme is set' };
 	const { scheme } = choice.resolved;
 	// Refused on every call anyway (verifier_error): said here, where it can be fixed.

@@ -85,7 +85,7 @@ export async function receiveVerifiedWebhook(
 	let result: ReceiveResult;
 	if (!choice.ok || !choice.resolved) {
 		// A trigger that cannot check a signature accepts nothing.
-		const detail = choice.ok ? 'No signing scheme is set' : choice.message;
+		const detail = choice.ok ? 'No signing scheme is set' : choice.detail;
 		result = { ok: false, reason: 'verifier_error', detail, status: 500 };
 	} else {
 		const { scheme, signatureHeader } = choice.resolved;

@@ -39,7 +39,7 @@ export async function testSigningKey(
 		secondaryPublicKey: text('secondaryPublicKey'),
 		privateKey: text('privateKey'),
 	});
-	if (!result.ok) return { status: 'Error', message: result.problem };
+	if (!result.ok) return { status: 'Error', message: result.detail };
 	const schemes = SCHEMES.filter(
 		(scheme) => scheme.kind === 'public-key' && scheme.algorithm === result.algorithm,
 	)

@@ -5,6 +5,7 @@ import {
 	findScheme,
 	type Scheme,
 	type DigestEncoding,
+	type Failure,
 	type HashAlgorithm,
 	type TimestampFormat,
 } from '../../core';
@@ -21,9 +22,19 @@ export interface ResolvedScheme {
  */
 type ParameterReader = (name: string, fallback?: string) => unknown;
 
+/** A setting that cannot work: `detail` says what, `description` what to do. */
+export type SchemeProblem = Failure<'invalid_settings'> & { readonly description?: string };
+
 type SchemeChoice =
 	| { readonly ok: true; readonly resolved: ResolvedScheme | undefined }
-	| { readonly ok: false; readonly message: string; readonly description?: string };
+	| SchemeProblem;
+
+const problem = (detail: string, description?: string): SchemeProblem => ({
+	ok: false,
+	reason: 'invalid_settings',
+	detail,
+	...(description === undefined ? {} : { description }),
+});
 
 /**
  * The scheme the node is set to, with Generic HMAC built from its settings;
@@ -49,22 +60,20 @@ export function chooseScheme(read: ParameterReader): SchemeChoice {
 		});
 		return built.ok
 			? { ok: true, resolved: { scheme: built.scheme } }
-			: { ok: false, message: `Generic HMAC: ${built.error}` };
+			: problem(`Generic HMAC: ${built.detail}`);
 	}
 
 	const scheme = findScheme(schemeId);
 	if (!scheme) {
-		return {
-			ok: false,
-			message: `Unknown signing scheme "${schemeId}"`,
-			description:
-				'Pick a scheme from the list; this workflow may come from a newer version of the package.',
-		};
+		return problem(
+			`Unknown signing scheme "${schemeId}"`,
+			'Pick a scheme from the list; this workflow may come from a newer version of the package.',
+		);
 	}
 	if (!scheme.signatureHeaderNamedByUser) return { ok: true, resolved: { scheme } };
 	const signatureHeader = text('signatureHeader');
-	const problem = describeHeaderProblem(signatureHeader, '');
-	return problem
-		? { ok: false, message: problem }
+	const headerProblem = describeHeaderProblem(signatureHeader, '');
+	return headerProblem
+		? problem(headerProblem)
 		: { ok: true, resolved: { scheme, signatureHeader } };
 }

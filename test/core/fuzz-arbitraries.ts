@@ -531,8 +531,8 @@ export function signableBody(scheme: HmacScheme, at: Date): fc.Arbitrary<Buffer>
 			.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })
 			.map((record) => {
 				const writer = bodyWriter(record, scheme);
-				if ('error' in writer) throw new Error(writer.error);
-				return Buffer.from(writer(at));
+				if (!writer.ok) throw new Error(writer.detail);
+				return Buffer.from(writer.write(at));
 			});
 	}
 	const json = fc.json({ maxDepth: 3 }).map((text) => Buffer.from(text));

@@ -78,7 +78,7 @@ describe('checkKeySet', () => {
 		],
 	])('%j: %s', (keys, problem) => {
 		const result = checkKeySet(keys);
-		expect(result).toEqual({ ok: false, problem });
+		expect(result).toEqual({ ok: false, reason: 'invalid_key', detail: problem });
 	});
 
 	it('never repeats a private key', () => {

@@ -11,13 +11,18 @@ import fc from 'fast-check';
 import { makeRecord } from '../../bench/workload';
 import { bodyWriter, measureJson, MAX_BODY_LENGTH, STANDARD_WEBHOOKS, LINEAR } from '../../core';
 
+/** measureJson's refusal of a value, with its reason. */
+const notJson = (detail: unknown) => ({ ok: false, reason: 'not_json', detail });
+
 /** What JSON.stringify says of a value: its length, or its error, or that it writes nothing. */
-function stringified(value: unknown): { length: number } | { problem: string } | 'nothing' {
+function stringified(
+	value: unknown,
+): { ok: true; length: number } | ReturnType<typeof notJson> | 'nothing' {
 	try {
 		const text = JSON.stringify(value);
-		return text === undefined ? 'nothing' : { length: text.length };
+		return text === undefined ? 'nothing' : { ok: true, length: text.length };
 	} catch (error) {
-		return { problem: (error as Error).message };
+		return notJson((error as Error).message);
 	}
 }
 
@@ -25,10 +30,9 @@ function stringified(value: unknown): { length: number } | { problem: string } |
 function expectSameAsStringify(value: unknown): void {
 	const expected = stringified(value);
 	const measured = measureJson(value);
-	if (expected === 'nothing')
-		expect(measured).toEqual({ problem: `A ${typeof value} is not JSON` });
-	else if ('length' in expected) expect(measured).toEqual(expected);
-	else expect(measured).toHaveProperty('problem');
+	if (expected === 'nothing') expect(measured).toEqual(notJson(`A ${typeof value} is not JSON`));
+	else if (expected.ok) expect(measured).toEqual(expected);
+	else expect(measured).toMatchObject({ ok: false, reason: 'not_json' });
 }
 
 describe('measureJson: the length JSON.stringify would write', () => {
@@ -139,9 +143,9 @@ describe('measureJson: the length JSON.stringify would write', () => {
 describe('measureJson: what JSON.stringify refuses, refused with a reason', () => {
 	it('a BigInt, anywhere, with the message JSON.stringify gives', () => {
 		for (const value of [10n, { id: 10n }, [1, [2, { deep: 3n }]], Object(5n)]) {
-			const { problem } = stringified(value) as { problem: string };
+			const { detail: problem } = stringified(value) as { detail: string };
 			expect(problem).toBe('Do not know how to serialize a BigInt');
-			expect(measureJson(value)).toEqual({ problem });
+			expect(measureJson(value)).toEqual(notJson(problem));
 		}
 	});
 
@@ -153,6 +157,7 @@ describe('measureJson: what JSON.stringify refuses, refused with a reason', () =
 		try {
 			expectSameAsStringify({ id: 12345678901234567890n });
 			expect(measureJson({ id: 12345678901234567890n })).toEqual({
+				ok: true,
 				length: JSON.stringify({ id: 12345678901234567890n }).length,
 			});
 		} finally {
@@ -163,38 +168,39 @@ describe('measureJson: what JSON.stringify refuses, refused with a reason', () =
 	it('a circular structure, naming where the circle closes', () => {
 		const self: Record<string, unknown> = { name: 'loop' };
 		self.self = self;
-		expect(stringified(self)).toHaveProperty('problem', expect.stringMatching(/circular/));
-		expect(measureJson(self)).toEqual({
-			problem: 'Converting circular structure to JSON: $.self is $, which contains it',
-		});
+		expect(stringified(self)).toHaveProperty('detail', expect.stringMatching(/circular/));
+		expect(measureJson(self)).toEqual(
+			notJson('Converting circular structure to JSON: $.self is $, which contains it'),
+		);
 
 		const order = { lines: [{ sku: 'a' }, { sku: 'b', order: {} as unknown }] };
 		order.lines[1].order = order;
-		expect(measureJson({ data: order })).toEqual({
-			problem:
+		expect(measureJson({ data: order })).toEqual(
+			notJson(
 				'Converting circular structure to JSON: $.data.lines[1].order is $.data, which contains it',
-		});
+			),
+		);
 
 		const list: unknown[] = [];
 		list.push({ 'odd key': list });
-		expect(measureJson(list)).toEqual({
-			problem: 'Converting circular structure to JSON: $[0]["odd key"] is $, which contains it',
-		});
+		expect(measureJson(list)).toEqual(
+			notJson('Converting circular structure to JSON: $[0]["odd key"] is $, which contains it'),
+		);
 	});
 
 	it('a circle made by toJSON is found too', () => {
 		const inner: Record<string, unknown> = {};
 		const outer = { inner: { toJSON: () => inner } };
 		inner.back = outer;
-		expect(stringified(outer)).toHaveProperty('problem');
-		expect(measureJson(outer)).toHaveProperty('problem', expect.stringMatching(/circular/));
+		expect(stringified(outer)).toHaveProperty('detail');
+		expect(measureJson(outer)).toHaveProperty('detail', expect.stringMatching(/circular/));
 	});
 
 	it('a top level JSON has no text for', () => {
-		expect(measureJson(undefined)).toEqual({ problem: 'A undefined is not JSON' });
-		expect(measureJson(() => 1)).toEqual({ problem: 'A function is not JSON' });
-		expect(measureJson(Symbol('s'))).toEqual({ problem: 'A symbol is not JSON' });
-		expect(measureJson({ toJSON: () => undefined })).toEqual({ problem: 'A object is not JSON' });
+		expect(measureJson(undefined)).toEqual(notJson('A undefined is not JSON'));
+		expect(measureJson(() => 1)).toEqual(notJson('A function is not JSON'));
+		expect(measureJson(Symbol('s'))).toEqual(notJson('A symbol is not JSON'));
+		expect(measureJson({ toJSON: () => undefined })).toEqual(notJson('A object is not JSON'));
 	});
 
 	it('a getter or toJSON that throws: the error JSON.stringify would give', () => {
@@ -204,7 +210,7 @@ describe('measureJson: what JSON.stringify refuses, refused with a reason', () =
 				throw new Error('getter failed');
 			},
 		};
-		expect(measureJson(value)).toEqual({ problem: 'getter failed' });
+		expect(measureJson(value)).toEqual(notJson('getter failed'));
 		expect(measureJson([{ toJSON: () => JSON.parse('{') as unknown }])).toEqual(
 			stringified([{ toJSON: () => JSON.parse('{') as unknown }]),
 		);
@@ -220,7 +226,7 @@ describe('measureJson: what JSON.stringify refuses, refused with a reason', () =
 		// Deeper than either can go: both give up, with JSON.stringify's message.
 		const tooDeep = deep(1_000_000);
 		expect(measureJson(tooDeep)).toEqual(stringified(tooDeep));
-		expect(measureJson(tooDeep)).toEqual({ problem: 'Maximum call stack size exceeded' });
+		expect(measureJson(tooDeep)).toEqual(notJson('Maximum call stack size exceeded'));
 	});
 });
 
@@ -233,10 +239,12 @@ describe('measureJson: the size a string can hold', () => {
 	it('refuses JSON longer than the limit, exactly at it', () => {
 		const value = { text: 'x'.repeat(100) };
 		const length = JSON.stringify(value).length;
-		expect(measureJson(value, { limit: length })).toEqual({ length });
-		expect(measureJson(value, { limit: length - 1 })).toEqual({
-			problem: `its JSON would be ${length} characters long, more than the ${length - 1} a string can hold`,
-		});
+		expect(measureJson(value, { limit: length })).toEqual({ ok: true, length });
+		expect(measureJson(value, { limit: length - 1 })).toEqual(
+			notJson(
+				`its JSON would be ${length} characters long, more than the ${length - 1} a string can hold`,
+			),
+		);
 	});
 
 	it('a batch too long to write, though each record is not, is found without writing it', () => {
@@ -246,12 +254,14 @@ describe('measureJson: the size a string can hold', () => {
 		for (const record of records.slice(0, 3)) expect(measureJson(record)).toHaveProperty('length');
 		const measured = measureJson(records);
 		expect(measured).toHaveProperty(
-			'problem',
+			'detail',
 			expect.stringMatching(/^its JSON would be 600\d{6} characters long, more than the \d+/),
 		);
 		const writer = bodyWriter(records, STANDARD_WEBHOOKS);
 		expect(writer).toEqual({
-			error: expect.stringMatching(
+			ok: false,
+			reason: 'unwritable_body',
+			detail: expect.stringMatching(
 				/^The body of this call cannot be written: its JSON would be 600\d{6} characters long.*send fewer records per call \(Batch Size\)$/,
 			) as unknown,
 		});
@@ -264,7 +274,7 @@ describe('measureJson: the size a string can hold', () => {
 			) +
 			(fitting.length - 1) +
 			2;
-		expect(measureJson(fitting)).toEqual({ length: expected });
+		expect(measureJson(fitting)).toEqual({ ok: true, length: expected });
 	});
 });
 
@@ -276,18 +286,19 @@ describe('measureJson: lengths measured already', () => {
 
 	it('a batch measured from its records’ lengths is the length of its JSON', () => {
 		const body = { event: 'contact.updated', data: records };
-		expect(measureJson(body, { known })).toEqual({ length: JSON.stringify(body).length });
+		expect(measureJson(body, { known })).toEqual({ ok: true, length: JSON.stringify(body).length });
 	});
 
 	it('a known length is what it says: the walk does not look inside again', () => {
 		const wrong = new Map<object, number>([[records[0], 7]]);
-		expect(measureJson([records[0]], { known: wrong })).toEqual({ length: 9 });
+		expect(measureJson([records[0]], { known: wrong })).toEqual({ ok: true, length: 9 });
 	});
 
 	it('a value with a toJSON is measured where it stands, not taken from the known lengths', () => {
 		const keyed = { toJSON: (key: string) => `at ${key}` };
 		const lengths = new Map<object, number>([[keyed, 999]]);
 		expect(measureJson([keyed, keyed], { known: lengths })).toEqual({
+			ok: true,
 			length: JSON.stringify([keyed, keyed]).length,
 		});
 	});
@@ -296,14 +307,14 @@ describe('measureJson: lengths measured already', () => {
 describe('bodyWriter: the body measured before any call', () => {
 	it('a body that fits writes as JSON.stringify does', () => {
 		const writer = bodyWriter([makeRecord(1)], STANDARD_WEBHOOKS);
-		if ('error' in writer) throw new Error(writer.error);
-		expect(writer(new Date())).toBe(JSON.stringify([makeRecord(1)]));
+		if (!writer.ok) throw new Error(writer.detail);
+		expect(writer.write(new Date())).toBe(JSON.stringify([makeRecord(1)]));
 	});
 
 	it('a body that carries its timestamp is measured with it', () => {
 		const record = { action: 'create', blob: 'y'.repeat(64) };
 		const stamped = JSON.stringify({ ...record, webhookTimestamp: Date.now() }).length;
-		expect(bodyWriter(record, LINEAR, { limit: stamped })).not.toHaveProperty('error');
-		expect(bodyWriter(record, LINEAR, { limit: stamped - 1 })).toHaveProperty('error');
+		expect(bodyWriter(record, LINEAR, { limit: stamped })).toMatchObject({ ok: true });
+		expect(bodyWriter(record, LINEAR, { limit: stamped - 1 })).toMatchObject({ ok: false });
 	});
 });

@@ -333,8 +333,8 @@ describe('wrong keys: a reason of their own, and no key material in it', () => {
 		const read = readKey(text, algorithm, role);
 		expect(read).toMatchObject({ ok: false });
 		if (!read.ok) {
-			expect(read.problem).toMatch(problem);
-			expectNoKeyMaterial(read.problem, text);
+			expect(read.detail).toMatch(problem);
+			expectNoKeyMaterial(read.detail, text);
 		}
 	});
 });
@@ -434,7 +434,7 @@ describe('small-order Ed25519 points are no public key: refused in every form (i
 		(_hex, raw) => {
 			for (const [form, text] of forms(raw)) {
 				const read = readKey(text, 'ed25519', 'public');
-				expect([form, read]).toEqual([form, { ok: false, problem: refusal }]);
+				expect([form, read]).toEqual([form, { ok: false, reason: 'invalid_key', detail: refusal }]);
 				expect(
 					resolveKeyObjects(
 						{ primary: publicRaw.toString('hex'), secondary: text },
@@ -448,11 +448,12 @@ describe('small-order Ed25519 points are no public key: refused in every form (i
 				});
 				expect([form, checkKeySet({ publicKey: text })]).toEqual([
 					form,
-					{ ok: false, problem: `The primary public key ${refusal}` },
+					{ ok: false, reason: 'invalid_key', detail: `The primary public key ${refusal}` },
 				]);
 				expect(checkKeySet({ publicKey: PUBLIC_HEX, secondaryPublicKey: text })).toEqual({
 					ok: false,
-					problem: `The secondary public key ${refusal}`,
+					reason: 'invalid_key',
+					detail: `The secondary public key ${refusal}`,
 				});
 				expectNoKeyMaterial(refusal, text);
 			}

@@ -153,7 +153,7 @@ describe('Generic HMAC settings', () => {
 	] as [Partial<GenericHmacSettings>, string][])('refuses %p', (settings, message) => {
 		const built = buildGenericScheme({ ...base, ...settings });
 		expect(built.ok).toBe(false);
-		expect(!built.ok && built.error).toContain(message);
+		expect(!built.ok && built.detail).toContain(message);
 	});
 
 	it.each([
@@ -173,11 +173,12 @@ describe('Generic HMAC settings', () => {
 			const built = buildGenericScheme({ ...base, prefix });
 			expect(built).toEqual({
 				ok: false,
-				error: expect.stringMatching(
+				reason: 'invalid_settings',
+				detail: expect.stringMatching(
 					/^Signature Prefix cannot be sent in the X-Signature header: it has /,
 				),
 			});
-			const error = !built.ok ? built.error : '';
+			const error = !built.ok ? built.detail : '';
 			expect(error).toContain(fault);
 			// eslint-disable-next-line no-control-regex
 			expect(error).not.toMatch(/[\x00-\x1f\x7f]/);
@@ -189,7 +190,8 @@ describe('Generic HMAC settings', () => {
 		(prefix) => {
 			expect(buildGenericScheme({ ...base, prefix })).toEqual({
 				ok: false,
-				error:
+				reason: 'invalid_settings',
+				detail:
 					'Signature Prefix starts with a space or tab, which HTTP drops from the start of the X-Signature header: no header could arrive with it',
 			});
 		},

@@ -59,7 +59,7 @@ export function generic(settings: Partial<GenericHmacSettings>): HmacScheme {
 		secretEncoding: 'text',
 		...settings,
 	});
-	if (!built.ok) throw new Error(built.error);
+	if (!built.ok) throw new Error(built.detail);
 	return built.scheme;
 }
 
