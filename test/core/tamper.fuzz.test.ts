@@ -18,6 +18,7 @@ import fc from 'fast-check';
 
 import {
 	DEFAULT_TOLERANCE_SECONDS,
+	idSeparator,
 	receive,
 	sign,
 	verify,
@@ -452,7 +453,15 @@ describe('one changed byte', () => {
 								: verifyCase(call, { primary: call.primary }, call.body, headers, {
 										[part]: changed,
 									});
-						expect(result).toMatchObject({ ok: false, reason: 'signature_mismatch' });
+						// An id changed to hold the character that ends it in the signed
+						// content is refused before its signature (replayKey.ts).
+						const separator = idSeparator(call.scheme);
+						const resplittable =
+							part === 'id' && separator !== undefined && changed.includes(separator);
+						expect(result).toMatchObject({
+							ok: false,
+							reason: resplittable ? 'malformed_header' : 'signature_mismatch',
+						});
 					},
 				),
 				{ numRuns: RUNS },
@@ -725,7 +734,8 @@ describe('replay protection', () => {
 						// it) and another id: a different call, signed by the same sender.
 						const other: SignedCase = {
 							...call,
-							id: `${call.id}-other`,
+							// Another id, still without the character that ends it (replayKey.ts).
+							id: `${call.id}${[...'-other'].filter((c) => c !== idSeparator(call.scheme)).join('')}`,
 							body:
 								call.scheme.bodyFormat === 'json'
 									? Buffer.from(
