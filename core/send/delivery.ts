@@ -102,53 +102,85 @@ export async function deliver<Request>(
 	for (let attempt = attempts.length + 1; ; attempt++) {
 		const before = bounds.stop();
 		if (before) return stopped(before);
-
-		const started = io.now();
-		const request = io.prepare({ attempt, timestamp: started, id });
-		const outcome = await sendSafely(io, request);
-		const finished = io.now();
+		const tried = await attemptOnce(io, policy, id, attempt);
+		const { outcome, why } = tried;
 		if (outcome.kind === 'response') lastResponse = { status: outcome.status, body: outcome.body };
-
-		const { verdict, why } = classifyOutcome(outcome, policy);
 		lastWhy = why;
-		const record = (retryInMs?: number) =>
-			attempts.push({
-				attempt,
-				startedAt: started.toISOString(),
-				durationMs: finished.getTime() - started.getTime(),
-				...(outcome.kind === 'response'
-					? { status: outcome.status }
-					: { error: `${outcome.code}: ${outcome.message}` }),
-				...(retryInMs === undefined ? {} : { retryInMs }),
-			});
-
-		if (verdict !== 'retry') {
-			record();
-			return ended(verdict === 'delivered', why);
+		const next = nextStep(tried, policy, bounds, options);
+		attempts.push(
+			recordOf(tried, next.kind === 'end' || next.kind === 'stop' ? undefined : next.wait),
+		);
+		if (next.kind === 'end') return ended(next.delivered, next.outcome);
+		if (next.kind === 'stop') return stopped(next.stop);
+		if (next.kind === 'hand-back') {
+			const due = `${why}; attempt ${attempt + 1} due in ${Math.ceil(next.wait / 1000)} s`;
+			return { ...ended(false, due), retryInMs: next.wait };
 		}
-		const after = bounds.stop();
-		if (after) {
-			record();
-			return stopped(after);
-		}
-		const wait = delayBeforeAttempt(attempt + 1, outcome, policy, finished);
-		if (wait === undefined) {
-			record();
-			return ended(false, `${why}; no retries left after ${countAttempts(attempt)}`);
-		}
-		if (options.handBackRetries) {
-			record(wait);
-			const due = `${why}; attempt ${attempt + 1} due in ${Math.ceil(wait / 1000)} s`;
-			return { ...ended(false, due), retryInMs: wait };
-		}
-		const refused = bounds.refuseWait(wait);
-		if (refused) {
-			record();
-			return stopped(refused);
-		}
-		record(wait);
-		await io.sleep(wait);
+		await io.sleep(next.wait);
 	}
+}
+
+/** One attempt, made and classified. */
+interface Tried {
+	readonly attempt: number;
+	readonly started: Date;
+	readonly finished: Date;
+	readonly outcome: AttemptOutcome;
+	readonly verdict: ReturnType<typeof classifyOutcome>['verdict'];
+	readonly why: string;
+}
+
+async function attemptOnce<Request>(
+	io: DeliveryIo<Request>,
+	policy: RetryPolicy,
+	id: string,
+	attempt: number,
+): Promise<Tried> {
+	const started = io.now();
+	const request = io.prepare({ attempt, timestamp: started, id });
+	const outcome = await sendSafely(io, request);
+	const finished = io.now();
+	return { attempt, started, finished, outcome, ...classifyOutcome(outcome, policy) };
+}
+
+function recordOf(tried: Tried, retryInMs: number | undefined): AttemptRecord {
+	const { attempt, started, finished, outcome } = tried;
+	return {
+		attempt,
+		startedAt: started.toISOString(),
+		durationMs: finished.getTime() - started.getTime(),
+		...(outcome.kind === 'response'
+			? { status: outcome.status }
+			: { error: `${outcome.code}: ${outcome.message}` }),
+		...(retryInMs === undefined ? {} : { retryInMs }),
+	};
+}
+
+/** After an attempt: the end, a stop by the bounds, a retry handed back, or a wait before the next. */
+type NextStep =
+	| { readonly kind: 'end'; readonly delivered: boolean; readonly outcome: string }
+	| { readonly kind: 'stop'; readonly stop: Stop }
+	| { readonly kind: 'hand-back' | 'wait'; readonly wait: number };
+
+function nextStep(
+	tried: Tried,
+	policy: RetryPolicy,
+	bounds: DeliveryBounds,
+	options: DeliveryOptions,
+): NextStep {
+	if (tried.verdict !== 'retry') {
+		return { kind: 'end', delivered: tried.verdict === 'delivered', outcome: tried.why };
+	}
+	const after = bounds.stop();
+	if (after) return { kind: 'stop', stop: after };
+	const wait = delayBeforeAttempt(tried.attempt + 1, tried.outcome, policy, tried.finished);
+	if (wait === undefined) {
+		const outcome = `${tried.why}; no retries left after ${countAttempts(tried.attempt)}`;
+		return { kind: 'end', delivered: false, outcome };
+	}
+	if (options.handBackRetries) return { kind: 'hand-back', wait };
+	const refused = bounds.refuseWait(wait);
+	return refused ? { kind: 'stop', stop: refused } : { kind: 'wait', wait };
 }
 
 function countAttempts(count: number): string {

@@ -18,6 +18,7 @@ import {
 	type Scheme,
 	type PublicKeyScheme,
 	type HmacScheme,
+	type SignatureFormat,
 } from '../schemes/types';
 
 export interface SignOptions {
@@ -71,24 +72,8 @@ export function sign(
 	}
 	const signer =
 		scheme.kind === 'public-key' ? keySigner(scheme, secrets) : hmacSigner(scheme, secrets);
-
 	const headers: Record<string, string> = {};
-	const timestampSource = scheme.timestamp;
-	let timestampText: string | undefined;
-	if (timestampSource && timestampSource.in !== 'body') {
-		if (!options.timestamp) throw new SigningError(`${scheme.name} signatures need a timestamp`);
-		timestampText = formatTimestamp(options.timestamp, timestampSource.format);
-		if (timestampSource.in === 'header') setHeader(headers, timestampSource.header, timestampText);
-	}
-	if (timestampSource?.in === 'body' && timestampSource.alsoHeader && options.timestamp) {
-		const text = formatTimestamp(options.timestamp, timestampSource.format);
-		setHeader(headers, timestampSource.alsoHeader, text);
-	}
-	if (scheme.idHeader && options.id !== undefined) setHeader(headers, scheme.idHeader, options.id);
-	if (scheme.eventHeader && options.event !== undefined) {
-		setHeader(headers, scheme.eventHeader, options.event);
-	}
-
+	const timestampText = setCallHeaders(headers, scheme, options);
 	const content = signedContent(scheme.signedContent, {
 		body,
 		timestamp: timestampText,
@@ -101,24 +86,57 @@ export function sign(
 
 	const format = scheme.signatureFormat;
 	const digests = signer(content.chunks, format.style === 'plain');
+	setHeader(
+		headers,
+		options.signatureHeader ?? scheme.signatureHeader,
+		signatureValue(format, digests, timestampText),
+	);
+	return headers;
+}
 
-	let value: string;
+/**
+ * Sets the headers that travel beside the signature (timestamp, id, event)
+ * and gives the timestamp as signed, where the scheme signs one.
+ */
+function setCallHeaders(
+	headers: Record<string, string>,
+	scheme: Scheme,
+	options: SignOptions,
+): string | undefined {
+	const source = scheme.timestamp;
+	let timestampText: string | undefined;
+	if (source && source.in !== 'body') {
+		if (!options.timestamp) throw new SigningError(`${scheme.name} signatures need a timestamp`);
+		timestampText = formatTimestamp(options.timestamp, source.format);
+		if (source.in === 'header') setHeader(headers, source.header, timestampText);
+	}
+	if (source?.in === 'body' && source.alsoHeader && options.timestamp) {
+		setHeader(headers, source.alsoHeader, formatTimestamp(options.timestamp, source.format));
+	}
+	if (scheme.idHeader && options.id !== undefined) setHeader(headers, scheme.idHeader, options.id);
+	if (scheme.eventHeader && options.event !== undefined) {
+		setHeader(headers, scheme.eventHeader, options.event);
+	}
+	return timestampText;
+}
+
+/** The signature header's value, in the scheme's format. */
+function signatureValue(
+	format: SignatureFormat,
+	digests: readonly string[],
+	timestampText: string | undefined,
+): string {
 	switch (format.style) {
 		case 'plain':
-			value = format.prefix + digests[0];
-			break;
+			return format.prefix + digests[0];
 		case 'versioned-list':
-			value = digests.map((digest) => `${format.version},${digest}`).join(' ');
-			break;
+			return digests.map((digest) => `${format.version},${digest}`).join(' ');
 		case 'key-value':
-			value = [
+			return [
 				`${format.timestampKey}=${timestampText ?? ''}`,
 				...digests.map((digest) => `${format.signatureKey}=${digest}`),
 			].join(format.pairSeparator);
-			break;
 	}
-	setHeader(headers, options.signatureHeader ?? scheme.signatureHeader, value);
-	return headers;
 }
 
 /**

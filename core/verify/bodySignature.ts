@@ -15,6 +15,12 @@ import { decodeSignature, signatureShape, type SignatureFound } from './signatur
 /** Printable ASCII without the space: what a token is made of. */
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
+/** Longest JSON `signature` member read, in bytes: Mailgun's, with parent-signature, is about 250. */
+const MAX_SIGNATURE_MEMBER_BYTES = 4096;
+
+/** Longest form value read for a signature field, in bytes (a token of 256 characters, each escaped). */
+const MAX_FORM_FIELD_BYTES = 3 * 1024;
+
 /** The signature, timestamp and token of a scheme that carries them in the body. */
 export function readBodySignature(
 	scheme: Scheme,
@@ -56,7 +62,19 @@ export function readBodySignature(
 			{ id },
 		);
 	}
+	const signatures = readSignatures(scheme, spec, fields, id);
+	if (!signatures.ok) return signatures;
+	const parsed = { signatures: signatures.signatures, timestamp: timestampText };
+	return { ok: true, foundIn: 'the body', parsed, id };
+}
 
+/** The signature field, and the alternate ones that are present, each an exact digest. */
+function readSignatures(
+	scheme: Scheme,
+	spec: BodySignature,
+	{ where, values }: { where: string; values: Readonly<Record<string, unknown>> },
+	id: string,
+): { ok: true; signatures: Buffer[] } | Rejection {
 	const shape = signatureShape(scheme);
 	const signatures: Buffer[] = [];
 	for (const name of [spec.signatureField, ...spec.alternateSignatureFields]) {
@@ -67,27 +85,13 @@ export function readBodySignature(
 		}
 		const bytes = typeof value === 'string' ? decodeSignature(value, shape) : undefined;
 		if (!bytes) {
-			return reject(
-				'malformed_body_field',
-				`The ${name} field (${where}) is not a ${shape.expected}`,
-				{ id },
-			);
+			const detail = `The ${name} field (${where}) is not a ${shape.expected}`;
+			return reject('malformed_body_field', detail, { id });
 		}
 		signatures.push(bytes);
 	}
-	return {
-		ok: true,
-		foundIn: 'the body',
-		parsed: { signatures, timestamp: timestampText },
-		id,
-	};
+	return { ok: true, signatures };
 }
-
-/** Longest JSON `signature` member read, in bytes: Mailgun's, with parent-signature, is about 250. */
-const MAX_SIGNATURE_MEMBER_BYTES = 4096;
-
-/** Longest form value read for a signature field, in bytes (a token of 256 characters, each escaped). */
-const MAX_FORM_FIELD_BYTES = 3 * 1024;
 
 type SignatureFields =
 	| { ok: true; where: string; values: Readonly<Record<string, unknown>> }
