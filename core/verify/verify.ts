@@ -2,8 +2,8 @@
  * verify(), the entry a reader starts from: a call is inspected without any
  * secret (inspect.ts), its signatures checked with each configured secret
  * (HMAC) or public key, and a verified call named for replay protection
- * (replayKey.ts). precheck() is the first step alone, checkSignature() the
- * rest.
+ * (replayKey.ts). checkSignature() is the last step alone, for a receiver
+ * that inspects each call before loading its secret (receive.ts).
  */
 import { timingSafeEqual } from 'node:crypto';
 
@@ -93,25 +93,6 @@ export function checkSignature(
 
 /** What an inspection that found nothing wrong gives checkSignature(). */
 export type InspectedCall = Extract<Inspection, { ok: true }>;
-
-/**
- * The rejection verify() would give without a secret; undefined when only the
- * signature can decide. For a receiver whose secret is costly to load (n8n
- * builds a sandbox to hand a trigger its credential). Never throws.
- */
-export function precheck(
-	scheme: Scheme,
-	body: Uint8Array,
-	headers: HeaderBag,
-	options: VerifyOptions = {},
-): Rejection | undefined {
-	try {
-		const inspected = inspectCall(scheme, body, headers, options);
-		return inspected.ok ? undefined : inspected;
-	} catch {
-		return undefined; // verify() answers it, with verifier_error
-	}
-}
 
 function guarded(check: () => VerifyResult): VerifyResult {
 	try {

@@ -1,14 +1,12 @@
 import {
-	classifyOutcome,
 	DEFAULT_RETRY_POLICY,
-	delayBeforeAttempt,
 	describeBatchSizeProblem,
 	describeRetryPolicyProblem,
 	MAX_BATCH_SIZE,
-	parseRetryAfter,
 	splitIntoBatches,
 	type AttemptOutcome,
 } from '../../core';
+import { classifyOutcome, delayBeforeAttempt, parseRetryAfter } from '../../core/send/retry';
 
 describe('splitIntoBatches', () => {
 	const items = Array.from({ length: 450 }, (_, i) => ({

@@ -8,13 +8,12 @@ import {
 	Deadline,
 	deliver,
 	DestinationBreaker,
-	executionTimeoutMarginMs,
-	formatSeconds,
 	type AttemptOutcome,
 	type DeliveryIo,
 	type DeliveryResult,
 	type RetryPolicy,
 } from '../../core';
+import { executionTimeoutMarginMs, formatSeconds } from '../../core/send/bounds';
 
 /** A clock that only moves when told to. */
 function fakeClock(start = Date.parse('2026-11-22T12:00:00Z')) {

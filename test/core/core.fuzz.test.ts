@@ -18,7 +18,6 @@ import fc from 'fast-check';
 import {
 	DEFAULT_REJECTION_STATUS,
 	DEFAULT_TOLERANCE_SECONDS,
-	readHeader,
 	receive,
 	REJECTION_REASONS,
 	ReplayMemory,
@@ -33,6 +32,7 @@ import {
 	type VerifyOptions,
 	type VerifyResult,
 } from '../../core';
+import { readHeader } from '../../core/http/headers';
 import { HMAC_HEADER_SCHEMES } from '../helpers/schemes';
 import { fuzzRuns, fuzzTimeout } from '../helpers/fuzz';
 import {

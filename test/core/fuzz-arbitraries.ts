@@ -12,7 +12,6 @@ import {
 	TWILIO,
 	bodyWriter,
 	buildGenericScheme,
-	decodeSecret,
 	idSeparator,
 	type DigestEncoding,
 	type GenericHmacSettings,
@@ -28,6 +27,7 @@ import {
 	type TimestampFormat,
 	type TimestampSource,
 } from '../../core';
+import { decodeSecret } from '../../core/crypto/secrets';
 import { HMAC_HEADER_SCHEMES } from '../helpers/schemes';
 
 export const ALGORITHMS: readonly HashAlgorithm[] = ['sha1', 'sha256', 'sha512'];

@@ -1,7 +1,9 @@
 /**
- * precheck(): what verify() refuses without the secret is refused the same
- * way without it, so a receiver can answer such calls before loading its
- * secret; a call that only the signature can decide is left to verify().
+ * The checks that need no secret (inspectCall, and the receiver's
+ * inspectIncoming around it): what verify() refuses without the secret is
+ * refused the same way without it, so a receiver can answer such calls
+ * before loading its secret; a call that only the signature can decide is
+ * left to the signature check.
  */
 import { createHmac } from 'node:crypto';
 
@@ -10,12 +12,12 @@ import {
 	STANDARD_WEBHOOKS,
 	STRIPE,
 	inspectIncoming,
-	precheck,
 	sign,
 	verify,
 	type HeaderBag,
 	type HmacScheme,
 } from '../../core';
+import { precheck } from '../helpers/precheck';
 
 const secret = 'precheck-test-secret';
 const whsec = `whsec_${Buffer.from(secret).toString('base64')}`;

@@ -17,13 +17,13 @@ import {
 	STANDARD_WEBHOOKS,
 	STANDARD_WEBHOOKS_V1A,
 	SigningError,
-	precheck,
 	sign,
 	verify,
 	type PublicKeyScheme,
 	type VerifyResult,
 	findScheme,
 } from '../../core';
+import { precheck } from '../helpers/precheck';
 import { standardWebhooksPair } from '../helpers/keys';
 
 /** Signs the body alone, hex: lets RFC 8032's bare messages go through sign() and verify(). */
@@ -526,7 +526,7 @@ describe('bad calls: the same reasons as for HMAC schemes', () => {
 		});
 	});
 
-	it('precheck() refuses what needs no key, without one', () => {
+	it('the checks before the signature refuse what needs no key, without one', () => {
 		expect(precheck(DISCORD, body, ts, { now })).toMatchObject({ reason: 'missing_header' });
 		expect(precheck(DISCORD, body, good, { now })).toBeUndefined();
 	});

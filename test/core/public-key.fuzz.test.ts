@@ -23,7 +23,6 @@ import fc from 'fast-check';
 
 import {
 	DISCORD,
-	readKey,
 	receive,
 	REJECTION_REASONS,
 	SENDGRID,
@@ -36,6 +35,7 @@ import {
 	type SecretSet,
 	type VerifyOptions,
 } from '../../core';
+import { readKey } from '../../core/crypto/keys';
 import { PUBLIC_KEY_SCHEMES } from '../helpers/schemes';
 import { fuzzRuns, fuzzTimeout, LONG_FUZZ } from '../helpers/fuzz';
 import { processed, replayOptions } from '../helpers/replay';

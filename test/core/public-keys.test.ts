@@ -12,13 +12,11 @@ import {
 	DISCORD,
 	SENDGRID,
 	STANDARD_WEBHOOKS_V1A,
-	readKey,
 	resolveKeyObjects,
-	SMALL_ORDER_ED25519_Y,
 	verify,
-	type KeyRole,
 	type PublicKeyAlgorithm,
 } from '../../core';
+import { readKey, SMALL_ORDER_ED25519_Y, type KeyRole } from '../../core/crypto/keys';
 import {
 	decode,
 	encode,

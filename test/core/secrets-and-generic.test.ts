@@ -1,11 +1,7 @@
 import {
 	buildGenericScheme,
-	decodeSecret,
 	describeHeaderProblem,
 	describeSecretProblem,
-	parseTimestamp,
-	formatTimestamp,
-	readHeader,
 	resolveKeys,
 	sign,
 	SigningError,
@@ -14,6 +10,9 @@ import {
 	verify,
 	type GenericHmacSettings,
 } from '../../core';
+import { decodeSecret } from '../../core/crypto/secrets';
+import { parseTimestamp, formatTimestamp } from '../../core/crypto/encoding';
+import { readHeader } from '../../core/http/headers';
 
 describe('secrets', () => {
 	it('reads each encoding as documented', () => {

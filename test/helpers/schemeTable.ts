@@ -6,7 +6,6 @@ import {
 	effectiveTolerance,
 	signsTimestamp,
 	type DigestEncoding,
-	type HandshakeAnswer,
 	type PublicKeyAlgorithm,
 	type PublicKeyScheme,
 	type SchemeBase,
@@ -14,6 +13,7 @@ import {
 	type SecretEncoding,
 	type SignedPart,
 } from '../../core';
+import { type HandshakeAnswer } from '../../core/schemes/types';
 import { BODY_SIGNATURE_SCHEMES, HMAC_HEADER_SCHEMES, PUBLIC_KEY_SCHEMES } from './schemes';
 import { SENDABLE_KEY_SCHEME_IDS } from '../../nodes/shared/schemeParameters';
 
