@@ -5,7 +5,7 @@
  */
 module.exports = {
 	testEnvironment: 'node',
-	roots: ['<rootDir>/test/browser'],
+	roots: ['<rootDir>/e2e/suites'],
 	testMatch: ['**/*.browser.test.ts'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],

@@ -1,9 +1,8 @@
-/** Unit, node and loopback-HTTP tests. The real-n8n and browser suites have their own configs. */
+/** Unit, node and loopback-HTTP tests: all of test/. The real-n8n and browser suites live in e2e/suites and have their own configs. */
 module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
-	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/browser/'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},

@@ -6,7 +6,7 @@
  */
 module.exports = {
 	testEnvironment: 'node',
-	roots: ['<rootDir>/test/e2e'],
+	roots: ['<rootDir>/e2e/suites'],
 	testMatch: ['**/*.e2e.test.ts'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
