@@ -136,7 +136,8 @@ describe('README', () => {
 	it('docs/architecture.md names only files and folders that exist', () => {
 		const root = join(__dirname, '..', '..');
 		const map = readFileSync(join(root, 'docs', 'architecture.md'), 'utf8');
-		const paths = [...map.matchAll(/`((?:core|nodes|credentials|test)\/[\w./<>-]*)`/g)].map(
+		// e2e/ too: the map names the real-n8n suites, which live there.
+		const paths = [...map.matchAll(/`((?:core|nodes|credentials|test|e2e)\/[\w./<>-]*)`/g)].map(
 			([, path]) => path.replace(/<Node>\/$/, ''),
 		);
 		expect(paths.length).toBeGreaterThan(20);

@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-http-request-with-manual-auth, @n8n/community-nodes/webhook-lifecycle-complete -- test code: inline nodes that exercise n8n's helpers, run in Node, with test secrets */
 /**
- * Proves test/helpers/n8n.ts runs a node the way n8n 2.41 does (n8n-core's
+ * Proves test/helpers/n8n/ runs a node the way n8n 2.41 does (n8n-core's
  * own contexts, real expressions, real credentials path, real HTTP), and pins
  * down the n8n-core HTTP behaviour that nodes/SendWebhook/transport.ts relies
  * on, so an n8n-core upgrade that changes it fails here first.

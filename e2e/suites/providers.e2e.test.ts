@@ -31,11 +31,11 @@ import {
 	validateRequestWithBody,
 } from 'twilio/lib/webhooks/webhooks';
 
-import { ensureN8n, TARGETS, type TargetName } from '../../e2e/harness/install';
-import { N8n, outputItems, sleep } from '../../e2e/harness/n8n';
-import { buildAndPack, installPackage } from '../../e2e/harness/package';
-import { ed25519FromSeed, standardWebhooksPair } from '../helpers/keys';
-import { rivetAnswers } from '../helpers/rivet';
+import { ensureN8n, TARGETS, type TargetName } from '../harness/install';
+import { N8n, outputItems, sleep } from '../harness/n8n';
+import { buildAndPack, installPackage } from '../harness/package';
+import { ed25519FromSeed, standardWebhooksPair } from '../../test/helpers/keys';
+import { rivetAnswers } from '../../test/helpers/rivet';
 
 const target = (process.env.E2E_TARGET ?? '2.x') as TargetName;
 if (!(target in TARGETS))

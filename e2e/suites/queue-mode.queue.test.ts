@@ -28,12 +28,12 @@ import { join } from 'node:path';
 
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 
-import { prepareExample, webhookPaths } from '../../e2e/harness/examples';
-import { ensureN8n, TARGETS } from '../../e2e/harness/install';
-import { N8n, outputItems, sleep, type Execution } from '../../e2e/harness/n8n';
-import { buildAndPack, installPackage } from '../../e2e/harness/package';
-import { startQueueCluster, type QueueCluster } from '../../e2e/harness/queue';
-import { startReceiver, type Receiver } from '../helpers/receiver';
+import { prepareExample, webhookPaths } from '../harness/examples';
+import { ensureN8n, TARGETS } from '../harness/install';
+import { N8n, outputItems, sleep, type Execution } from '../harness/n8n';
+import { buildAndPack, installPackage } from '../harness/package';
+import { startQueueCluster, type QueueCluster } from '../harness/queue';
+import { startReceiver, type Receiver } from '../../test/helpers/receiver';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const RUN = randomBytes(4).toString('hex');

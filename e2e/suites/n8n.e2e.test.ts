@@ -17,10 +17,10 @@ import { join } from 'node:path';
 
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 
-import { DEMO_SECRETS, deployExamples } from '../../e2e/harness/examples';
-import { ensureN8n, TARGETS, type TargetName } from '../../e2e/harness/install';
-import { N8n, outputItems, type WorkflowJson } from '../../e2e/harness/n8n';
-import { buildAndPack, installPackage } from '../../e2e/harness/package';
+import { DEMO_SECRETS, deployExamples } from '../harness/examples';
+import { ensureN8n, TARGETS, type TargetName } from '../harness/install';
+import { N8n, outputItems, type WorkflowJson } from '../harness/n8n';
+import { buildAndPack, installPackage } from '../harness/package';
 import {
 	header,
 	ok,
@@ -28,8 +28,8 @@ import {
 	startReceiver,
 	type ReceivedCall,
 	type Receiver,
-} from '../helpers/receiver';
-import { goodfitReceiverAccepts } from '../helpers/goodfitReceiver';
+} from '../../test/helpers/receiver';
+import { goodfitReceiverAccepts } from '../../test/helpers/goodfitReceiver';
 
 const target = (process.env.E2E_TARGET ?? '2.x') as TargetName;
 if (!(target in TARGETS))

@@ -12,11 +12,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ensureN8n, TARGETS, type TargetName } from '../../e2e/harness/install';
-import { log } from '../../e2e/harness/log';
-import { N8n, outputItems, type Execution, type WorkflowJson } from '../../e2e/harness/n8n';
-import { buildAndPack, installPackage } from '../../e2e/harness/package';
-import { startReceiver, type Receiver } from '../helpers/receiver';
+import { ensureN8n, TARGETS, type TargetName } from '../harness/install';
+import { log } from '../harness/log';
+import { N8n, outputItems, type Execution, type WorkflowJson } from '../harness/n8n';
+import { buildAndPack, installPackage } from '../harness/package';
+import { startReceiver, type Receiver } from '../../test/helpers/receiver';
 
 const target = (process.env.E2E_TARGET ?? '2.x') as TargetName;
 if (!(target in TARGETS))

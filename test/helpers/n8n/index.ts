@@ -8,8 +8,8 @@
  * making real HTTP requests.
  *
  * What is not n8n's here, and why:
- * - the credentials database: see ./n8n/credentials.ts;
- * - express: see ./n8n/webhook-http.ts;
+ * - the credentials database: see ./credentials.ts;
+ * - express: see ./webhook-http.ts;
  * - additionalData services a node of ours never reaches (sub-workflows,
  *   task runners, agents): they throw if called;
  * - the expression engine is n8n-workflow's "legacy" evaluator. n8n 2.41's
@@ -61,17 +61,17 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { HarnessCredentialsHelper, packageCredentialTypes } from './n8n/credentials';
-import { ensureServices } from './n8n/services';
+import { HarnessCredentialsHelper, packageCredentialTypes } from './credentials';
+import { ensureServices } from './services';
 import {
 	buildRequest,
 	buildResponse,
 	type RecordedResponse,
 	type ResponseControl,
 	type WebhookRequestOptions,
-} from './n8n/webhook-http';
+} from './webhook-http';
 
-export type { RecordedResponse, ResponseControl, WebhookRequestOptions } from './n8n/webhook-http';
+export type { RecordedResponse, ResponseControl, WebhookRequestOptions } from './webhook-http';
 
 export interface NodeRunOptions {
 	/** The node's parameters as a workflow's JSON holds them; a string starting with "=" is an expression. */

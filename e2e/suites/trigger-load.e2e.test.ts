@@ -27,11 +27,11 @@ import { join } from 'node:path';
 
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 
-import { ensureN8n, TARGETS, type TargetName } from '../../e2e/harness/install';
-import { log } from '../../e2e/harness/log';
-import { N8n, outputItems, sleep, type Execution } from '../../e2e/harness/n8n';
-import { buildAndPack, installPackage } from '../../e2e/harness/package';
-import { sequence, startReceiver } from '../helpers/receiver';
+import { ensureN8n, TARGETS, type TargetName } from '../harness/install';
+import { log } from '../harness/log';
+import { N8n, outputItems, sleep, type Execution } from '../harness/n8n';
+import { buildAndPack, installPackage } from '../harness/package';
+import { sequence, startReceiver } from '../../test/helpers/receiver';
 
 const target = (process.env.E2E_TARGET ?? '2.x') as TargetName;
 if (!(target in TARGETS))

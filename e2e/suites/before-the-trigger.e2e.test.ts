@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-import { ensureN8n, TARGETS, type TargetName } from '../../e2e/harness/install';
-import { N8n } from '../../e2e/harness/n8n';
-import { buildAndPack, installPackage } from '../../e2e/harness/package';
+import { ensureN8n, TARGETS, type TargetName } from '../harness/install';
+import { N8n } from '../harness/n8n';
+import { buildAndPack, installPackage } from '../harness/package';
 
 const target = (process.env.E2E_TARGET ?? '2.x') as TargetName;
 if (!(target in TARGETS))

@@ -14,9 +14,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ensureN8n, TARGETS, type TargetName } from '../../e2e/harness/install';
-import { N8n, outputItems, sleep, type WorkflowJson } from '../../e2e/harness/n8n';
-import { buildAndPack, installPackage } from '../../e2e/harness/package';
+import { ensureN8n, TARGETS, type TargetName } from '../harness/install';
+import { N8n, outputItems, sleep, type WorkflowJson } from '../harness/n8n';
+import { buildAndPack, installPackage } from '../harness/package';
 
 const target = (process.env.E2E_TARGET ?? '2.x') as TargetName;
 if (!(target in TARGETS))

@@ -27,16 +27,11 @@ import { join } from 'node:path';
 
 import type { Browser, Locator, Page } from 'playwright-core';
 
-import {
-	launchBrowser,
-	screenshot,
-	signInThroughForm,
-	waitVisible,
-} from '../../e2e/harness/browser';
-import { ensureN8n, TARGETS, type TargetName } from '../../e2e/harness/install';
-import { freePort, N8n } from '../../e2e/harness/n8n';
-import { buildAndPack, installPackage } from '../../e2e/harness/package';
-import { startReceiver, type Receiver } from '../helpers/receiver';
+import { launchBrowser, screenshot, signInThroughForm, waitVisible } from '../harness/browser';
+import { ensureN8n, TARGETS, type TargetName } from '../harness/install';
+import { freePort, N8n } from '../harness/n8n';
+import { buildAndPack, installPackage } from '../harness/package';
+import { startReceiver, type Receiver } from '../../test/helpers/receiver';
 
 const target = (process.env.E2E_TARGET ?? '2.x') as TargetName;
 if (target !== '2.x')
