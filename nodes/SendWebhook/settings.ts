@@ -1,6 +1,5 @@
 import {
 	NodeOperationError,
-	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -18,20 +17,11 @@ import {
 	findHeaderValueFault,
 	headersSignSets,
 	measureJson,
-	resolveKeyObjects,
-	resolveKeys,
 	type Scheme,
-	type PublicKeyScheme,
 	type RetryPolicy,
 	type SecretSet,
 } from '../../core';
-import {
-	HEADER_AUTH_CREDENTIAL,
-	SIGNING_KEY_CREDENTIAL,
-	SIGNING_SECRET_CREDENTIAL,
-	toPrivateKeySet,
-	toSecretSet,
-} from '../shared/credentialData';
+import { loadHeaderAuth, loadSchemeSecrets } from '../shared/loadCredentials';
 import { chooseScheme, type ResolvedScheme } from '../shared/schemeChoice';
 import {
 	carriedRetry,
@@ -144,7 +134,9 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 	}
 	if (deliveryIdHeader) reservedHeaders.set(deliveryIdHeader, 'the node, for the delivery ID');
 	if (useHeaderAuth) {
-		const authHeader = await readHeaderAuth(context);
+		const loaded = await loadHeaderAuth(context);
+		if (!loaded.ok) fail(context, loaded.detail, 0, loaded.description);
+		const authHeader = loaded.header;
 		const clash = reservedHeaders.get(authHeader.toLowerCase());
 		if (clash)
 			fail(context, `The Header Auth credential's header ${authHeader} is also set by ${clash}`, 0);
@@ -210,107 +202,11 @@ export async function readSettings(context: IExecuteFunctions): Promise<SendSett
 	};
 }
 
+/** Checked once here, so no attempt is ever sent unsigned or signed with garbage. */
 async function readSecrets(context: IExecuteFunctions, scheme: Scheme): Promise<SecretSet> {
-	if (scheme.kind === 'public-key') return await readPrivateKey(context, scheme);
-	let secrets: SecretSet;
-	try {
-		secrets = toSecretSet(
-			await context.getCredentials<ICredentialDataDecryptedObject>(SIGNING_SECRET_CREDENTIAL),
-		);
-	} catch (error) {
-		return fail(
-			context,
-			'Signing is on, but the Webhook Signing Secret credential could not be read',
-			0,
-			`Choose a Webhook Signing Secret credential, or set Signing Scheme to None to send unsigned calls. (${(error as Error).message})`,
-		);
-	}
-	// Checked once here, so no attempt is ever sent unsigned or signed with garbage.
-	const keys = resolveKeys(secrets, scheme.secretEncoding);
-	if (!keys.ok)
-		fail(
-			context,
-			`Webhook Signing Secret: ${keys.detail}`,
-			0,
-			'Fix the secret or its format in the credential.',
-		);
-	return secrets;
-}
-
-/**
- * The private key a public-key scheme signs with, checked once here like a
- * secret. Messages name the field and the problem, never the key.
- */
-async function readPrivateKey(
-	context: IExecuteFunctions,
-	scheme: PublicKeyScheme,
-): Promise<SecretSet> {
-	let secrets: SecretSet;
-	try {
-		secrets = toPrivateKeySet(
-			await context.getCredentials<ICredentialDataDecryptedObject>(SIGNING_KEY_CREDENTIAL),
-		);
-	} catch (error) {
-		return fail(
-			context,
-			'Signing is on, but the Webhook Signing Key credential could not be read',
-			0,
-			`Choose a Webhook Signing Key credential, or set Signing Scheme to None to send unsigned calls. (${(error as Error).message})`,
-		);
-	}
-	if (secrets.primary === undefined || secrets.primary.trim() === '') {
-		fail(
-			context,
-			`${scheme.name} signs with a private key, and the Webhook Signing Key credential has none`,
-			0,
-			"Add the sender's private key to the credential's Private Key field (whsk_…, PEM PKCS#8, or the hex or base64 seed). Receivers verify with its public key.",
-		);
-	}
-	const keys = resolveKeyObjects(secrets, scheme.algorithm, 'private');
-	if (!keys.ok)
-		fail(
-			context,
-			`Webhook Signing Key: ${keys.detail}`,
-			0,
-			"Fix the credential's Private Key; its credential test says what is wrong.",
-		);
-	return secrets;
-}
-
-/**
- * The Header Auth credential's header name, once its name and value are known
- * to be sendable: checked here, before the first call, because n8n adds the
- * header itself when each call is made. Its value is a secret: a message
- * says what is wrong with it, never what it holds.
- */
-async function readHeaderAuth(context: IExecuteFunctions): Promise<string> {
-	let data: ICredentialDataDecryptedObject;
-	try {
-		data = await context.getCredentials(HEADER_AUTH_CREDENTIAL);
-	} catch (error) {
-		return fail(
-			context,
-			'Header Auth is on, but the Webhook Header Auth credential could not be read',
-			0,
-			`Choose a Webhook Header Auth credential, or set Authentication to None. (${(error as Error).message})`,
-		);
-	}
-	const { name, secretValue } = data;
-	if (typeof name !== 'string' || name.trim() === '')
-		fail(context, 'The Webhook Header Auth credential has no header name', 0);
-	const problem =
-		describeHeaderProblem(name.trim(), '') ?? describeUnsendableHeaderName(name.trim());
-	if (problem) fail(context, `Webhook Header Auth credential: ${problem}`, 0);
-	const fault = typeof secretValue === 'string' ? findHeaderValueFault(secretValue) : undefined;
-	if (fault) {
-		fail(
-			context,
-			`Webhook Header Auth credential: the value of ${name.trim()} has ${fault.kind === 'control' ? 'a line break or control character' : 'a character outside visible ASCII'}, which cannot be sent in a header`,
-			0,
-			'Only visible ASCII, space and tab travel intact in a header value. Fix the value in the credential.',
-		);
-	}
-	return name.trim();
+	const loaded = await loadSchemeSecrets(context, scheme, 'send');
+	if (!loaded.ok) fail(context, loaded.detail, 0, loaded.description);
+	return loaded.secrets;
 }
 
 /**

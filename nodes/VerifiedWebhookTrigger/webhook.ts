@@ -18,12 +18,11 @@ import {
 	type RunOutcome,
 	type SchemeBase,
 } from '../../core';
-import { credentialFor } from '../shared/credentialData';
 import { chooseScheme } from '../shared/schemeChoice';
 import { DEFAULT_REMEMBER_SECONDS, type DuplicateAnswer } from './description';
 import { REJECTION_FIELD } from './execute';
 import { replayStoreFor } from './replayStore';
-import { readSecrets } from './secrets';
+import { verifyingSecrets } from './secrets';
 
 /** Seconds an honest sender is asked to wait before retrying a copy of a call still running. */
 const IN_PROGRESS_RETRY_AFTER_SECONDS = 10;
@@ -113,7 +112,7 @@ export async function receiveVerifiedWebhook(
 			rejectionStatus,
 		);
 		result = inspected.ok
-			? await receiveInspected(inspected.call, await readSecrets(this, credentialFor(scheme)), {
+			? await receiveInspected(inspected.call, await verifyingSecrets(this, scheme), {
 					replay: replayOptions(this, now, response, rejectionStatus, scheme),
 				})
 			: inspected;
