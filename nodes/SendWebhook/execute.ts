@@ -28,13 +28,9 @@ import {
 	type BodyWriter,
 	type DeliveryResult,
 } from '../../core';
-import {
-	itemParameterReader,
-	readItemRequest,
-	readSettings,
-	type ItemRequest,
-	type SendSettings,
-} from './settings';
+import { itemParameterReader } from './itemParameters';
+import { readItemRequest, type ItemRequest } from './itemRequest';
+import { readRunSettings, type RunSettings } from './runSettings';
 import { DELIVERY_FIELD, retryDue } from './retryLater';
 import { retryWaits, sendAttempt, type OutgoingRequest, type RetryWaits } from './transport';
 
@@ -73,7 +69,7 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 	// The deadline counts from here: the node cannot see when the execution started.
 	const startedAt = Date.now();
 	const items = this.getInputData();
-	const settings = await readSettings(this);
+	const settings = await readRunSettings(this);
 	const continueOnFail = this.continueOnFail();
 	const delivered: INodeExecutionData[] = [];
 	const failed: INodeExecutionData[] = [];
@@ -223,7 +219,7 @@ const DEFAULT_GRACEFUL_SHUTDOWN_SECONDS = 30;
  * stops meanwhile ends the execution with the calls still waiting. Say how
  * long the schedule can take, and the two ways to make that safe.
  */
-function hintAboutWorkerRestarts(context: IExecuteFunctions, settings: SendSettings): void {
+function hintAboutWorkerRestarts(context: IExecuteFunctions, settings: RunSettings): void {
 	const { delaysSeconds, retryAfterCapSeconds } = settings.policy;
 	const answerSeconds = ((delaysSeconds.length + 1) * settings.transport.timeoutMs) / 1000;
 	const scheduled = Math.ceil(delaysSeconds.reduce((sum, delay) => sum + delay, 0) + answerSeconds);
@@ -264,7 +260,7 @@ function destinationKey(request: ItemRequest): string {
 }
 
 /** The JSON value a call sends: one record, or a batch of them, wrapped as set. */
-function batchValue(batch: Batch<Sendable>, settings: SendSettings): unknown {
+function batchValue(batch: Batch<Sendable>, settings: RunSettings): unknown {
 	return assembleBody(
 		batch.entries.map((entry) => entry.item.request.record),
 		{
@@ -295,7 +291,7 @@ function executionTimeoutSeconds(context: IExecuteFunctions): number | undefined
 async function deliverCall(
 	context: IExecuteFunctions,
 	{ batch, writeBody }: Call,
-	settings: SendSettings,
+	settings: RunSettings,
 	{ signal, deadline, breaker, waits }: RunBounds,
 ): Promise<DeliveryResult> {
 	const first = batch.entries[0].item.request;
@@ -366,7 +362,7 @@ async function deliverCall(
  * The call's delivery id, the same on every attempt: random, or stable
  * across re-runs (from the call's content, or from its items' own ids).
  */
-function deliveryId(batch: Batch<Sendable>, settings: SendSettings): string {
+function deliveryId(batch: Batch<Sendable>, settings: RunSettings): string {
 	const requests = batch.entries.map((entry) => entry.item.request);
 	switch (settings.deliveryId) {
 		case 'expression':
