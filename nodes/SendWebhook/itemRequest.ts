@@ -19,6 +19,8 @@ import type { RunSettings } from './runSettings';
  * batching is on.
  */
 export interface ItemRequest {
+	/** The item's place in the node's input. */
+	readonly itemIndex: number;
 	readonly url: string;
 	readonly method: IHttpRequestMethods;
 	readonly headers: Readonly<Record<string, string>>;
@@ -62,6 +64,7 @@ export function readItemRequest(
 	const deliveryId =
 		settings.deliveryId === 'expression' ? readDeliveryId(context, read, itemIndex) : undefined;
 	return {
+		itemIndex,
 		url,
 		method,
 		headers,
