@@ -3,6 +3,7 @@ import { NodeOperationError, type IHookFunctions } from 'n8n-workflow';
 import { effectiveTolerance, receivingProblem } from '../../core';
 import { loadSchemeSecrets } from '../shared/loadCredentials';
 import { chooseScheme } from '../shared/schemeChoice';
+import { readTolerance } from './decideCall';
 
 /**
  * Run by n8n when the trigger starts listening (a test run) or its workflow
@@ -38,11 +39,12 @@ async function findProblem(context: IHookFunctions): Promise<Problem | undefined
 	if (!choice.resolved) return { message: 'No signing scheme is set' };
 	const { scheme } = choice.resolved;
 	// Refused on every call anyway (verifier_error): said here, where it can be fixed.
-	// Read as webhook() reads it: empty is the scheme's own window.
-	const tolerance = context.getNodeParameter('toleranceSeconds', null);
-	const setTolerance = tolerance === null || tolerance === '' ? undefined : Number(tolerance);
+	// The tolerance is read as each call reads it (decideCall.ts).
 	const problem = receivingProblem(scheme, {
-		toleranceSeconds: effectiveTolerance(scheme, setTolerance),
+		toleranceSeconds: effectiveTolerance(
+			scheme,
+			readTolerance(context.getNodeParameter('toleranceSeconds', null)),
+		),
 	});
 	if (problem)
 		return { message: `${scheme.name} needs a Timestamp Tolerance above 0`, description: problem };
