@@ -25,9 +25,10 @@ export interface OutgoingResponse {
 }
 
 /**
- * A refused call's answer: its status and reason code. The detail can say
- * how the trigger is set up, so it goes only to the log (for our own
- * misconfiguration) and to the refused call's item.
+ * A refused call's answer: its status and the reason code the README
+ * documents for it. The detail is for the workflow's owner: logged when the
+ * trigger's own configuration is at fault (500), and on the refused call's
+ * item.
  */
 export function answerRefusal(
 	context: IWebhookFunctions,
