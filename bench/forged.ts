@@ -63,7 +63,7 @@ export interface ForgedCall {
 	readonly body: Buffer;
 	readonly headers: Readonly<Record<string, string[]>>;
 	readonly method: 'POST';
-	/** Only for a scheme that signs the URL (webhook.ts resolves it for those alone). */
+	/** Only for a scheme that signs the URL (incomingRequest.ts resolves it for those alone). */
 	readonly url?: string;
 }
 
@@ -102,15 +102,15 @@ export interface ForgedResult {
 	readonly rows: readonly ForgedRow[];
 }
 
-/** Mailgun's token memory, one per process in webhook.ts (replayStoreFor). */
+/** Mailgun's token memory, one per process in the trigger (replayStoreFor). */
 const replayMemory = new ReplayMemory();
 
 /**
  * The Verified Webhook Trigger's core path for one call, as
- * nodes/VerifiedWebhookTrigger/webhook.ts runs it: inspectIncoming()
+ * nodes/VerifiedWebhookTrigger/decideCall.ts runs it: inspectIncoming()
  * first, and only where that cannot decide, receiveInspected() with the secrets,
  * with replay protection where the scheme requires it (Mailgun; the node's
- * own setting is off here). It mirrors webhook.ts: when the core's
+ * own setting is off here). It mirrors decideCall.ts: when the core's
  * receiving API changes, this is the one function to change with it.
  */
 export async function triggerCorePath(

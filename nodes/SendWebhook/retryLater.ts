@@ -1,9 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { describeDeliveryIdProblem, type AttemptRecord } from '../../core';
-
-/** The delivery record added to each output item, under this key. */
-export const DELIVERY_FIELD = 'webhookDelivery';
+import { DELIVERY_FIELD } from './deliveryRecords';
 
 /**
  * Retries: "Wait Inside the Node" waits between attempts inside the

@@ -9,7 +9,8 @@ import {
 import type { AttemptOutcome, HeaderBag } from '../../core';
 import { HEADER_AUTH_CREDENTIAL } from '../shared/credentialData';
 
-export interface OutgoingRequest {
+/** The HTTP request of one attempt at a call, signed. */
+export interface AttemptRequest {
 	readonly url: string;
 	readonly method: IHttpRequestMethods;
 	readonly headers: Record<string, string>;
@@ -32,7 +33,7 @@ export interface TransportSettings {
  */
 export async function sendAttempt(
 	context: IExecuteFunctions,
-	request: OutgoingRequest,
+	request: AttemptRequest,
 	settings: TransportSettings,
 ): Promise<AttemptOutcome> {
 	const options: IHttpRequestOptions = {

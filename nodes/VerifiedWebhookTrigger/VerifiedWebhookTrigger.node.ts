@@ -16,7 +16,7 @@ import {
 import { testSigningKey, testSigningSecret } from '../shared/credentialTests';
 import { verifiedWebhookTriggerProperties } from './description';
 import { checkConfiguration } from './checkConfiguration';
-import { routeReceivedCalls } from './execute';
+import { routeReceivedCalls } from './routeCalls';
 import { DEFAULT_WEBHOOK } from './webhookDescription';
 import { receiveVerifiedWebhook } from './webhook';
 

@@ -1,17 +1,9 @@
-import {
-	NodeOperationError,
-	type ICredentialDataDecryptedObject,
-	type IHookFunctions,
-} from 'n8n-workflow';
+import { NodeOperationError, type IHookFunctions } from 'n8n-workflow';
 
-import { effectiveTolerance, receivingProblem, resolveKeyObjects, resolveKeys } from '../../core';
-import {
-	SIGNING_KEY_CREDENTIAL,
-	SIGNING_SECRET_CREDENTIAL,
-	toPublicKeySet,
-	toSecretSet,
-} from '../shared/credentialData';
+import { effectiveTolerance, receivingProblem } from '../../core';
+import { loadSchemeSecrets } from '../shared/loadCredentials';
 import { chooseScheme } from '../shared/schemeChoice';
+import { readTolerance } from './decideCall';
 
 /**
  * Run by n8n when the trigger starts listening (a test run) or its workflow
@@ -47,47 +39,15 @@ async function findProblem(context: IHookFunctions): Promise<Problem | undefined
 	if (!choice.resolved) return { message: 'No signing scheme is set' };
 	const { scheme } = choice.resolved;
 	// Refused on every call anyway (verifier_error): said here, where it can be fixed.
-	// Read as webhook() reads it: empty is the scheme's own window.
-	const tolerance = context.getNodeParameter('toleranceSeconds', null);
-	const setTolerance = tolerance === null || tolerance === '' ? undefined : Number(tolerance);
+	// The tolerance is read as each call reads it (decideCall.ts).
 	const problem = receivingProblem(scheme, {
-		toleranceSeconds: effectiveTolerance(scheme, setTolerance),
+		toleranceSeconds: effectiveTolerance(
+			scheme,
+			readTolerance(context.getNodeParameter('toleranceSeconds', null)),
+		),
 	});
 	if (problem)
 		return { message: `${scheme.name} needs a Timestamp Tolerance above 0`, description: problem };
-	if (scheme.kind === 'public-key') {
-		let data: ICredentialDataDecryptedObject | undefined;
-		try {
-			data = await context.getCredentials<ICredentialDataDecryptedObject>(SIGNING_KEY_CREDENTIAL);
-		} catch {
-			return {
-				message: 'No Webhook Signing Key credential is selected',
-				description: 'Choose or create one under "Credential to connect with".',
-			};
-		}
-		const keys = resolveKeyObjects(toPublicKeySet(data), scheme.algorithm, 'public');
-		if (keys.ok) return undefined;
-		return {
-			message: `Webhook Signing Key: ${keys.detail}`,
-			description: `${scheme.name} checks each call with the sender's public key. Paste it into the credential's Public Key exactly as the sender shows it (hex, base64, whpk_… or PEM).`,
-		};
-	}
-	let data: ICredentialDataDecryptedObject | undefined;
-	try {
-		data = await context.getCredentials<ICredentialDataDecryptedObject>(SIGNING_SECRET_CREDENTIAL);
-	} catch {
-		return {
-			message: 'No Webhook Signing Secret credential is selected',
-			description: 'Choose or create one under "Credential to connect with".',
-		};
-	}
-	const keys = resolveKeys(toSecretSet(data), scheme.secretEncoding);
-	if (keys.ok) return undefined;
-	return {
-		message: `${keys.detail}, which the ${scheme.name} scheme needs`,
-		description:
-			scheme.secretEncoding === 'whsec'
-				? `${scheme.name} secrets look like whsec_ followed by base64, as the sender shows them. If your sender gave you a plain-text secret, set the credential's Secret Format to "Text (UTF-8)".`
-				: "Check the credential's Secret and Secret Format.",
-	};
+	const loaded = await loadSchemeSecrets(context, scheme, 'receive');
+	return loaded.ok ? undefined : { message: loaded.detail, description: loaded.description };
 }

@@ -1,11 +1,8 @@
-import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
+import type { IWebhookFunctions } from 'n8n-workflow';
 
-import { ExpiringCache, type SecretSet } from '../../core';
-import {
-	SIGNING_SECRET_CREDENTIAL,
-	toVerifyingSet,
-	type SchemeCredential,
-} from '../shared/credentialData';
+import { ExpiringCache, type Scheme, type SecretSet } from '../../core';
+import { credentialFor, type SchemeCredential } from '../shared/credentialData';
+import { readSchemeSecrets } from '../shared/loadCredentials';
 
 /**
  * How long production calls reuse a credential's secrets after loading them,
@@ -28,31 +25,25 @@ const kept = new ExpiringCache<SecretSet>({
 });
 
 /**
- * The trigger's secrets: the HMAC secrets of a Webhook Signing Secret, or
- * the public keys of a Webhook Signing Key, as `credentialType` says. A test
- * run (listening in the editor) always loads them, so an edited credential
- * counts at once; a production call reuses what this process loaded for the
- * same workflow, node and credential in the last SECRET_REUSE_MS.
+ * What the trigger verifies `scheme`'s calls with: the HMAC secrets of a
+ * Webhook Signing Secret, or the public keys of a Webhook Signing Key. A
+ * test run (listening in the editor) always loads them, so an edited
+ * credential counts at once; a production call reuses what this process
+ * loaded for the same workflow, node and credential in the last
+ * SECRET_REUSE_MS.
  */
-export async function readSecrets(
+export async function verifyingSecrets(
 	context: IWebhookFunctions,
-	credentialType: SchemeCredential = SIGNING_SECRET_CREDENTIAL,
+	scheme: Scheme,
 ): Promise<SecretSet> {
+	const credentialType = credentialFor(scheme);
 	const key = context.getMode() === 'webhook' ? keyOf(context, credentialType) : undefined;
 	const reused = key === undefined ? undefined : kept.get(key);
 	if (reused) return reused;
-	let secrets: SecretSet;
-	try {
-		secrets = Object.freeze(
-			toVerifyingSet(
-				credentialType,
-				await context.getCredentials<ICredentialDataDecryptedObject>(credentialType),
-			),
-		);
-	} catch {
-		// No credential chosen: an empty set, which verify() answers with no_secret.
-		return {};
-	}
+	const read = await readSchemeSecrets(context, scheme, 'receive');
+	// No credential chosen: an empty set, which verify() answers with no_secret.
+	if (!read.ok) return {};
+	const secrets = Object.freeze(read.secrets);
 	if (key !== undefined) kept.set(key, secrets);
 	return secrets;
 }

@@ -1,6 +1,6 @@
 /**
  * The credential types, which one a scheme takes, and their data as the
- * core's secret and key sets.
+ * core's secret and key sets. Read through loadCredentials.ts.
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
@@ -44,12 +44,4 @@ export function toPublicKeySet(data: ICredentialDataDecryptedObject | undefined)
 /** The private key of a Webhook Signing Key credential, as the core signs with it. */
 export function toPrivateKeySet(data: ICredentialDataDecryptedObject | undefined): SecretSet {
 	return { primary: typeof data?.privateKey === 'string' ? data.privateKey : undefined };
-}
-
-/** The credential's data as the SecretSet a scheme of its type uses to verify. */
-export function toVerifyingSet(
-	type: SchemeCredential,
-	data: ICredentialDataDecryptedObject | undefined,
-): SecretSet {
-	return type === SIGNING_KEY_CREDENTIAL ? toPublicKeySet(data) : toSecretSet(data);
 }

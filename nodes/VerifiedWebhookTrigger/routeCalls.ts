@@ -5,8 +5,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-/** The field webhook() puts on a refused call's item; a sender's data is under `body`, never here. */
-export const REJECTION_FIELD = 'rejection';
+import { REJECTION_FIELD } from './workflowItems';
 
 interface Rejection {
 	readonly reason: string;

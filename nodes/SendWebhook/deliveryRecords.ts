@@ -1,0 +1,93 @@
+/**
+ * The delivery record every output item carries: what became of its call.
+ * Items keep their JSON and binary data; the record goes under one field.
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type { DeliveryResult } from '../../core';
+
+/** The delivery record added to each output item, under this key. */
+export const DELIVERY_FIELD = 'webhookDelivery';
+
+/**
+ * What is the same for every item of a call, built once and shared: 200
+ * items do not need 200 copies of one call's attempts and answer.
+ */
+interface SharedRecordParts {
+	readonly attempts: IDataObject[];
+	readonly response: IDataObject | null;
+}
+
+export function sharedRecordParts(result: DeliveryResult): SharedRecordParts {
+	return {
+		attempts: result.attempts.map((attempt) => ({
+			attempt: attempt.attempt,
+			startedAt: attempt.startedAt,
+			durationMs: attempt.durationMs,
+			...(attempt.status === undefined ? {} : { statusCode: attempt.status }),
+			...(attempt.error === undefined ? {} : { error: attempt.error }),
+			...(attempt.retryInMs === undefined ? {} : { retryInMs: attempt.retryInMs }),
+		})),
+		response: result.lastResponse
+			? {
+					statusCode: result.lastResponse.status,
+					body: parseIfJson(result.lastResponse.body ?? '') as IDataObject,
+				}
+			: null,
+	};
+}
+
+export function deliveryRecord(
+	request: { readonly method: string; readonly url: string },
+	result: DeliveryResult,
+	shared: SharedRecordParts,
+	batch: { index: number; size: number; position: number },
+): IDataObject {
+	return {
+		delivered: result.delivered,
+		id: result.id,
+		method: request.method,
+		url: request.url,
+		statusCode: result.lastResponse?.status ?? null,
+		outcome: result.outcome,
+		attempts: shared.attempts,
+		batch,
+		response: shared.response,
+	};
+}
+
+/** The record of an item refused before any call was made. */
+export function notSent(message: string): IDataObject {
+	return { delivered: false, outcome: `not sent: ${message}`, attempts: [] };
+}
+
+function parseIfJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return text; // not JSON, or cut at the size limit: kept as text
+	}
+}
+
+/** The input item `index` as it leaves the node: its data, its record, paired to it. */
+export function withDeliveryRecord(
+	item: INodeExecutionData,
+	index: number,
+	record: IDataObject,
+): INodeExecutionData {
+	return {
+		json: { ...item.json, [DELIVERY_FIELD]: record },
+		...(item.binary ? { binary: item.binary } : {}),
+		pairedItem: { item: index },
+	};
+}
+
+/** Sorts output items back into the order of the input: calls end in any order. */
+export function byInputOrder(a: INodeExecutionData, b: INodeExecutionData): number {
+	return pairedIndex(a) - pairedIndex(b);
+}
+
+function pairedIndex(item: INodeExecutionData): number {
+	const paired = item.pairedItem;
+	return typeof paired === 'object' && paired !== null && !Array.isArray(paired) ? paired.item : 0;
+}
