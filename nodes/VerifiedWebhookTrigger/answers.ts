@@ -60,6 +60,7 @@ function errorText(status: number): string {
 	if (status === 413) return 'Payload Too Large';
 	if (status === 415) return 'Unsupported Media Type';
 	if (status === 500) return 'Webhook receiver is not configured';
+	if (status === 503) return 'Service Unavailable';
 	return status === 403 ? 'Forbidden' : 'Unauthorized';
 }
 

@@ -86,7 +86,8 @@ describe('replay protection keeps "once" when runs fail (Respond: When Last Node
 		expect(meanwhile).toMatchObject({
 			started: false,
 			status: 503,
-			responseBody: { reason: 'in_progress' },
+			// As the README's table of answers says: not "Unauthorized", which a 503 is not.
+			responseBody: { error: 'Service Unavailable', reason: 'in_progress' },
 		});
 		expect(meanwhile.responseHeaders['retry-after']).toBe('10');
 		first.control.answer(200);
