@@ -63,7 +63,12 @@ export function renderResults(results: Results): string {
 }
 
 function renderCore(core: readonly CoreResult[]): string[] {
-	const lines = ['### 1. Core: operations per second, same process', ''];
+	const lines = [
+		'### 1. Core: operations per second, same process',
+		'',
+		'Each on its natural input: our verify() takes the raw bytes a server receives, and our sign() the bytes Send Webhook sends (it encodes each body once, then signs and sends those bytes); the peer libraries take strings, as their APIs ask.',
+		'',
+	];
 	for (const result of core) {
 		const ops = (name: string) =>
 			result.contenders.find((c) => c.name.startsWith(name))?.opsPerSecond.median ?? NaN;

@@ -37,8 +37,8 @@ export function hmacDigest(
 	} else {
 		hmac = createHmac(algorithm, key);
 		for (const chunk of chunks) {
-			if (typeof chunk === 'string') hmac.update(chunk, 'utf8');
-			else hmac.update(chunk);
+			// A string is hashed as its UTF-8 bytes, update()'s default.
+			hmac.update(chunk);
 		}
 	}
 	if (encoding !== undefined) return hmac.digest(encoding);

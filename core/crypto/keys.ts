@@ -3,7 +3,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import type { Failure, Result } from '../result';
 import { signatureMatches, signMessage } from './asymmetric';
 import { decodeStrict } from './encoding';
-import type { SecretLabel, SecretSet } from './secrets';
+import { SECRET_LABELS, type SecretLabel, type SecretSet } from './secrets';
 import type { PublicKeyAlgorithm } from '../schemes/types';
 
 /** Which half of a key pair is wanted: public to verify, private to sign. */
@@ -230,7 +230,7 @@ export function resolveKeyObjects(
 	role: KeyRole,
 ): KeyObjectsResult {
 	const keys: LabelledKey[] = [];
-	for (const label of ['primary', 'secondary'] as const) {
+	for (const label of SECRET_LABELS) {
 		const value = secrets[label];
 		if (!hasText(value)) continue;
 		const read = readKey(value, algorithm, role);

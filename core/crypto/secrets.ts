@@ -3,6 +3,9 @@ import type { SecretEncoding } from '../schemes/types';
 
 export type SecretLabel = 'primary' | 'secondary';
 
+/** The two slots of a credential, primary first: the order secrets are tried in. */
+export const SECRET_LABELS: readonly SecretLabel[] = ['primary', 'secondary'];
+
 /**
  * The secrets of one credential. Two are held so a secret can be rotated
  * without downtime: the receiver accepts either while senders move over.
@@ -53,7 +56,7 @@ export function resolveKeys(secrets: SecretSet, schemeEncoding: SecretEncoding):
 	// production (SECRET_REUSE_MS), so a rotated secret applies within that.
 	const encoding = secrets.encoding ?? schemeEncoding;
 	const keys: SigningKey[] = [];
-	for (const label of ['primary', 'secondary'] as const) {
+	for (const label of SECRET_LABELS) {
 		const value = secrets[label];
 		if (value === undefined || value === '') continue;
 		const key = decodeSecret(value, encoding);

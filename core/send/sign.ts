@@ -267,11 +267,16 @@ type Signer = (chunks: readonly SignedChunk[], primaryOnly: boolean) => string[]
 function hmacSigner(scheme: HmacScheme, secrets: SecretSet): Signer {
 	const resolved = resolveKeys(secrets, scheme.secretEncoding);
 	if (!resolved.ok) throw new SigningError(resolved.detail);
-	const order = scheme.keyOrders?.[0];
-	return (chunks, primaryOnly) =>
-		resolved.keys
-			.slice(0, primaryOnly ? 1 : undefined)
-			.map(({ key }) => hmacDigest(scheme.algorithm, key, chunks, order, scheme.digestEncoding));
+	const { algorithm, digestEncoding, keyOrders } = scheme;
+	return (chunks, primaryOnly) => {
+		const count = primaryOnly ? 1 : resolved.keys.length;
+		const digests: string[] = [];
+		for (let i = 0; i < count; i++) {
+			const { key } = resolved.keys[i];
+			digests.push(hmacDigest(algorithm, key, chunks, keyOrders?.[0], digestEncoding));
+		}
+		return digests;
+	};
 }
 
 function keySigner(scheme: PublicKeyScheme, secrets: SecretSet): Signer {

@@ -40,7 +40,7 @@ export function inspectCall(
 		: readSignatureHeaders(scheme, body, headers, options.signatureHeader);
 	if (!found.ok) return found;
 	const { foundIn, parsed, id } = found;
-	const separator = idSeparator(scheme);
+	const separator = id === undefined ? undefined : idSeparator(scheme);
 	if (id !== undefined && separator !== undefined && id.includes(separator)) {
 		return reject(
 			'malformed_header',

@@ -13,8 +13,11 @@ import type { BodyHashInUrl, SchemeBase } from '../schemes/types';
 import type { RejectionReason } from './reasons';
 
 type RequestParts =
-	| { ok: true; urls: (string | undefined)[]; form?: string }
+	| { ok: true; urls: readonly (string | undefined)[]; form?: string }
 	| { ok: false; reason: RejectionReason; detail: string };
+
+/** A call without a URL: one form of it, unknown. */
+const NO_URL: RequestParts = Object.freeze({ ok: true, urls: Object.freeze([undefined]) });
 
 /**
  * The URL forms and the form text a scheme's signature may cover (Twilio):
@@ -26,15 +29,12 @@ export function readRequestParts(
 	body: Uint8Array,
 	url: string | undefined,
 ): RequestParts {
+	// Without the URL nothing can be decided: signedContent reports it missing.
+	if (url === undefined) return NO_URL;
 	const urlPart = scheme.signedContent.find((part) => part.kind === 'url');
 	const urls =
-		url !== undefined && urlPart?.kind === 'url' && urlPart.defaultPort === 'either'
-			? defaultPortVariants(url)
-			: [url];
-	// Without the URL nothing can be decided: signedContent reports it missing.
-	if (url === undefined || !scheme.signedContent.some((part) => part.kind === 'form')) {
-		return { ok: true, urls };
-	}
+		urlPart?.kind === 'url' && urlPart.defaultPort === 'either' ? defaultPortVariants(url) : [url];
+	if (!scheme.signedContent.some((part) => part.kind === 'form')) return { ok: true, urls };
 	const rule = scheme.bodyHash;
 	const claimed = rule ? queryValues(url, rule.parameter) : [];
 	if (rule && claimed.length > 0) {

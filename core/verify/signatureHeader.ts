@@ -97,7 +97,19 @@ interface SignatureShape {
 	readonly most: number;
 }
 
+/** Each scheme's shape, made once: it is the same for every call. */
+const shapes = new WeakMap<Scheme, SignatureShape>();
+
 export function signatureShape(scheme: Scheme): SignatureShape {
+	let shape = shapes.get(scheme);
+	if (!shape) {
+		shape = shapeOf(scheme);
+		shapes.set(scheme, shape);
+	}
+	return shape;
+}
+
+function shapeOf(scheme: Scheme): SignatureShape {
 	if (scheme.kind === 'hmac') {
 		const length = DIGEST_LENGTH[scheme.algorithm];
 		const encoding = scheme.digestEncoding;

@@ -46,6 +46,9 @@ export interface SignedTime {
 	readonly date?: Date;
 }
 
+/** A scheme that signs no timestamp: nothing to read, nothing to check. */
+const NO_SIGNED_TIME: SignedTime = Object.freeze({ ok: true });
+
 /**
  * The window in force (refused where it is not a number of seconds, or off
  * where the scheme needs it), then the signed timestamp, then its distance
@@ -113,7 +116,7 @@ function readTimestamp(
 	id: string | undefined,
 ): SignedTime | Rejection {
 	const source = scheme.timestamp;
-	if (!source || !signsTimestamp(scheme)) return { ok: true };
+	if (!source || !signsTimestamp(scheme)) return NO_SIGNED_TIME;
 	let text: string | undefined;
 	let where: string;
 	switch (source.in) {

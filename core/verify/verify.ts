@@ -62,14 +62,16 @@ export function verify(
 	headers: HeaderBag,
 	options: VerifyOptions = {},
 ): VerifyResult {
-	return guarded(() => {
+	try {
 		// The configuration first: with no usable secret, every call gets the same answer.
 		const keys = verifyingKeys(scheme, secrets);
 		if (!keys.ok) return reject(keys.reason, keys.detail);
 		const call = inspectCall(scheme, body, headers, options);
 		if (!call.ok) return call;
 		return matchSignature(scheme, keys, call, body, options.replayKey === true);
-	});
+	} catch (error) {
+		return verifierError(error);
+	}
 }
 
 /**
@@ -84,24 +86,24 @@ export function checkSignature(
 	body: Uint8Array,
 	options: Pick<VerifyOptions, 'replayKey'> = {},
 ): VerifyResult {
-	return guarded(() => {
+	try {
 		const keys = verifyingKeys(scheme, secrets);
 		if (!keys.ok) return reject(keys.reason, keys.detail);
 		return matchSignature(scheme, keys, call, body, options.replayKey === true);
-	});
+	} catch (error) {
+		return verifierError(error);
+	}
 }
 
 /** What an inspection that found nothing wrong gives checkSignature(). */
 export type InspectedCall = Extract<Inspection, { ok: true }>;
 
-function guarded(check: () => VerifyResult): VerifyResult {
-	try {
-		return check();
-	} catch (error) {
-		// Reached only through a defect or an impossible configuration (say, an
-		// unknown hash name in a hand-built scheme); still an answer, not a crash.
-		return reject('verifier_error', `Verification could not run: ${(error as Error).message}`);
-	}
+/**
+ * Reached only through a defect or an impossible configuration (say, an
+ * unknown hash name in a hand-built scheme); still an answer, not a crash.
+ */
+function verifierError(error: unknown): Rejection {
+	return reject('verifier_error', `Verification could not run: ${(error as Error).message}`);
 }
 
 type VerifyingKeys =
@@ -118,6 +120,15 @@ function verifyingKeys(scheme: Scheme, secrets: SecretSet): VerifyingKeys {
 	const keys = resolveKeys(secrets, scheme.secretEncoding);
 	return keys.ok ? { ok: true, hmac: keys.keys } : keys;
 }
+
+const SIGNED_WITH_SECRET: Record<SecretLabel, string> = {
+	primary: 'Signed with the primary secret',
+	secondary: 'Signed with the secondary secret',
+};
+const SIGNED_WITH_KEY: Record<SecretLabel, string> = {
+	primary: 'Signed with the private key of the primary public key',
+	secondary: 'Signed with the private key of the secondary public key',
+};
 
 function matchSignature(
 	scheme: Scheme,
@@ -142,12 +153,9 @@ function matchSignature(
 	}
 	return {
 		ok: true,
-		detail:
-			keys.hmac === undefined
-				? `Signed with the private key of the ${match.label} public key`
-				: `Signed with the ${match.label} secret`,
+		detail: (keys.hmac === undefined ? SIGNED_WITH_KEY : SIGNED_WITH_SECRET)[match.label],
 		matchedSecret: match.label,
-		...(match.order ? { keyOrder: match.order } : {}),
+		keyOrder: match.order,
 		timestamp: call.stamp.date,
 		id: call.id,
 		replayKey: named ? replayKey(scheme, call.id, call.content.chunks) : undefined,
