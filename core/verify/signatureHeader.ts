@@ -144,8 +144,9 @@ function parseSignatureHeader(
 	const malformed = (what: string) => reject('malformed_header', `Header ${header} ${what}`);
 	switch (format.style) {
 		case 'plain': {
+			// In any case (SHA256=), as senders write it; the spelling sent is checked first.
 			const prefix = value.slice(0, format.prefix.length);
-			if (prefix.toLowerCase() !== format.prefix.toLowerCase()) {
+			if (prefix !== format.prefix && prefix.toLowerCase() !== format.prefix.toLowerCase()) {
 				return malformed(`does not start with "${format.prefix}"`);
 			}
 			const signature = decodeSignature(value.slice(format.prefix.length).trim(), shape);
