@@ -12,10 +12,7 @@ export function hmacDigest(
 ): Buffer;
 /**
  * The digest already encoded: one step in OpenSSL instead of a Buffer and
- * then a string. Measured (CPU time per call, against the same code encoding
- * a Buffer, interleaved in one process, 1 KB body): sign() is 5 % faster for
- * GitHub and 12 % for Standard Webhooks on Node 20.20, 15 % and 6 % on Node
- * 24.21; nothing measurable at 64 KB.
+ * then a string (faster for sign(): BENCHMARKS.md, "Digest encodings").
  */
 export function hmacDigest(
 	algorithm: HashAlgorithm,
@@ -43,9 +40,7 @@ export function hmacDigest(
 	}
 	if (encoding !== undefined) return hmac.digest(encoding);
 	// digest() as a Buffer costs more than a latin1 ('binary') string turned
-	// into one. Measured as above: without this, verify() of 1 KB takes 24 %
-	// more CPU for GitHub and 21 % for Standard Webhooks on Node 20.20, 20 %
-	// and 4 % on Node 24.21; nothing measurable at 64 KB.
+	// into one (BENCHMARKS.md, "Digest encodings").
 	return Buffer.from(hmac.digest('binary'), 'binary');
 }
 

@@ -9,10 +9,7 @@ import { readSchemeSecrets } from '../shared/loadCredentials';
  * so a changed or deleted secret takes effect within this. Loading costs n8n
  * 2.x an expression sandbox per call under its default settings (see
  * docs/n8n-webhook-sandbox.md): under load, one load per trigger every 10 s.
- * Worth its risk, measured (BENCHMARKS.md, "Sandboxes per call"): under
- * n8n's defaults, well-formed forgeries are refused at 1.00x the rate n8n's
- * Webhook node accepts calls with this reuse, 0.55x without; valid calls
- * 0.61x against 0.34x.
+ * Worth its risk, measured: BENCHMARKS.md, "Sandboxes per call".
  */
 export const SECRET_REUSE_MS = 10_000;
 /** Triggers whose secrets one n8n process keeps at most; the oldest go first. */
