@@ -9,12 +9,16 @@
  * - no JSON.parse is handed more than a few KiB of a body (the members a
  *   scheme reads are found by jsonMembers.ts, which does not parse);
  * - a form's parameters are decoded once, and at most MAX_FORM_PARAMETERS of
- *   them; a form with more is refused before any is decoded.
+ *   them; a form with more is refused before any is decoded;
+ * - a public-key header is checked at most MAX_PUBLIC_KEY_SIGNATURES_PER_HEADER
+ *   times per key, each a pass over the body; one with more is refused unchecked.
  * What these cost in time is bench/forged.ts's (BENCHMARKS.md, "Forged calls").
  *
  * npm test runs every family and shape once at 16 MiB; npm run fuzz also draws
  * sizes, shapes and their mix at random.
  */
+import nodeCrypto from 'node:crypto';
+
 import fc from 'fast-check';
 
 import {
@@ -23,31 +27,47 @@ import {
 	LINEAR,
 	MAILGUN,
 	MAX_FORM_PARAMETERS,
+	MAX_PUBLIC_KEY_SIGNATURES_PER_HEADER,
 	MAX_SIGNATURES_PER_HEADER,
 	ReplayMemory,
 	STANDARD_WEBHOOKS,
+	STANDARD_WEBHOOKS_V1A,
 	TWILIO,
 	VINSIGHT,
 	receive,
 	sign,
 	withBodyHash,
 	type ReceiveRejectionReason,
-	type HmacScheme,
+	type Scheme,
+	type SecretSet,
 } from '../../core';
 import { fuzzRuns, fuzzTimeout, LONG_FUZZ } from '../helpers/fuzz';
+import { standardWebhooksPair } from '../helpers/keys';
 
 const MAX_BODY = 16 * 1024 * 1024;
 const now = new Date();
 const unix = Math.floor(now.getTime() / 1000);
 const asWhsec = (text: string) => `whsec_${Buffer.from(text).toString('base64')}`;
+/** The receiver's two public keys (a rotation doubles the checks), and a forger's key pair. */
+const receiverKeys = {
+	primary: standardWebhooksPair().whpk,
+	secondary: standardWebhooksPair().whpk,
+};
+const forgerKey = standardWebhooksPair().whsk;
+
 /** The receiver's secrets (two: a rotation doubles the HMACs), and the forger's, in the scheme's format. */
-const secretsOf = (scheme: HmacScheme) =>
-	scheme.secretEncoding === 'whsec'
+function secretsOf(scheme: Scheme): SecretSet {
+	if (scheme.kind === 'public-key') return receiverKeys;
+	return scheme.secretEncoding === 'whsec'
 		? { primary: asWhsec('the-real-secret'), secondary: asWhsec('the-previous-secret') }
 		: { primary: 'the-real-secret', secondary: 'the-previous-secret' };
-const forgerOf = (scheme: HmacScheme) => ({
-	primary: scheme.secretEncoding === 'whsec' ? asWhsec('not-the-secret') : 'not-the-secret',
-});
+}
+function forgerOf(scheme: Scheme): SecretSet {
+	if (scheme.kind === 'public-key') return { primary: forgerKey };
+	return {
+		primary: scheme.secretEncoding === 'whsec' ? asWhsec('not-the-secret') : 'not-the-secret',
+	};
+}
 
 /** The largest text JSON.parse is handed before a signature decides: a Mailgun signature member. */
 const MAX_PARSED_BEFORE_SIGNATURE = 4096;
@@ -80,7 +100,7 @@ const FORM_SHAPES: Record<string, Shape> = {
 };
 
 interface ForgedCall {
-	readonly scheme: HmacScheme;
+	readonly scheme: Scheme;
 	readonly body: Buffer;
 	readonly headers: Record<string, string>;
 	readonly url?: string;
@@ -97,7 +117,7 @@ function jsonAround(member: string, hostile: string): Buffer {
 }
 
 /** Well-formed headers signed with the wrong secret: every check but the signature passes. */
-function forgedHeaders(scheme: HmacScheme, body: Buffer, url?: string) {
+function forgedHeaders(scheme: Scheme, body: Buffer, url?: string) {
 	const signed = sign(scheme, forgerOf(scheme), body, { timestamp: now, id: 'msg_forged', url });
 	return Object.fromEntries(
 		Object.entries(signed).map(([name, value]) => [name.toLowerCase(), value]),
@@ -123,6 +143,30 @@ const FAMILIES: Record<string, (json: string, formText: string) => ForgedCall[]>
 		const entry = headers['webhook-signature'];
 		headers['webhook-signature'] = Array(MAX_SIGNATURES_PER_HEADER).fill(entry).join(' ');
 		return [{ scheme: STANDARD_WEBHOOKS, body, headers, refusedAs: ['signature_mismatch'] }];
+	},
+	'Standard Webhooks v1a (Ed25519 under two keys, every entry a pass over the body)': (json) => {
+		const body = Buffer.from(json);
+		const headers = forgedHeaders(STANDARD_WEBHOOKS_V1A, body);
+		const entry = headers['webhook-signature'];
+		const entries = (count: number) => ({
+			...headers,
+			'webhook-signature': Array(count).fill(entry).join(' '),
+		});
+		const most = MAX_PUBLIC_KEY_SIGNATURES_PER_HEADER;
+		return [
+			{
+				scheme: STANDARD_WEBHOOKS_V1A,
+				body,
+				headers: entries(most),
+				refusedAs: ['signature_mismatch'],
+			},
+			{
+				scheme: STANDARD_WEBHOOKS_V1A,
+				body,
+				headers: entries(most + 1),
+				refusedAs: ['malformed_header'],
+			},
+		];
 	},
 	'Vinsight (a JSON body, never parsed before the signature)': (json) => {
 		const body = Buffer.from(json);
@@ -200,11 +244,15 @@ interface Work {
 	longestParsed: number;
 	/** decodeURIComponent calls: a form parameter's name or value decoded. */
 	decoded: number;
+	/** node:crypto verify() calls: public-key checks, each a pass over the signed bytes. */
+	keyChecks: number;
 }
 
 /** Runs `call` through receive() while counting the work its checks do. */
 async function receiveCounting(call: ForgedCall) {
-	const work: Work = { longestParsed: 0, decoded: 0 };
+	const work: Work = { longestParsed: 0, decoded: 0, keyChecks: 0 };
+	// Counted as they pass, never replaced: the checks are node:crypto's own.
+	const verifySpy = jest.spyOn(nodeCrypto, 'verify');
 	const parse = JSON.parse;
 	const decode = globalThis.decodeURIComponent;
 	const parseSpy = jest.spyOn(JSON, 'parse').mockImplementation((text: string, reviver) => {
@@ -222,8 +270,9 @@ async function receiveCounting(call: ForgedCall) {
 			{ body: call.body, headers: call.headers, url: call.url, method: 'POST' },
 			{ now, replay: { store: new ReplayMemory(), rememberSeconds: 300, duplicateStatus: 200 } },
 		);
-		return { result, work };
+		return { result, work: { ...work, keyChecks: verifySpy.mock.calls.length } };
 	} finally {
+		verifySpy.mockRestore();
 		parseSpy.mockRestore();
 		decodeSpy.mockRestore();
 	}
@@ -238,6 +287,9 @@ async function expectRefusedCheaply(call: ForgedCall): Promise<void> {
 	if (result.reason === 'too_many_form_parameters') expect(work.decoded).toBe(0);
 	// Each parameter's name and value once: one inspection, never two.
 	else expect(work.decoded).toBeLessThanOrEqual(2 * MAX_FORM_PARAMETERS);
+	// Every signature under every key (primary and secondary), no more; none for a header refused as too long.
+	if (result.reason === 'malformed_header') expect(work.keyChecks).toBe(0);
+	else expect(work.keyChecks).toBeLessThanOrEqual(2 * MAX_PUBLIC_KEY_SIGNATURES_PER_HEADER);
 }
 
 /** Each shape at the largest size that leaves room for what a family wraps around it, built once. */
@@ -279,6 +331,17 @@ describe('forged calls of maximal size, every family and shape', () => {
 			status: 413,
 		});
 		expect(over.work.decoded).toBe(0);
+	});
+});
+
+describe('public-key checks, counted', () => {
+	it('a forged v1a header of the most signatures costs that many checks per key, and the spy sees them', async () => {
+		const family =
+			FAMILIES['Standard Webhooks v1a (Ed25519 under two keys, every entry a pass over the body)'];
+		const [most] = family('{"event":"forged"}', '');
+		const { result, work } = await receiveCounting(most);
+		expect(result).toMatchObject({ ok: false, reason: 'signature_mismatch' });
+		expect(work.keyChecks).toBe(2 * MAX_PUBLIC_KEY_SIGNATURES_PER_HEADER);
 	});
 });
 
