@@ -198,6 +198,8 @@ function mailgunCall(eventData: object, key = mailgunKey): Call {
 	return {
 		body: JSON.stringify({ signature: { timestamp, token, signature }, 'event-data': eventData }),
 		headers: { 'content-type': 'application/json' },
+		// The item holds the event data, not the signature that covers none of it.
+		expectedBody: { 'event-data': eventData },
 	};
 }
 
