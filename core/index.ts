@@ -139,7 +139,10 @@ export {
 export {
 	DEFAULT_RETRY_POLICY,
 	describeRetryPolicyProblem,
+	LONG_WAIT_MAX_DELAY_SECONDS,
+	RETRY_SCHEDULES,
 	type AttemptOutcome,
+	type RetryLimits,
 	type RetryPolicy,
 } from './send/retry';
 export { callBounds, CANCELLED, Deadline, DestinationBreaker } from './send/bounds';

@@ -27,6 +27,8 @@ export interface DeliveryIo<Request> {
 	 */
 	sleep(ms: number): Promise<void>;
 	now(): Date;
+	/** A number in [0, 1) for the schedule's jitter; Math.random when absent. */
+	random?(): number;
 }
 
 export interface AttemptRecord {
@@ -106,7 +108,7 @@ export async function deliver<Request>(
 		const { outcome, why } = tried;
 		if (outcome.kind === 'response') lastResponse = { status: outcome.status, body: outcome.body };
 		lastWhy = why;
-		const next = nextStep(tried, policy, bounds, options);
+		const next = nextStep(tried, policy, bounds, options, () => io.random?.() ?? Math.random());
 		attempts.push(
 			recordOf(tried, next.kind === 'end' || next.kind === 'stop' ? undefined : next.wait),
 		);
@@ -167,13 +169,14 @@ function nextStep(
 	policy: RetryPolicy,
 	bounds: DeliveryBounds,
 	options: DeliveryOptions,
+	random: () => number,
 ): NextStep {
 	if (tried.verdict !== 'retry') {
 		return { kind: 'end', delivered: tried.verdict === 'delivered', outcome: tried.why };
 	}
 	const after = bounds.stop();
 	if (after) return { kind: 'stop', stop: after };
-	const wait = delayBeforeAttempt(tried.attempt + 1, tried.outcome, policy, tried.finished);
+	const wait = delayBeforeAttempt(tried.attempt + 1, tried.outcome, policy, tried.finished, random);
 	if (wait === undefined) {
 		const outcome = `${tried.why}; no retries left after ${countAttempts(tried.attempt)}`;
 		return { kind: 'end', delivered: false, outcome };

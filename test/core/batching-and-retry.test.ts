@@ -1,10 +1,14 @@
 import {
 	DEFAULT_RETRY_POLICY,
+	deliver,
 	describeBatchSizeProblem,
 	describeRetryPolicyProblem,
+	LONG_WAIT_MAX_DELAY_SECONDS,
 	MAX_BATCH_SIZE,
+	RETRY_SCHEDULES,
 	splitIntoBatches,
 	type AttemptOutcome,
+	type RetryPolicy,
 } from '../../core';
 import { classifyOutcome, delayBeforeAttempt, parseRetryAfter } from '../../core/send/retry';
 
@@ -159,5 +163,134 @@ describe('Retry-After and the schedule', () => {
 		expect(
 			describeRetryPolicyProblem({ ...DEFAULT_RETRY_POLICY, delaysSeconds: Array(11).fill(1) }),
 		).toMatch(/At most 10/);
+	});
+});
+
+describe('retry schedules', () => {
+	it("the default is Smarter Launch's 10 s, 100 s, and DEFAULT_RETRY_POLICY uses it", () => {
+		expect(RETRY_SCHEDULES.default).toEqual([10, 100]);
+		expect(DEFAULT_RETRY_POLICY.delaysSeconds).toBe(RETRY_SCHEDULES.default);
+	});
+
+	it("Standard Webhooks' is 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h after the first attempt", () => {
+		expect(RETRY_SCHEDULES.standardWebhooks).toEqual([
+			5,
+			5 * 60,
+			30 * 60,
+			2 * 3600,
+			5 * 3600,
+			10 * 3600,
+			10 * 3600,
+		]);
+		// Eight attempts over 27 h 35 min 5 s.
+		expect(
+			RETRY_SCHEDULES.standardWebhooks.reduce((sum: number, delay: number) => sum + delay, 0),
+		).toBe(99_305);
+	});
+
+	it('a long schedule is refused inside an execution, accepted for the Wait node', () => {
+		const policy = { ...DEFAULT_RETRY_POLICY, delaysSeconds: RETRY_SCHEDULES.standardWebhooks };
+		expect(describeRetryPolicyProblem(policy)).toBe(
+			'Retry delays must be numbers of seconds from 0 to 3600',
+		);
+		expect(LONG_WAIT_MAX_DELAY_SECONDS).toBe(604_800);
+		expect(
+			describeRetryPolicyProblem(policy, { maxDelaySeconds: LONG_WAIT_MAX_DELAY_SECONDS }),
+		).toBeUndefined();
+		expect(
+			describeRetryPolicyProblem(
+				{ ...policy, delaysSeconds: [LONG_WAIT_MAX_DELAY_SECONDS + 1] },
+				{ maxDelaySeconds: LONG_WAIT_MAX_DELAY_SECONDS },
+			),
+		).toBe('Retry delays must be numbers of seconds from 0 to 604800');
+		expect(describeRetryPolicyProblem({ ...policy, delaysSeconds: [3600] })).toBeUndefined();
+		expect(describeRetryPolicyProblem({ ...policy, delaysSeconds: [3601] })).toMatch(/0 to 3600/);
+	});
+});
+
+describe('retry jitter', () => {
+	const now = new Date('2026-11-22T12:00:00Z');
+	const jittered: RetryPolicy = { ...DEFAULT_RETRY_POLICY, jitter: 0.2 };
+
+	it.each([
+		[0, 8_000, 80_000],
+		[0.5, 10_000, 100_000],
+		[0.25, 9_000, 90_000],
+		[1, 12_000, 120_000],
+	])('random() = %p moves 10 s and 100 s to %p and %p ms', (draw, first, second) => {
+		const random = () => draw;
+		expect(delayBeforeAttempt(2, response(500), jittered, now, random)).toBe(first);
+		expect(delayBeforeAttempt(3, response(500), jittered, now, random)).toBe(second);
+		expect(delayBeforeAttempt(4, response(500), jittered, now, random)).toBeUndefined();
+	});
+
+	it('rounds to whole milliseconds', () => {
+		const policy = { ...jittered, delaysSeconds: [0.0015] };
+		expect(delayBeforeAttempt(2, response(500), policy, now, () => 0.9)).toBe(2);
+	});
+
+	it('without jitter draws nothing and keeps the schedule exact', () => {
+		const random = jest.fn(() => 0);
+		expect(delayBeforeAttempt(2, response(500), DEFAULT_RETRY_POLICY, now, random)).toBe(10_000);
+		expect(
+			delayBeforeAttempt(2, response(500), { ...DEFAULT_RETRY_POLICY, jitter: 0 }, now, random),
+		).toBe(10_000);
+		expect(random).not.toHaveBeenCalled();
+	});
+
+	it('is applied before Retry-After: a longer ask still wins, a shorter one still does not hurry', () => {
+		const asking = (seconds: number) => response(503, { 'retry-after': String(seconds) });
+		expect(delayBeforeAttempt(2, asking(30), jittered, now, () => 1)).toBe(30_000);
+		expect(delayBeforeAttempt(2, asking(9), jittered, now, () => 0)).toBe(9_000);
+		expect(delayBeforeAttempt(2, asking(5), jittered, now, () => 0)).toBe(8_000);
+	});
+
+	it('must be a fraction from 0 to 0.5, and the jittered delay must stay within the limit', () => {
+		for (const jitter of [0, 0.2, 0.5]) {
+			expect(describeRetryPolicyProblem({ ...DEFAULT_RETRY_POLICY, jitter })).toBeUndefined();
+		}
+		for (const jitter of [-0.1, 0.51, 1, Number.NaN, Number.POSITIVE_INFINITY]) {
+			expect(describeRetryPolicyProblem({ ...DEFAULT_RETRY_POLICY, jitter })).toBe(
+				'Retry jitter must be a fraction from 0 to 0.5 (0.2 moves each delay by up to ±20 %)',
+			);
+		}
+		const policy = { ...DEFAULT_RETRY_POLICY, delaysSeconds: [10, 3000], jitter: 0.2 };
+		expect(describeRetryPolicyProblem(policy)).toBeUndefined();
+		expect(describeRetryPolicyProblem({ ...policy, delaysSeconds: [3001] })).toBe(
+			'With jitter 0.2, a delay of 3001 s can last 3601 s; at most 3600 s are allowed',
+		);
+		expect(
+			describeRetryPolicyProblem(
+				{ ...policy, delaysSeconds: RETRY_SCHEDULES.standardWebhooks },
+				{ maxDelaySeconds: LONG_WAIT_MAX_DELAY_SECONDS },
+			),
+		).toBeUndefined();
+	});
+
+	it("deliver() draws from the io's random, like its clock and sleep", async () => {
+		let clock = now.getTime();
+		const slept: number[] = [];
+		const draws = [0, 1];
+		const result = await deliver(
+			{
+				prepare: (context) => context,
+				send: async () => response(503),
+				sleep: async (ms) => {
+					slept.push(ms);
+					clock += ms;
+				},
+				now: () => new Date(clock),
+				random: () => draws.shift() ?? 0.5,
+			},
+			{ ...DEFAULT_RETRY_POLICY, jitter: 0.5 },
+			'msg_jitter',
+		);
+		expect(slept).toEqual([5_000, 150_000]);
+		expect(result.attempts.map((attempt) => attempt.retryInMs)).toEqual([
+			5_000,
+			150_000,
+			undefined,
+		]);
+		expect(draws).toEqual([]);
 	});
 });
