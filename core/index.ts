@@ -105,7 +105,7 @@ export {
 export { MAX_HANDSHAKE_FIELD_LENGTH, type HandshakeReply } from './receive/handshake';
 export { ExpiringCache } from './receive/expiringCache';
 
-// ---- Sending: sign, write, batch, deliver --------------------------------------------
+// ---- Sending: sign, write, batch, deliver; endpoints as data --------------------------
 export {
 	headersSignSets,
 	sign,
@@ -146,6 +146,16 @@ export {
 	type RetryPolicy,
 } from './send/retry';
 export { callBounds, CANCELLED, Deadline, DestinationBreaker } from './send/bounds';
+export {
+	describeEventPatternProblem,
+	eventMatches,
+	MAX_ENDPOINT_ID_LENGTH,
+	MAX_EVENT_PATTERNS,
+	MAX_SECRET_VERSION,
+	readEndpoint,
+	type Endpoint,
+	type EndpointResult,
+} from './send/endpoints';
 export {
 	batchDeliveryId,
 	contentDeliveryId,

@@ -16,25 +16,38 @@ const MAX_DELIVERY_ID_LENGTH = 200;
 const ID_CHARACTER = /^[A-Za-z0-9_:-]$/;
 
 /**
+ * Why `id` is not 1 to `maxLength` of `A-Z a-z 0-9 _ : -`, or undefined.
+ * Such an id travels intact in a header, a URL and a log line. `why`, given
+ * the first character refused, may add a reason of the caller's own.
+ */
+export function describeIdProblem(
+	id: string,
+	maxLength: number,
+	why: (character: string) => string = () => '',
+): string | undefined {
+	if (id === '') return 'is empty';
+	const characters = [...id];
+	if (characters.length > maxLength) {
+		return `is ${characters.length} characters long; at most ${maxLength} are allowed`;
+	}
+	const at = characters.findIndex((character) => !ID_CHARACTER.test(character));
+	if (at === -1) return undefined;
+	const character = characters[at];
+	return `has ${describeCharacter(character)} at position ${at + 1}; only letters, digits, "_", ":" and "-" are allowed${why(character)}`;
+}
+
+/**
  * Why a delivery id cannot be used, or undefined if it can: 1 to 200 of
  * `A-Z a-z 0-9 _ : -`, all intact in a header. No `.`: Standard Webhooks and
  * Svix sign `{id}.{timestamp}.{body}`, so id `a.1` at time `2` would sign as
  * id `a` at time `1.2`.
  */
 export function describeDeliveryIdProblem(id: string): string | undefined {
-	if (id === '') return 'is empty';
-	const characters = [...id];
-	if (characters.length > MAX_DELIVERY_ID_LENGTH) {
-		return `is ${characters.length} characters long; at most ${MAX_DELIVERY_ID_LENGTH} are allowed`;
-	}
-	const at = characters.findIndex((character) => !ID_CHARACTER.test(character));
-	if (at === -1) return undefined;
-	const character = characters[at];
-	const why =
+	return describeIdProblem(id, MAX_DELIVERY_ID_LENGTH, (character) =>
 		character === '.'
 			? ' (Standard Webhooks signs "{id}.{timestamp}.{body}": a "." in the id would let that text be read two ways)'
-			: '';
-	return `has ${describeCharacter(character)} at position ${at + 1}; only letters, digits, "_", ":" and "-" are allowed${why}`;
+			: '',
+	);
 }
 
 /** What a call's content id is derived from: what it sends, never when. */
