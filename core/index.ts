@@ -157,6 +157,13 @@ export {
 	type EndpointResult,
 } from './send/endpoints';
 export {
+	deriveEndpointSecret,
+	endpointSecretSet,
+	type EndpointSecretFailure,
+	type EndpointSecretResult,
+	type EndpointSecretSetResult,
+} from './send/endpointSecrets';
+export {
 	batchDeliveryId,
 	contentDeliveryId,
 	describeDeliveryIdProblem,
