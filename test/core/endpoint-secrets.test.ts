@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets -- test code: it runs in Node, never inside n8n, and its secrets are test values */
 /**
  * Endpoint secrets against an independent HKDF: RFC 5869 written out here
  * with createHmac, checked on the RFC's own vectors, so a mistake in how
