@@ -302,7 +302,13 @@ function checkedHeaders(given: Readonly<Record<string, unknown>>): Field<Record<
 		}
 		seen.add(lower);
 		// Safe: "__proto__", the one name plain assignment mishandles, was refused above.
-		headers[name] = value;
+		// Defined, not assigned: a header named __proto__ must stay a header.
+		Object.defineProperty(headers, name, {
+			value,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
 	}
 	return found(headers);
 }
@@ -357,9 +363,9 @@ function parseJson(text: string): Result<{ readonly value: unknown }> {
 }
 
 function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
-	if (typeof value !== 'object' || value === null) return false;
-	const prototype = Object.getPrototypeOf(value) as unknown;
-	return prototype === Object.prototype || prototype === null;
+	// By its tag, not its prototype: items can come from another realm (a
+	// sandbox, structuredClone in tests), whose Object.prototype is not ours.
+	return Object.prototype.toString.call(value) === '[object Object]';
 }
 
 function kindOf(value: unknown): string {
