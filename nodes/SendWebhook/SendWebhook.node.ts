@@ -1,5 +1,4 @@
 import {
-	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
@@ -14,6 +13,8 @@ import {
 import { testHeaderAuth, testSigningKey, testSigningSecret } from '../shared/credentialTests';
 import { sendWebhookHints, sendWebhookProperties } from './description';
 import { sendWebhooks } from './execute';
+import { revealEndpointSecrets } from './revealSecrets';
+import { inputsFor, outputsFor } from './systemDescription';
 
 export class SendWebhook implements INodeType {
 	description: INodeTypeDescription = {
@@ -32,9 +33,11 @@ export class SendWebhook implements INodeType {
 		// and posts to whatever URL it is given, which a model should not pick.
 		// n8n's lint wants the property declared; its type has no `false`.
 		usableAsTool: undefined,
-		inputs: [NodeConnectionTypes.Main],
-		// A third output, Retry, exists only when retries go through a Wait node.
-		outputs: `={{ ($parameter["options"] || {})["retryMode"] === "waitNode" ? [{ "type": "main", "displayName": "Delivered" }, { "type": "main", "displayName": "Failed" }, { "type": "main", "displayName": "Retry" }] : [{ "type": "main", "displayName": "Delivered" }, { "type": "main", "displayName": "Failed" }] }}`,
+		// Events and Endpoints when sending to endpoints; Delivered and Failed,
+		// then Retry (retries through a Wait node), Log and Endpoint Events
+		// as the settings ask. Functions n8n runs, as its Merge node's are.
+		inputs: `={{(${inputsFor.toString()})($parameter)}}`,
+		outputs: `={{(${outputsFor.toString()})($parameter)}}`,
 		credentials: [
 			{
 				name: 'webhookSigningSecretApi',
@@ -71,6 +74,9 @@ export class SendWebhook implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		if (this.getNodeParameter('operation', 0, 'send') === 'revealSecret') {
+			return await revealEndpointSecrets.call(this);
+		}
 		return await sendWebhooks.call(this);
 	}
 }

@@ -32,6 +32,16 @@ export interface CallResult {
 	readonly call: WebhookCall;
 	/** Undefined when the call was never made because the node stopped at an earlier failure. */
 	readonly result?: DeliveryResult;
+	/** What each attempt of this run sent and got, for the Log output (empty without it). */
+	readonly traces?: readonly AttemptTrace[];
+}
+
+/** One attempt as the log shows it. */
+export interface AttemptTrace {
+	readonly headers: Readonly<Record<string, string>>;
+	/** With Log Bodies only. */
+	readonly payloadText?: string;
+	readonly responseBody?: string;
 }
 
 /**
@@ -52,18 +62,42 @@ export async function deliverCalls(
 	const failureStops = (result: DeliveryResult) =>
 		!result.delivered && result.stoppedBy !== 'cancelled' && stopOnFailure;
 	let stopped = false;
-	const results = await mapWithConcurrency(
-		calls,
-		settings.concurrency,
-		async (call): Promise<CallResult> => {
-			if (stopped) return { call };
-			const result = await deliverCall(context, call, settings, bounds);
-			if (failureStops(result)) stopped = true;
-			return { call, result };
-		},
-	);
+	const results = await inLanes(calls, settings.concurrency, async (call): Promise<CallResult> => {
+		if (stopped) return { call };
+		const traces: AttemptTrace[] = [];
+		const result = await deliverCall(context, call, settings, bounds, traces);
+		if (failureStops(result)) stopped = true;
+		return { call, result, traces };
+	});
 	const firstFailure = results.find(({ result }) => result && failureStops(result));
 	return { results, firstFailure };
+}
+
+/**
+ * Calls to one endpoint form a lane with its own Requests in Flight; lanes
+ * run side by side, so a slow or dead endpoint never holds up the others.
+ * Sending to one URL is one lane. Results come back in the order of `calls`.
+ */
+async function inLanes(
+	calls: readonly WebhookCall[],
+	concurrency: number,
+	task: (call: WebhookCall) => Promise<CallResult>,
+): Promise<CallResult[]> {
+	const lanes = new Map<string, WebhookCall[]>();
+	for (const call of calls) {
+		const lane = call.batch.entries[0].item.target?.endpoint.id ?? '';
+		const queue = lanes.get(lane) ?? [];
+		queue.push(call);
+		lanes.set(lane, queue);
+	}
+	const done = new Map<WebhookCall, CallResult>();
+	await Promise.all(
+		[...lanes.values()].map(async (lane) => {
+			for (const result of await mapWithConcurrency(lane, concurrency, task))
+				done.set(result.call, result);
+		}),
+	);
+	return calls.map((call) => done.get(call) ?? { call });
 }
 
 function runBounds(
@@ -97,20 +131,33 @@ async function deliverCall(
 	call: WebhookCall,
 	settings: RunSettings,
 	{ signal, deadline, breaker, waits }: RunBounds,
+	traces: AttemptTrace[],
 ): Promise<DeliveryResult> {
 	const first = call.batch.entries[0].item;
-	// The breaker's destination: calls to one URL with one method.
-	const destination = `${first.method} ${first.url}`;
+	// The breaker's destination: an endpoint, or calls to one URL with one method.
+	const destination = first.target
+		? `endpoint ${first.target.endpoint.id}`
+		: `${first.method} ${first.url}`;
+	const { logOutput, logBodies } = settings.system;
 	const result = await deliver<AttemptRequest>(
 		{
 			prepare: (attempt) => prepareAttempt(call, settings, attempt),
-			send: async (request) =>
-				await sendAttempt(context, request, {
+			send: async (request) => {
+				const outcome = await sendAttempt(context, request, {
 					...settings.transport,
 					// No answer is awaited past the deadline.
 					timeoutMs:
 						deadline?.capTimeout(settings.transport.timeoutMs) ?? settings.transport.timeoutMs,
-				}),
+				});
+				if (logOutput) {
+					traces.push({
+						headers: request.headers,
+						payloadText: logBodies ? request.payloadText : undefined,
+						responseBody: outcome.kind === 'response' ? outcome.body : undefined,
+					});
+				}
+				return outcome;
+			},
 			sleep: async (ms) => await waits.wait(ms, destination),
 			now: () => new Date(),
 		},

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { DeliveryResult } from '../../core';
+import type { DeliveryResult, Endpoint } from '../../core';
 
 /** The delivery record added to each output item, under this key. */
 export const DELIVERY_FIELD = 'webhookDelivery';
@@ -38,14 +38,20 @@ export function sharedRecordParts(result: DeliveryResult): SharedRecordParts {
 }
 
 export function deliveryRecord(
-	request: { readonly method: string; readonly url: string },
+	request: {
+		readonly method: string;
+		readonly url: string;
+		readonly target?: { readonly endpoint: Endpoint };
+	},
 	result: DeliveryResult,
 	shared: SharedRecordParts,
 	batch: { index: number; size: number; position: number },
 ): IDataObject {
+	const endpoint = request.target?.endpoint;
 	return {
 		delivered: result.delivered,
 		id: result.id,
+		...(endpoint ? { endpoint: { id: endpoint.id, name: endpoint.name } } : {}),
 		method: request.method,
 		url: request.url,
 		statusCode: result.lastResponse?.status ?? null,
@@ -53,6 +59,24 @@ export function deliveryRecord(
 		attempts: shared.attempts,
 		batch,
 		response: shared.response,
+	};
+}
+
+/**
+ * The endpoint's row as a retry carries it back through the Wait node, so
+ * the retry needs no second read of the endpoints: everything but a secret.
+ */
+export function endpointSnapshot(endpoint: Endpoint): IDataObject {
+	return {
+		endpoint_id: endpoint.id,
+		name: endpoint.name,
+		url: endpoint.url,
+		events: [...endpoint.events],
+		active: endpoint.active,
+		headers: { ...endpoint.headers },
+		secret_version: endpoint.secretVersion,
+		secret_rotated_at: endpoint.secretRotatedAt?.toISOString() ?? null,
+		consecutive_failures: endpoint.consecutiveFailures,
 	};
 }
 

@@ -3,6 +3,12 @@ import type { INodeProperties, NodeHint } from 'n8n-workflow';
 import { DEFAULT_RETRY_POLICY, MAX_BATCH_SIZE } from '../../core';
 import { DEFAULT_SCHEME, SCHEME_SETTINGS, SEND_SCHEME_OPTIONS } from '../shared/schemeParameters';
 import { WAIT_NODE_MIN_SECONDS } from './retryLater';
+import {
+	destinationProperty,
+	endpointSecretsProperty,
+	operationProperty,
+	systemOptions,
+} from './systemDescription';
 
 /*
  * The defaults of Options: their fields show them, and settings.ts reads them
@@ -42,8 +48,8 @@ export const sendWebhookHints: NodeHint[] = [
 	},
 ];
 
-/** Parameters of Send Webhook. Names follow n8n's HTTP Request node where it has one. */
-export const sendWebhookProperties: INodeProperties[] = [
+/** Parameters of the Send operation. Names follow n8n's HTTP Request node where it has one. */
+const sendProperties: INodeProperties[] = [
 	{
 		displayName: 'Method',
 		name: 'method',
@@ -55,12 +61,14 @@ export const sendWebhookProperties: INodeProperties[] = [
 		],
 		default: 'POST',
 	},
+	destinationProperty,
 	{
 		displayName: 'URL',
 		name: 'url',
 		type: 'string',
 		default: '',
 		required: true,
+		displayOptions: { show: { destination: ['url'] } },
 		placeholder: 'https://example.com/webhooks/n8n',
 		description:
 			'Where to send each item; an expression can send items to different URLs (they are batched separately)',
@@ -93,6 +101,7 @@ export const sendWebhookProperties: INodeProperties[] = [
 		description: 'The signature format the receiver checks',
 	},
 	...SCHEME_SETTINGS,
+	endpointSecretsProperty,
 	{
 		displayName: 'Payload',
 		name: 'payload',
@@ -104,6 +113,12 @@ export const sendWebhookProperties: INodeProperties[] = [
 				name: 'Custom JSON',
 				value: 'custom',
 				description: 'A JSON value written or computed per item',
+			},
+			{
+				name: 'A Logged Delivery (Resend)',
+				value: 'resend',
+				description:
+					'Each item is a row of the Log output (with Log Bodies on): sent again to its endpoint with its delivery ID and a fresh signature',
 			},
 		],
 		default: 'item',
@@ -255,101 +270,123 @@ export const sendWebhookProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			{
-				displayName: 'Deadline (Seconds)',
-				name: 'deadlineSeconds',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: DEFAULT_DEADLINE_SECONDS,
-				description:
-					"Seconds after the node starts by which it ends, every item in an output: calls not made by then, and calls waiting to retry, go to Failed. 0: the workflow's execution timeout less a margin, or no deadline without one.",
-			},
-			{
-				displayName: 'Give Up on a Destination After (Failed Calls)',
-				name: 'giveUpAfterFailedCalls',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: DEFAULT_GIVE_UP_AFTER,
-				description:
-					'After this many calls in a row to one URL and method have failed with every retry spent, the rest of its calls fail at once instead of each waiting out its retries. 0 never gives up.',
-			},
-			{
-				displayName: 'Only HTTPS URLs',
-				name: 'httpsOnly',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to refuse http:// URLs, so signed data never travels unencrypted',
-			},
-			{
-				displayName: 'Requests in Flight',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 50 },
-				default: DEFAULT_CONCURRENCY,
-				description: 'How many calls run at once; 1 delivers strictly in order',
-			},
-			{
-				displayName: 'Response Body Limit',
-				name: 'responseBodyLimit',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: DEFAULT_RESPONSE_BODY_LIMIT,
-				description:
-					"Characters of the receiver's answer kept in the delivery record; 0 keeps none",
-			},
-			{
-				displayName: 'Retries',
-				name: 'retryMode',
-				type: 'options',
-				options: [
-					{
-						name: 'Wait Inside the Node',
-						value: 'inNode',
-						description:
-							'The node waits between attempts; in queue mode a worker that stops meanwhile loses the calls still waiting, unless N8N_GRACEFUL_SHUTDOWN_TIMEOUT outlasts the schedule',
-					},
-					{
-						name: 'Through a Wait Node (Survives Restarts)',
-						value: 'waitNode',
-						description: `A failed call goes to a third output, Retry, with when to try again: wire it through n8n's Wait node back into this node. Waits are at least ${WAIT_NODE_MIN_SECONDS} s: n8n keeps waits from 65 s on in its database.`,
-					},
-				],
-				default: 'inNode',
-				description: 'Where the waits between attempts happen',
-			},
-			{
-				displayName: 'Retry 3xx and 4xx Answers',
-				name: 'retryClientErrors',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to retry answers such as 400 or 404 like any other failure (408 and 429 are always retried; 410 never is)',
-			},
-			{
-				displayName: 'Retry Delays (Seconds)',
-				name: 'retryDelays',
-				type: 'string',
-				default: DEFAULT_RETRY_DELAYS,
-				placeholder: 'No retries',
-				description: `Waits before each retry, comma-separated; empty for no retries. Default: ${DEFAULT_RETRY_POLICY.delaysSeconds.length + 1} attempts.`,
-			},
-			{
-				displayName: 'Retry-After Cap (Seconds)',
-				name: 'retryAfterCap',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: DEFAULT_RETRY_AFTER_CAP,
-				description: "Longest wait a receiver's Retry-After header can ask for",
-			},
-			{
-				displayName: 'Timeout',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_TIMEOUT_MS,
-				description: "Milliseconds to wait for each attempt's answer before it counts as failed",
-			},
-		],
+		options: (
+			[
+				{
+					displayName: 'Deadline (Seconds)',
+					name: 'deadlineSeconds',
+					type: 'number',
+					typeOptions: { minValue: 0 },
+					default: DEFAULT_DEADLINE_SECONDS,
+					description:
+						"Seconds after the node starts by which it ends, every item in an output: calls not made by then, and calls waiting to retry, go to Failed. 0: the workflow's execution timeout less a margin, or no deadline without one.",
+				},
+				{
+					displayName: 'Give Up on a Destination After (Failed Calls)',
+					name: 'giveUpAfterFailedCalls',
+					type: 'number',
+					typeOptions: { minValue: 0 },
+					default: DEFAULT_GIVE_UP_AFTER,
+					description:
+						'After this many calls in a row to one URL and method have failed with every retry spent, the rest of its calls fail at once instead of each waiting out its retries. 0 never gives up.',
+				},
+				{
+					displayName: 'Only HTTPS URLs',
+					name: 'httpsOnly',
+					type: 'boolean',
+					default: false,
+					description: 'Whether to refuse http:// URLs, so signed data never travels unencrypted',
+				},
+				{
+					displayName: 'Requests in Flight',
+					name: 'concurrency',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: 50 },
+					default: DEFAULT_CONCURRENCY,
+					description: 'How many calls run at once; 1 delivers strictly in order',
+				},
+				{
+					displayName: 'Response Body Limit',
+					name: 'responseBodyLimit',
+					type: 'number',
+					typeOptions: { minValue: 0 },
+					default: DEFAULT_RESPONSE_BODY_LIMIT,
+					description:
+						"Characters of the receiver's answer kept in the delivery record; 0 keeps none",
+				},
+				{
+					displayName: 'Retries',
+					name: 'retryMode',
+					type: 'options',
+					options: [
+						{
+							name: 'Wait Inside the Node',
+							value: 'inNode',
+							description:
+								'The node waits between attempts; in queue mode a worker that stops meanwhile loses the calls still waiting, unless N8N_GRACEFUL_SHUTDOWN_TIMEOUT outlasts the schedule',
+						},
+						{
+							name: 'Through a Wait Node (Survives Restarts)',
+							value: 'waitNode',
+							description: `A failed call goes to a third output, Retry, with when to try again: wire it through n8n's Wait node back into this node. Waits are at least ${WAIT_NODE_MIN_SECONDS} s: n8n keeps waits from 65 s on in its database.`,
+						},
+					],
+					default: 'inNode',
+					description: 'Where the waits between attempts happen',
+				},
+				{
+					displayName: 'Retry 3xx and 4xx Answers',
+					name: 'retryClientErrors',
+					type: 'boolean',
+					default: true,
+					description:
+						'Whether to retry answers such as 400 or 404 like any other failure (408 and 429 are always retried; 410 never is)',
+				},
+				{
+					displayName: 'Retry Delays (Seconds)',
+					name: 'retryDelays',
+					type: 'string',
+					default: DEFAULT_RETRY_DELAYS,
+					placeholder: 'No retries',
+					description: `Waits before each retry, comma-separated; empty for no retries. Default: ${DEFAULT_RETRY_POLICY.delaysSeconds.length + 1} attempts.`,
+				},
+				{
+					displayName: 'Retry-After Cap (Seconds)',
+					name: 'retryAfterCap',
+					type: 'number',
+					typeOptions: { minValue: 0 },
+					default: DEFAULT_RETRY_AFTER_CAP,
+					description: "Longest wait a receiver's Retry-After header can ask for",
+				},
+				{
+					displayName: 'Timeout',
+					name: 'timeout',
+					type: 'number',
+					typeOptions: { minValue: 1 },
+					default: DEFAULT_TIMEOUT_MS,
+					description: "Milliseconds to wait for each attempt's answer before it counts as failed",
+				},
+				...systemOptions,
+			] as INodeProperties[]
+		).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
+];
+
+/** Parameters the Reveal Endpoint Secret operation shares with Send: the scheme decides the secret's form. */
+const SHARED_WITH_REVEAL = new Set(['signatureScheme', ...SCHEME_SETTINGS.map(({ name }) => name)]);
+
+/** Every parameter of the node: the Send operation's shown only for it. */
+export const sendWebhookProperties: INodeProperties[] = [
+	operationProperty,
+	...sendProperties.map((property) =>
+		SHARED_WITH_REVEAL.has(property.name)
+			? property
+			: {
+					...property,
+					displayOptions: {
+						...property.displayOptions,
+						show: { ...property.displayOptions?.show, operation: ['send'] },
+					},
+				},
+	),
 ];

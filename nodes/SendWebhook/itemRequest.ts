@@ -10,6 +10,8 @@ import {
 	readUrl,
 	refuseBodyHashParameter,
 } from './requestChecks';
+import type { EndpointTarget } from './endpointsInput';
+import { readResendRow, type Resent } from './resend';
 import { carriedRetry, withoutDeliveryRecord, type CarriedRetry } from './retryLater';
 import type { RunSettings } from './runSettings';
 
@@ -32,6 +34,12 @@ export interface ItemRequest {
 	readonly deliveryId?: string;
 	/** The call an item back from the Wait node belongs to (Retries: Through a Wait Node). */
 	readonly carried?: CarriedRetry;
+	/** The logged delivery an item makes again (Payload: A Logged Delivery). */
+	readonly resent?: Resent;
+	/** Sending to endpoints: the endpoint this request goes to. */
+	readonly target?: EndpointTarget;
+	/** Sending to endpoints: the event's id, the same at every endpoint. */
+	readonly messageId?: string;
 }
 
 /** Reads and checks one item's request; a NodeOperationError names the item and what to fix. */
@@ -42,27 +50,33 @@ export function readItemRequest(
 	settings: RunSettings,
 	read: ItemParameterReader = itemParameterReader(context),
 ): ItemRequest {
-	const url = readUrl(context, read, itemIndex, settings.httpsOnly);
-	refuseBodyHashParameter(context, url, itemIndex, settings.signing?.resolved.scheme);
+	// Sending to endpoints, each endpoint's URL is checked when its row is read.
+	const url = settings.system.toEndpoints
+		? ''
+		: readUrl(context, read, itemIndex, settings.httpsOnly);
+	if (url !== '')
+		refuseBodyHashParameter(context, url, itemIndex, settings.signing?.resolved.scheme);
 	const method = read('method', itemIndex) as IHttpRequestMethods;
-	const event = String(read('eventName', itemIndex, '') ?? '');
+	const resent = settings.system.resend
+		? readResendRow(context, item.json, itemIndex, settings)
+		: undefined;
+	const event = resent?.event ?? String(read('eventName', itemIndex, '') ?? '');
 	checkEventName(context, event, itemIndex, settings.eventHeader);
 	const headers = readHeaders(context, read, itemIndex, settings.reservedHeaders);
 	// Back from the Wait node: the same call again, with the record it came back with taken off.
 	const carried = settings.retryMode === 'waitNode' ? carriedRetry(item) : undefined;
-	const record = readRecord(
-		context,
-		read,
-		itemIndex,
-		carried ? withoutDeliveryRecord(item.json) : item.json,
-	);
+	const record = resent
+		? resent.record
+		: readRecord(context, read, itemIndex, carried ? withoutDeliveryRecord(item.json) : item.json);
 	// Checked without writing it: a walk, not a string per item.
 	const measured = measureJson(record);
 	if (!measured.ok) {
 		fail(context, `The payload cannot be sent as JSON: ${measured.detail}`, itemIndex);
 	}
 	const deliveryId =
-		settings.deliveryId === 'expression' ? readDeliveryId(context, read, itemIndex) : undefined;
+		settings.deliveryId === 'expression' && !resent
+			? readDeliveryId(context, read, itemIndex)
+			: undefined;
 	return {
 		itemIndex,
 		url,
@@ -73,6 +87,7 @@ export function readItemRequest(
 		recordLength: measured.length,
 		deliveryId,
 		...(carried ? { carried } : {}),
+		...(resent ? { resent } : {}),
 	};
 }
 

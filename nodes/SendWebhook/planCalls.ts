@@ -65,16 +65,21 @@ function destinationKey(request: ItemRequest): string {
 		request.headers,
 		request.event,
 		request.carried?.id ?? null,
+		request.target?.endpoint.id ?? null,
+		// A resend is a call of its own: its body is the logged call's.
+		request.resent?.deliveryId ?? null,
 	]);
 }
 
 /** The JSON value a call sends: one record, or a batch of them, wrapped as set. */
 function batchValue(batch: Batch<ItemRequest>, settings: RunSettings): unknown {
+	// A logged body already has its batch's shape.
+	const batched = settings.batched && !batch.entries[0].item.resent;
 	return assembleBody(
 		batch.entries.map((entry) => entry.item.record),
 		{
-			batched: settings.batched,
-			wrapperKey: settings.wrapperKey,
+			batched,
+			wrapperKey: batched ? settings.wrapperKey : undefined,
 			envelope: settings.envelope ? { event: batch.entries[0].item.event } : undefined,
 		},
 		new Date(),
@@ -99,6 +104,10 @@ function recordLengths(batch: Batch<ItemRequest>): Map<object, number> {
 export function callDeliveryId({ batch }: WebhookCall, settings: RunSettings): string {
 	const requests = batch.entries.map((entry) => entry.item);
 	if (requests[0].carried) return requests[0].carried.id;
+	if (requests[0].resent) return requests[0].resent.deliveryId;
+	// To endpoints: the event's id, or one derived from the batch's event ids.
+	if (requests.every((request) => request.messageId !== undefined))
+		return batchDeliveryId(requests.map((request) => request.messageId ?? ''));
 	switch (settings.deliveryId) {
 		case 'expression':
 			return batchDeliveryId(requests.map((request) => request.deliveryId ?? ''));

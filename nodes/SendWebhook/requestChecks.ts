@@ -27,35 +27,49 @@ export function readUrl(
 	httpsOnly: boolean,
 ): string {
 	const raw = read('url', itemIndex);
-	const text = typeof raw === 'string' ? raw.trim() : '';
+	const checked = checkUrl(typeof raw === 'string' ? raw : '', httpsOnly);
+	if (!checked.ok) return fail(context, checked.detail, itemIndex, checked.description);
+	return checked.url;
+}
+
+/** A URL as it will be sent, or why it cannot be: the URL parameter's and each endpoint's. */
+export function checkUrl(
+	raw: string,
+	httpsOnly: boolean,
+): { ok: true; url: string } | { ok: false; detail: string; description?: string } {
+	const text = raw.trim();
 	if (text === '')
-		fail(context, 'The URL is empty', itemIndex, 'Set the URL to send the webhook to.');
+		return {
+			ok: false,
+			detail: 'The URL is empty',
+			description: 'Set the URL to send the webhook to.',
+		};
 	let url: URL;
 	try {
 		url = new URL(text);
 	} catch {
-		return fail(
-			context,
-			`The URL "${text}" is not a valid URL`,
-			itemIndex,
-			'Write a full URL such as https://example.com/hooks.',
-		);
+		return {
+			ok: false,
+			detail: `The URL "${text}" is not a valid URL`,
+			description: 'Write a full URL such as https://example.com/hooks.',
+		};
 	}
 	const allowed = httpsOnly ? ['https:'] : ['https:', 'http:'];
 	if (!allowed.includes(url.protocol)) {
-		fail(
-			context,
-			`The URL "${text}" must start with ${httpsOnly ? 'https://' : 'http:// or https://'}`,
-			itemIndex,
-			httpsOnly ? 'Only HTTPS URLs is on: signed data is never sent unencrypted.' : undefined,
-		);
+		return {
+			ok: false,
+			detail: `The URL "${text}" must start with ${httpsOnly ? 'https://' : 'http:// or https://'}`,
+			description: httpsOnly
+				? 'Only HTTPS URLs is on: signed data is never sent unencrypted.'
+				: undefined,
+		};
 	}
 	// n8n's HTTP client sends the URL as the WHATWG parser writes it (spaces
 	// and non-ASCII percent-encoded): that form is what is sent, and so what
 	// Square, HubSpot v3 and Twilio sign. A #fragment never leaves the client,
 	// so it is neither sent nor signed (signing it broke every such call).
 	url.hash = '';
-	return url.href;
+	return { ok: true, url: url.href };
 }
 
 /** A scheme that puts the body's hash in the URL (Twilio) would send a second one. */
@@ -123,7 +137,7 @@ export function readHeaders(
 	return headers;
 }
 
-function checkHeader(
+export function checkHeader(
 	context: IExecuteFunctions,
 	name: string,
 	value: string,

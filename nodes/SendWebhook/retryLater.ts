@@ -23,6 +23,8 @@ export const WAIT_NODE_MIN_SECONDS = 70;
 export interface CarriedRetry {
 	readonly id: string;
 	readonly attempts: readonly AttemptRecord[];
+	/** Sending to endpoints: the endpoint's row as the call was first made to it. */
+	readonly endpoint?: IDataObject;
 }
 
 /**
@@ -51,7 +53,10 @@ export function carriedRetry(item: INodeExecutionData): CarriedRetry | undefined
 			...(typeof fields.retryInMs === 'number' ? { retryInMs: fields.retryInMs } : {}),
 		});
 	}
-	return parsed.length > 0 ? { id, attempts: parsed } : undefined;
+	if (parsed.length === 0) return undefined;
+	const { endpoint } = retry as IDataObject;
+	const isRow = typeof endpoint === 'object' && endpoint !== null && !Array.isArray(endpoint);
+	return { id, attempts: parsed, ...(isRow ? { endpoint: endpoint as IDataObject } : {}) };
 }
 
 /** The item's JSON as it was sent the first time: without the delivery record it came back with. */

@@ -11,6 +11,8 @@ import {
 	describeRetryPolicyProblem,
 	describeUnsendableHeaderName,
 	headersSignSets,
+	LONG_WAIT_MAX_DELAY_SECONDS,
+	RETRY_SCHEDULES,
 	type RetryPolicy,
 	type SecretSet,
 } from '../../core';
@@ -27,6 +29,10 @@ import {
 } from './description';
 import { fail } from './nodeErrors';
 import type { RetryMode } from './retryLater';
+import {
+	DEFAULT_DISABLE_AFTER_FAILURES,
+	DEFAULT_ROTATION_OVERLAP_HOURS,
+} from './systemDescription';
 import type { TransportSettings } from './transport';
 
 /** Header for the delivery id when the scheme has none of its own (Standard Webhooks' name). */
@@ -59,6 +65,23 @@ export interface RunSettings {
 	/** Failed calls in a row after which a destination is given up on; 0 never. */
 	readonly giveUpAfter: number;
 	readonly retryMode: RetryMode;
+	readonly system: SystemSettings;
+}
+
+/** The webhook system's settings (docs/webhook-system.md). */
+export interface SystemSettings {
+	/** Endpoints from the second input, or the URL parameter. */
+	readonly toEndpoints: boolean;
+	/** Endpoints' secrets derived from the credential's, or read from each endpoint's row. */
+	readonly secretsFromRecord: boolean;
+	readonly rotationOverlapMs: number;
+	/** Whether the Log output is there: always with endpoints, else by the Delivery Log Output option. */
+	readonly logOutput: boolean;
+	readonly logBodies: boolean;
+	/** Failed deliveries in a row after which an endpoint is reported disabled; 0 never. */
+	readonly disableAfterFailures: number;
+	/** Items are log rows to send again (Payload: A Logged Delivery). */
+	readonly resend: boolean;
 }
 
 export async function readRunSettings(context: IExecuteFunctions): Promise<RunSettings> {
@@ -67,7 +90,8 @@ export async function readRunSettings(context: IExecuteFunctions): Promise<RunSe
 	const signing = resolved
 		? { resolved, secrets: await readSigningSecrets(context, resolved) }
 		: undefined;
-	const policy = readRetryPolicy(context, options);
+	const retryMode: RetryMode = options.retryMode === 'waitNode' ? 'waitNode' : 'inNode';
+	const policy = readRetryPolicy(context, options, retryMode);
 	const batched = context.getNodeParameter('batching', 0) === 'batch';
 	const batchSize = batched ? (context.getNodeParameter('batchSize', 0) as number) : 1;
 	const batchProblem = describeBatchSizeProblem(batchSize);
@@ -112,12 +136,39 @@ export async function readRunSettings(context: IExecuteFunctions): Promise<RunSe
 		deliveryId: deliveryId as DeliveryIdSource,
 		deadlineSeconds,
 		giveUpAfter,
-		retryMode: options.retryMode === 'waitNode' ? 'waitNode' : 'inNode',
+		retryMode,
+		system: readSystemSettings(context, options),
+	};
+}
+
+function readSystemSettings(context: IExecuteFunctions, options: IDataObject): SystemSettings {
+	const toEndpoints = context.getNodeParameter('destination', 0, 'url') === 'endpoints';
+	const overlapHours =
+		(options.rotationOverlapHours as number | undefined) ?? DEFAULT_ROTATION_OVERLAP_HOURS;
+	const disableAfter =
+		(options.disableAfterFailures as number | undefined) ?? DEFAULT_DISABLE_AFTER_FAILURES;
+	if (!Number.isFinite(overlapHours) || overlapHours < 0)
+		fail(context, `Rotation Overlap must be a number of hours, 0 or more (got ${overlapHours})`, 0);
+	if (!Number.isInteger(disableAfter) || disableAfter < 0)
+		fail(
+			context,
+			`Disable an Endpoint After must be a whole number of failed deliveries, 0 or more (got ${disableAfter})`,
+			0,
+		);
+	return {
+		toEndpoints,
+		secretsFromRecord:
+			toEndpoints && context.getNodeParameter('endpointSecrets', 0, 'derived') === 'record',
+		rotationOverlapMs: overlapHours * 3_600_000,
+		logOutput: toEndpoints || options.logOutput === true,
+		logBodies: options.logBodies === true,
+		disableAfterFailures: disableAfter,
+		resend: context.getNodeParameter('payload', 0, 'item') === 'resend',
 	};
 }
 
 /** The Signing Scheme, undefined for "None"; one whose headers cannot all be sent is refused. */
-function readScheme(context: IExecuteFunctions): ResolvedScheme | undefined {
+export function readScheme(context: IExecuteFunctions): ResolvedScheme | undefined {
 	const choice = chooseScheme((name, fallback) => context.getNodeParameter(name, 0, fallback));
 	if (!choice.ok) fail(context, choice.detail, 0, choice.description);
 	refuseUnsendableSchemeHeaders(context, choice.resolved);
@@ -125,7 +176,7 @@ function readScheme(context: IExecuteFunctions): ResolvedScheme | undefined {
 }
 
 /** Checked once here, so no attempt is ever sent unsigned or signed with garbage. */
-async function readSigningSecrets(
+export async function readSigningSecrets(
 	context: IExecuteFunctions,
 	{ scheme }: ResolvedScheme,
 ): Promise<SecretSet> {
@@ -165,20 +216,72 @@ function refuseUnsendableSchemeHeaders(
 	}
 }
 
-function readRetryPolicy(context: IExecuteFunctions, options: IDataObject): RetryPolicy {
+function readRetryPolicy(
+	context: IExecuteFunctions,
+	options: IDataObject,
+	retryMode: RetryMode,
+): RetryPolicy {
 	const policy: RetryPolicy = {
-		delaysSeconds: parseDelays(
-			context,
-			(options.retryDelays as string | undefined) ?? DEFAULT_RETRY_DELAYS,
-		),
+		...readSchedule(context, options, retryMode),
 		retryClientErrors:
 			(options.retryClientErrors as boolean | undefined) ?? DEFAULT_RETRY_POLICY.retryClientErrors,
 		retryAfterCapSeconds:
 			(options.retryAfterCap as number | undefined) ?? DEFAULT_RETRY_POLICY.retryAfterCapSeconds,
 	};
-	const policyProblem = describeRetryPolicyProblem(policy);
-	if (policyProblem) fail(context, policyProblem, 0);
+	// Waits handed to n8n's Wait node are kept in its database: they may be long.
+	const policyProblem = describeRetryPolicyProblem(
+		policy,
+		retryMode === 'waitNode' ? { maxDelaySeconds: LONG_WAIT_MAX_DELAY_SECONDS } : undefined,
+	);
+	if (policyProblem) {
+		const hint =
+			retryMode === 'inNode'
+				? 'Longer waits need Options → Retries: Through a Wait Node, where n8n keeps the wait in its database.'
+				: undefined;
+		fail(context, policyProblem, 0, hint);
+	}
 	return policy;
+}
+
+/** Standard Webhooks' jitter: retries of many calls failed together do not all land at once. */
+const STANDARD_WEBHOOKS_JITTER = 0.2;
+
+/**
+ * The waits between attempts: a preset, or Retry Delays. A workflow saved
+ * before Retry Schedule existed, with Retry Delays set, keeps its delays.
+ */
+function readSchedule(
+	context: IExecuteFunctions,
+	options: IDataObject,
+	retryMode: RetryMode,
+): Pick<RetryPolicy, 'delaysSeconds' | 'jitter'> {
+	const typed = options.retryDelays as string | undefined;
+	const schedule =
+		(options.retrySchedule as string | undefined) ?? (typed === undefined ? 'default' : 'custom');
+	if (
+		schedule !== 'custom' &&
+		typed !== undefined &&
+		typed.replace(/\s/g, '') !== DEFAULT_RETRY_DELAYS.replace(/\s/g, '')
+	)
+		fail(
+			context,
+			'Retry Delays applies only with Retry Schedule: Custom',
+			0,
+			'Set Retry Schedule to Custom, or remove Retry Delays.',
+		);
+	if (schedule === 'custom')
+		return { delaysSeconds: parseDelays(context, typed ?? DEFAULT_RETRY_DELAYS) };
+	if (schedule === 'default') return { delaysSeconds: RETRY_SCHEDULES.default };
+	if (schedule !== 'standardWebhooks')
+		return fail(context, `Unknown Retry Schedule "${schedule}"`, 0);
+	if (retryMode !== 'waitNode')
+		fail(
+			context,
+			'The Standard Webhooks schedule waits up to 10 hours between attempts: no execution should wait that long',
+			0,
+			'Set Options → Retries to "Through a Wait Node" and wire the Retry output through a Wait node back into this node; n8n keeps those waits in its database, across restarts.',
+		);
+	return { delaysSeconds: RETRY_SCHEDULES.standardWebhooks, jitter: STANDARD_WEBHOOKS_JITTER };
 }
 
 function parseDelays(context: IExecuteFunctions, text: string): number[] {

@@ -21,7 +21,11 @@ export function prepareAttempt(
 	{ timestamp, id }: AttemptContext,
 ): AttemptRequest {
 	const first = batch.entries[0].item;
-	const { signing } = settings;
+	// An endpoint's own secrets, where it has them; else the credential's.
+	const signing = settings.signing && {
+		resolved: settings.signing.resolved,
+		secrets: first.target?.secrets ?? settings.signing.secrets,
+	};
 	// Mailgun's signature goes in the body, around the payload, with a fresh
 	// token each attempt.
 	const scheme = signing?.resolved.scheme;
@@ -52,5 +56,5 @@ export function prepareAttempt(
 				})
 			: {},
 	);
-	return { url, method: first.method, headers, body };
+	return { url, method: first.method, headers, body, payloadText: text };
 }

@@ -16,6 +16,8 @@ export interface AttemptRequest {
 	readonly headers: Record<string, string>;
 	/** The exact bytes that were signed. */
 	readonly body: Buffer;
+	/** The JSON the body carries, before a signature in the body: what the log keeps. */
+	readonly payloadText?: string;
 }
 
 export interface TransportSettings {

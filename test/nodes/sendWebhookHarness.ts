@@ -21,6 +21,8 @@ import {
 
 export interface SendOptions {
 	readonly items?: INodeExecutionData[];
+	/** The second input, Endpoints (Send To: Endpoints). */
+	readonly endpoints?: INodeExecutionData[];
 	readonly secret?: SecretOption;
 	/** A Webhook Signing Key credential (Standard Webhooks v1a). */
 	readonly keys?: KeyOption;
@@ -38,6 +40,8 @@ export interface SendResult {
 	readonly retry: INodeExecutionData[];
 	/** How many outputs the node returned. */
 	readonly outputCount: number;
+	/** Every output, as execute() returned them. */
+	readonly outputs: INodeExecutionData[][];
 	/** The hints the node added for the editor's output pane. */
 	readonly hints: NodeExecutionHint[];
 }
@@ -65,6 +69,7 @@ export async function send(
 		parameters,
 		credentials,
 		items: options.items ?? items(1),
+		moreInputs: options.endpoints ? [options.endpoints] : undefined,
 		continueOnFail: options.continueOnFail,
 		abortSignal: options.abortSignal,
 		workflowSettings: options.workflowSettings,
@@ -74,6 +79,7 @@ export async function send(
 		failed: outputs[1] ?? [],
 		retry: outputs[2] ?? [],
 		outputCount: outputs.length,
+		outputs,
 		hints,
 	};
 }

@@ -93,6 +93,8 @@ export interface NodeRunOptions {
 export interface ExecuteOptions extends NodeRunOptions {
 	/** The items on main input 0; default one empty item. */
 	readonly items?: INodeExecutionData[];
+	/** The items on main inputs 1, 2, …, for a node with more than one input. */
+	readonly moreInputs?: INodeExecutionData[][];
 	/** Sets node.onError = 'continueRegularOutput', as the editor's "On Error: Continue" does. */
 	readonly continueOnFail?: boolean;
 	/** The execution's cancel signal, as getExecutionCancelSignal() returns it. */
@@ -156,7 +158,7 @@ export async function runExecute(
 	// As WorkflowExecute hands a start node its input: one entry on the
 	// execution stack, whose main input 0 is also the items expressions see.
 	const items = options.items ?? [{ json: {} }];
-	const inputData: ITaskDataConnections = { main: [items] };
+	const inputData: ITaskDataConnections = { main: [items, ...(options.moreInputs ?? [])] };
 	const executeData: IExecuteData = { node, data: inputData, source: null };
 	const runExecutionData = createRunExecutionData({
 		executionData: { nodeExecutionStack: [executeData] },

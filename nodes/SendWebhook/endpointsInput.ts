@@ -1,0 +1,150 @@
+/**
+ * The endpoints a run sends to: the rows of the second input (a Data Table's,
+ * a database's, a sheet's), each read and checked once, with the secret it
+ * signs with. A row that cannot be used is reported on Endpoint Events, never
+ * skipped in silence, and never stops the deliveries to the others.
+ */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import {
+	endpointSecretSet,
+	readEndpoint,
+	resolveKeys,
+	type Endpoint,
+	type SecretSet,
+} from '../../core';
+import { endpointEvent, type EndpointEvent } from './endpointEvents';
+import { checkHeader, checkUrl, refuseBodyHashParameter } from './requestChecks';
+import type { RunSettings } from './runSettings';
+
+/** An endpoint ready to send to: its row, its checked URL and the secrets it signs with. */
+export interface EndpointTarget {
+	readonly endpoint: Endpoint;
+	readonly url: string;
+	/** Undefined where the credential's own secrets or keys sign (unsigned, public-key schemes). */
+	readonly secrets?: SecretSet;
+	/** Where its row came from in the Endpoints input; undefined for a retry's own copy. */
+	readonly inputIndex?: number;
+}
+
+export interface EndpointsInput {
+	/** Every usable endpoint by id, active or not. */
+	readonly byId: ReadonlyMap<string, EndpointTarget>;
+	/** endpoint.invalid items for the rows that cannot be used. */
+	readonly refused: EndpointEvent[];
+}
+
+/** The Endpoints input (the node's second), read once per run. */
+export function readEndpointsInput(
+	context: IExecuteFunctions,
+	settings: RunSettings,
+	rows: readonly INodeExecutionData[],
+): EndpointsInput {
+	const byId = new Map<string, EndpointTarget>();
+	const firstRow = new Map<string, string>();
+	const refused: EndpointEvent[] = [];
+	rows.forEach((row, inputIndex) => {
+		const refuse = (detail: string, endpointId?: string) => {
+			refused.push(invalidEndpoint(inputIndex, detail, endpointId));
+		};
+		const target = endpointTarget(context, settings, row.json, inputIndex);
+		if (!target.ok) {
+			refuse(target.detail, target.endpointId);
+			return;
+		}
+		const { id } = target.target.endpoint;
+		// A Data Table node that ran once per event gives each row many times:
+		// copies are one endpoint; two different rows with one id are neither.
+		const same = JSON.stringify(row.json);
+		const earlier = firstRow.get(id);
+		if (earlier === undefined) {
+			firstRow.set(id, same);
+			byId.set(id, target.target);
+		} else if (earlier !== same) {
+			byId.delete(id);
+			refuse(`Two different endpoint rows have the ID "${id}"; neither is used`, id);
+		}
+	});
+	return { byId, refused };
+}
+
+type TargetResult =
+	| { ok: true; target: EndpointTarget }
+	| { ok: false; detail: string; endpointId?: string };
+
+/** One endpoint row (or a retry's copy of one) as a target, or why it cannot be one. */
+export function endpointTarget(
+	context: IExecuteFunctions,
+	settings: RunSettings,
+	row: IDataObject,
+	inputIndex?: number,
+): TargetResult {
+	const read = readEndpoint(row);
+	if (!read.ok) return { ok: false, detail: read.detail };
+	const { endpoint } = read;
+	const failed = (detail: string): TargetResult => ({ ok: false, detail, endpointId: endpoint.id });
+	const url = checkUrl(endpoint.url, settings.httpsOnly);
+	if (!url.ok) return failed(url.detail);
+	const problem = requestProblem(context, settings, endpoint, url.url);
+	if (problem) return failed(problem);
+	const secrets = secretsOf(settings, endpoint);
+	if (!secrets.ok) return failed(secrets.detail);
+	return { ok: true, target: { endpoint, url: url.url, secrets: secrets.secrets, inputIndex } };
+}
+
+/** The checks the URL parameter and Header Parameters get, as a sentence, or undefined. */
+function requestProblem(
+	context: IExecuteFunctions,
+	settings: RunSettings,
+	endpoint: Endpoint,
+	url: string,
+): string | undefined {
+	try {
+		refuseBodyHashParameter(context, url, 0, settings.signing?.resolved.scheme);
+		for (const [name, value] of Object.entries(endpoint.headers))
+			checkHeader(context, name, value, 0, settings.reservedHeaders);
+		return undefined;
+	} catch (error) {
+		if (error instanceof NodeOperationError) return error.message;
+		throw new NodeOperationError(context.getNode(), error as Error);
+	}
+}
+
+/** Derived from the credential's secret, or the row's own; checked here, never shown. */
+function secretsOf(
+	settings: RunSettings,
+	endpoint: Endpoint,
+): { ok: true; secrets?: SecretSet } | { ok: false; detail: string } {
+	const { signing, system } = settings;
+	if (!signing || signing.resolved.scheme.kind !== 'hmac') return { ok: true };
+	const { secretEncoding } = signing.resolved.scheme;
+	if (system.secretsFromRecord) {
+		if (endpoint.secret === undefined)
+			return { ok: false, detail: 'The endpoint has no secret (its secret field is empty)' };
+		const secrets: SecretSet = { primary: endpoint.secret, encoding: signing.secrets.encoding };
+		const keys = resolveKeys(secrets, secretEncoding);
+		return keys.ok
+			? { ok: true, secrets }
+			: { ok: false, detail: `The endpoint's secret cannot sign: ${keys.detail}` };
+	}
+	const derived = endpointSecretSet(signing.secrets, secretEncoding, endpoint, {
+		overlapMs: system.rotationOverlapMs,
+		now: new Date(),
+	});
+	return derived.ok
+		? { ok: true, secrets: derived.secrets }
+		: { ok: false, detail: derived.detail };
+}
+
+function invalidEndpoint(inputIndex: number, detail: string, endpointId?: string): EndpointEvent {
+	return endpointEvent(
+		'endpoint.invalid',
+		{ endpointId: endpointId ?? null, row: inputIndex, reason: detail },
+		{ item: inputIndex, input: 1 },
+	);
+}
