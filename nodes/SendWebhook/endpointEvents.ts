@@ -57,6 +57,15 @@ function exhausted(result: CallResult['result']): boolean {
 	return !!result && !result.delivered && result.retryInMs === undefined && !result.stoppedBy;
 }
 
+/**
+ * A delivery the endpoint failed: its schedule spent, or given up on at
+ * once because the endpoint's calls before it failed theirs (the breaker).
+ * One cut short by a cancel or the deadline says nothing of the endpoint.
+ */
+function failedByEndpoint(result: CallResult['result']): boolean {
+	return exhausted(result) || (!!result && !result.delivered && result.stoppedBy === 'breaker');
+}
+
 /** message.attempt.exhausted for each such delivery to an endpoint. */
 export function exhaustedEvents(results: readonly CallResult[]): EndpointEvent[] {
 	return results.flatMap((callResult) => {
@@ -90,7 +99,8 @@ export function exhaustedEvents(results: readonly CallResult[]): EndpointEvent[]
  * endpoint.disabled or endpoint.updated for each endpoint this run called,
  * counting failed deliveries in a row from the row's consecutive_failures,
  * in the order its calls were made. A delivery that succeeds resets the
- * count; one cut short by a cancel or the deadline does not count.
+ * count; one the breaker gave up on counts; one cut short by a cancel or the
+ * deadline does not.
  */
 export function healthEvents(
 	results: readonly CallResult[],
@@ -119,7 +129,7 @@ function endpointHealth(
 	let gone = false;
 	for (const { result } of results) {
 		if (result?.delivered) failures = 0;
-		else if (exhausted(result)) failures++;
+		else if (failedByEndpoint(result)) failures++;
 		if (result?.lastResponse?.status === 410) gone = true;
 	}
 	const paired: IPairedItemData | IPairedItemData[] =

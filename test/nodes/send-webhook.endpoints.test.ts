@@ -358,3 +358,27 @@ describe('Send To: Endpoints', () => {
 		expect(record(result.retry[0]).retry).toMatchObject({ attempt: 2, inSeconds: 70 });
 	});
 });
+
+describe('Endpoint health with the breaker', () => {
+	it('calls the breaker gave up on count as failed deliveries: a dead endpoint is disabled once', async () => {
+		receivers[0].answer(() => ({ status: 503 }));
+		const result = await send(parameters({}, { retryDelays: '0.01', giveUpAfterFailedCalls: 3 }), {
+			secret: MASTER,
+			items: events(...Array.from({ length: 8 }, () => 'deal.created')),
+			endpoints: rows(endpointRows()),
+		});
+		// Three calls spent their schedule; the breaker failed the other five at once.
+		expect(receivers[0].calls).toHaveLength(6);
+		expect(result.failed).toHaveLength(8);
+		const types = result.outputs[3].map((item) => item.json.type);
+		expect(types.filter((type) => type === 'message.attempt.exhausted')).toHaveLength(3);
+		expect(types.filter((type) => type === 'endpoint.disabled')).toHaveLength(1);
+		expect(
+			result.outputs[3].find((item) => item.json.type === 'endpoint.disabled')?.json.update,
+		).toEqual({
+			endpoint_id: 'ep_deals',
+			active: false,
+			consecutive_failures: 8,
+		});
+	});
+});
