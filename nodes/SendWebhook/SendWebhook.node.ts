@@ -26,7 +26,7 @@ export class SendWebhook implements INodeType {
 		},
 		group: ['output'],
 		version: 1,
-		subtitle: `={{$parameter["method"] + " · " + ${schemeNameExpression('signatureScheme')}}}`,
+		subtitle: `={{$parameter["operation"] === "revealSecret" ? "Reveal endpoint secret · " + ${schemeNameExpression('signatureScheme')} : $parameter["method"] + " · " + ${schemeNameExpression('signatureScheme')}}}`,
 		description: 'Send items as signed JSON webhooks, retried until delivered',
 		defaults: { name: 'Send Webhook' },
 		// Deliberately not an AI tool: a call can wait minutes for its retries

@@ -24,6 +24,7 @@ export const DEFAULT_DEADLINE_SECONDS = 0;
 export const DEFAULT_GIVE_UP_AFTER = 3;
 export const DEFAULT_HTTPS_ONLY = false;
 export const DEFAULT_CONCURRENCY = 1;
+export const MAX_CONCURRENCY = 50;
 export const DEFAULT_RESPONSE_BODY_LIMIT = 1000;
 export const DEFAULT_TIMEOUT_MS = 10000;
 
@@ -301,9 +302,10 @@ const sendProperties: INodeProperties[] = [
 					displayName: 'Requests in Flight',
 					name: 'concurrency',
 					type: 'number',
-					typeOptions: { minValue: 1, maxValue: 50 },
+					typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 					default: DEFAULT_CONCURRENCY,
-					description: 'How many calls run at once; 1 delivers strictly in order',
+					description:
+						'How many calls run at once (to each endpoint, when sending to endpoints); 1 delivers strictly in order',
 				},
 				{
 					displayName: 'Response Body Limit',

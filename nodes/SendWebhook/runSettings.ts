@@ -26,6 +26,7 @@ import {
 	DEFAULT_RESPONSE_BODY_LIMIT,
 	DEFAULT_RETRY_DELAYS,
 	DEFAULT_TIMEOUT_MS,
+	MAX_CONCURRENCY,
 } from './description';
 import { fail } from './nodeErrors';
 import type { RetryMode } from './retryLater';
@@ -107,8 +108,7 @@ export async function readRunSettings(context: IExecuteFunctions): Promise<RunSe
 	const deliveryId = context.getNodeParameter('deliveryId', 0, 'random') as string;
 	if (!DELIVERY_ID_SOURCES.includes(deliveryId))
 		fail(context, `Unknown Delivery ID choice "${deliveryId}"`, 0);
-	const { deadlineSeconds, giveUpAfter } = readRunLimits(context, options);
-	const concurrency = (options.concurrency as number | undefined) ?? DEFAULT_CONCURRENCY;
+	const { deadlineSeconds, giveUpAfter, concurrency } = readRunLimits(context, options);
 	return {
 		signing,
 		policy,
@@ -128,7 +128,7 @@ export async function readRunSettings(context: IExecuteFunctions): Promise<RunSe
 			(context.getNodeParameter('envelope', 0, false) as boolean) ||
 			(resolved?.scheme.kind === 'hmac' && resolved.scheme.envelope === true),
 		stopOnFailure: context.getNodeParameter('onFailure', 0) === 'error',
-		concurrency: Number.isInteger(concurrency) && concurrency >= 1 ? concurrency : 1,
+		concurrency,
 		httpsOnly: (options.httpsOnly as boolean | undefined) ?? DEFAULT_HTTPS_ONLY,
 		reservedHeaders,
 		eventHeader: resolved?.scheme.eventHeader,
@@ -328,11 +328,11 @@ async function readReservedHeaders(
 	return reserved;
 }
 
-/** Deadline (Seconds) and Give Up on a Destination After, each checked. */
+/** Deadline (Seconds), Give Up on a Destination After and Requests in Flight, each checked. */
 function readRunLimits(
 	context: IExecuteFunctions,
 	options: IDataObject,
-): { deadlineSeconds: number; giveUpAfter: number } {
+): { deadlineSeconds: number; giveUpAfter: number; concurrency: number } {
 	const deadlineSeconds =
 		(options.deadlineSeconds as number | undefined) ?? DEFAULT_DEADLINE_SECONDS;
 	if (
@@ -353,5 +353,12 @@ function readRunLimits(
 			`Give Up on a Destination After must be a whole number of failed calls, 0 or more (got ${String(giveUpAfter)})`,
 			0,
 		);
-	return { deadlineSeconds, giveUpAfter };
+	const concurrency = (options.concurrency as number | undefined) ?? DEFAULT_CONCURRENCY;
+	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY)
+		fail(
+			context,
+			`Requests in Flight must be a whole number from 1 to ${MAX_CONCURRENCY} (got ${String(concurrency)})`,
+			0,
+		);
+	return { deadlineSeconds, giveUpAfter, concurrency };
 }

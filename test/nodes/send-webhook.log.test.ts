@@ -198,3 +198,15 @@ describe('Settings of the webhook system', () => {
 		expect(description.inputs).toBe(`={{(${inputsFor.toString()})($parameter)}}`);
 	});
 });
+
+describe('Requests in Flight', () => {
+	it.each([0, 2.5, 51])('%s is refused, not quietly taken as 1', async (concurrency) => {
+		await expect(
+			send(
+				{ url: receiver.url, signatureScheme: 'none', options: { concurrency } },
+				{ items: items(1) },
+			),
+		).rejects.toThrow(/Requests in Flight must be a whole number from 1 to 50/);
+		expect(receiver.calls).toHaveLength(0);
+	});
+});
