@@ -11,7 +11,7 @@ import type { IDataObject, INodeExecutionData, IPairedItemData } from 'n8n-workf
 
 import type { Endpoint } from '../../core';
 import type { CallResult } from './deliverCalls';
-import type { EndpointTarget } from './endpointsInput';
+import type { EndpointTarget, RefusedRow } from './endpointsInput';
 
 export type EndpointEventType =
 	| 'endpoint.invalid'
@@ -45,6 +45,19 @@ export function endpointEventItem(event: EndpointEvent, at: Date): INodeExecutio
 		},
 		pairedItem: event.pairedItem,
 	};
+}
+
+/** endpoint.invalid: a row of the Endpoints input (the node's second) that cannot be used. */
+export function invalidEndpointEvent({
+	inputIndex,
+	detail,
+	endpointId,
+}: RefusedRow): EndpointEvent {
+	return endpointEvent(
+		'endpoint.invalid',
+		{ endpointId: endpointId ?? null, row: inputIndex, reason: detail },
+		{ item: inputIndex, input: 1 },
+	);
 }
 
 /** The event items a call's items came from. */

@@ -18,7 +18,6 @@ import {
 	type Endpoint,
 	type SecretSet,
 } from '../../core';
-import { endpointEvent, type EndpointEvent } from './endpointEvents';
 import { checkHeader, checkUrl, refuseBodyHashParameter } from './requestChecks';
 import type { RunSettings } from './runSettings';
 
@@ -32,11 +31,18 @@ export interface EndpointTarget {
 	readonly inputIndex?: number;
 }
 
+/** A row of the Endpoints input that cannot be used, and why. */
+export interface RefusedRow {
+	readonly inputIndex: number;
+	readonly detail: string;
+	readonly endpointId?: string;
+}
+
 export interface EndpointsInput {
 	/** Every usable endpoint by id, active or not. */
 	readonly byId: ReadonlyMap<string, EndpointTarget>;
-	/** endpoint.invalid items for the rows that cannot be used. */
-	readonly refused: EndpointEvent[];
+	/** The rows that cannot be used: each becomes an endpoint.invalid event. */
+	readonly refused: RefusedRow[];
 }
 
 /** The Endpoints input (the node's second), read once per run. */
@@ -47,10 +53,10 @@ export function readEndpointsInput(
 ): EndpointsInput {
 	const byId = new Map<string, EndpointTarget>();
 	const firstRow = new Map<string, string>();
-	const refused: EndpointEvent[] = [];
+	const refused: RefusedRow[] = [];
 	rows.forEach((row, inputIndex) => {
 		const refuse = (detail: string, endpointId?: string) => {
-			refused.push(invalidEndpoint(inputIndex, detail, endpointId));
+			refused.push({ inputIndex, detail, endpointId });
 		};
 		const target = endpointTarget(context, settings, row.json, inputIndex);
 		if (!target.ok) {
@@ -139,12 +145,4 @@ function secretsOf(
 	return derived.ok
 		? { ok: true, secrets: derived.secrets }
 		: { ok: false, detail: derived.detail };
-}
-
-function invalidEndpoint(inputIndex: number, detail: string, endpointId?: string): EndpointEvent {
-	return endpointEvent(
-		'endpoint.invalid',
-		{ endpointId: endpointId ?? null, row: inputIndex, reason: detail },
-		{ item: inputIndex, input: 1 },
-	);
 }

@@ -14,6 +14,7 @@ import {
 	endpointEventItem,
 	exhaustedEvents,
 	healthEvents,
+	invalidEndpointEvent,
 	type EndpointEvent,
 } from './endpointEvents';
 import { readEndpointsInput } from './endpointsInput';
@@ -133,7 +134,7 @@ function route(
 ): ItemRequest[] {
 	if (!settings.system.toEndpoints) return requests;
 	const endpoints = readEndpointsInput(context, settings, inputItems(context, 1));
-	outputs.endpointEvents.push(...endpoints.refused);
+	outputs.endpointEvents.push(...endpoints.refused.map(invalidEndpointEvent));
 	const events = requests.map((request) => withMessageId(request, settings));
 	const fanned = fanOut(context, events, endpoints, settings);
 	for (const unsent of fanned.notSent) {
