@@ -3,6 +3,7 @@
  * hand-written findings around them survive a re-run.
  */
 import type { CoreResult } from './core';
+import type { FanOutResult, FanOutRow } from './fanout';
 import { MAX_BODY_BYTES, sizeLabel, type ForgedResult, type ForgedRow } from './forged';
 import type { QueueReceiveResult } from './queue';
 import type { ReceiveResult, ReceiveRow } from './receive';
@@ -28,6 +29,7 @@ export interface Results {
 	readonly core?: readonly CoreResult[];
 	readonly receive?: ReadonlyArray<{ readonly label: string; readonly result: ReceiveResult }>;
 	readonly send?: SendResult;
+	readonly fanout?: FanOutResult;
 	readonly memory?: MemoryResult;
 	readonly queue?: ReadonlyArray<{ readonly label: string; readonly result: QueueReceiveResult }>;
 	readonly forged?: ForgedResult;
@@ -56,6 +58,7 @@ export function renderResults(results: Results): string {
 	for (const { label, result } of results.receive ?? [])
 		lines.push(...renderReceive(label, result));
 	if (results.send) lines.push(...renderSend(results.send));
+	if (results.fanout) lines.push(...renderFanOut(results.fanout));
 	if (results.memory) lines.push(...renderMemory(results.memory));
 	for (const { label, result } of results.queue ?? []) lines.push(...renderQueue(label, result));
 	if (results.forged) lines.push(...renderForged(results.forged, env));
@@ -181,6 +184,30 @@ function renderSend(send: SendResult): string[] {
 		}),
 		'',
 		`Targets: batch 1 ≥ 1.0× HTTP Request: ${formatRatio(batch1 / httpRequest)}, ${verdict(batch1 >= httpRequest)}; batch 1 ≥ 0.5× the plain loop: ${formatRatio(batch1 / loop)}, ${verdict(batch1 >= 0.5 * loop)}; batch 200 ≥ 50× HTTP Request: ${formatRatio(batch200 / httpRequest)}, ${verdict(batch200 >= 50 * httpRequest)}.`,
+		'',
+	];
+}
+
+function renderFanOut(fanOut: FanOutResult): string[] {
+	const shapeOf = (row: FanOutRow) =>
+		`${row.shape.events.toLocaleString('en-US')} × ${row.shape.endpoints.toLocaleString('en-US')}`;
+	const peer = (row: FanOutRow) =>
+		fanOut.rows.find(
+			(other) => shapeOf(other) === shapeOf(row) && other.name.startsWith('HTTP Request'),
+		)?.deliveriesPerSecondInNode.median ?? NaN;
+	return [
+		`### 3b. One event to many endpoints in n8n ${fanOut.n8nVersion} (Node ${fanOut.nodeVersion})`,
+		'',
+		'Events of ~1 KB from a Code node; endpoint rows from a second Code node (Send Webhook) or the events × endpoints pairs written out by one (HTTP Request, which cannot fan out, sign, or derive a secret per endpoint). Receivers: one keep-alive server on 127.0.0.1, a path per endpoint. Send Webhook runs each endpoint as its own lane (1 call in flight per endpoint, lanes side by side); HTTP Request sends one call at a time.',
+		'',
+		'| events × endpoints | sender | requests | deliveries/s in the node | deliveries/s end to end | vs HTTP Request node |',
+		'|---|---|---:|---:|---:|---:|',
+		...fanOut.rows.map(
+			(row) =>
+				`| ${shapeOf(row)} | ${row.name} | ${formatNumber(row.requests)} | ${formatSpread(row.deliveriesPerSecondInNode)} | ${formatSpread(row.deliveriesPerSecondEndToEnd)} | ${formatRatio(row.deliveriesPerSecondInNode.median / peer(row))} |`,
+		),
+		'',
+		`Memory per endpoint while a run lasts (its record and derived secrets, in the core, 10,000 endpoints): ${formatNumber(fanOut.bytesPerEndpoint)} bytes.`,
 		'',
 	];
 }

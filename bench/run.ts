@@ -2,7 +2,7 @@
 /**
  * npm run bench: every benchmark, then BENCHMARKS.md. Nothing here asserts on
  * time; it measures and reports. Options:
- *   --only core,receive,send,memory,queue,forged   run some sections (the others
+ *   --only core,receive,send,fanout,memory,queue,forged   run some sections (the others
  *                                     keep their last tables only if you re-run them)
  *   --quick                           fewer rounds and items: a smoke run
  */
@@ -14,14 +14,23 @@ import { TARGETS } from '../e2e/harness/install';
 import { log } from '../e2e/harness/log';
 import { REPO_ROOT } from '../e2e/harness/package';
 import { benchCore } from './core';
+import { benchFanOut } from './fanout';
 import { benchForged, MAX_BODY_BYTES } from './forged';
 import { benchQueueReceive } from './queue';
 import { benchReceive } from './receive';
 import { renderResults, spliceResults, type Results } from './report';
 import { benchMemory, benchSend } from './send';
 
-type Section = 'core' | 'receive' | 'send' | 'memory' | 'queue' | 'forged';
-const SECTIONS: readonly Section[] = ['core', 'receive', 'send', 'memory', 'queue', 'forged'];
+type Section = 'core' | 'receive' | 'send' | 'fanout' | 'memory' | 'queue' | 'forged';
+const SECTIONS: readonly Section[] = [
+	'core',
+	'receive',
+	'send',
+	'fanout',
+	'memory',
+	'queue',
+	'forged',
+];
 
 /**
  * The n8n settings the receiving benchmarks run under: n8n's defaults, the
@@ -109,6 +118,14 @@ async function main(): Promise<void> {
 			setup: { target: '2.x' },
 			rounds: quick ? 1 : 3,
 			items: quick ? 2000 : 10_000,
+			onProgress: progress,
+		});
+	}
+	if (wants('fanout')) {
+		log('fan-out: one event to many endpoints, Send Webhook against HTTP Request');
+		results.fanout = await benchFanOut({
+			setup: { target: '2.x' },
+			rounds: quick ? 1 : 3,
 			onProgress: progress,
 		});
 	}

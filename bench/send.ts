@@ -58,7 +58,7 @@ export interface MemoryResult {
 
 const execFileAsync = promisify(execFile);
 
-interface Counter {
+export interface Counter {
 	readonly url: string;
 	requests: number;
 	bytes: number;
@@ -66,7 +66,7 @@ interface Counter {
 }
 
 /** A keep-alive receiver that counts what arrives and answers 200 at once. */
-async function startCounter(): Promise<Counter> {
+export async function startCounter(): Promise<Counter> {
 	const counter = { requests: 0, bytes: 0 } as Counter & { requests: number; bytes: number };
 	const server: Server = createServer((req, res) => {
 		req.on('data', (chunk: Buffer) => (counter.bytes += chunk.length));
@@ -170,7 +170,9 @@ function sendWorkflow(path: string, sender: Record<string, unknown>, webhookId: 
 }
 
 /** A Standard Webhooks secret, and the credential that holds it in n8n. */
-async function createWhsecCredential(n8n: N8n): Promise<{ whsec: string; credentialId: string }> {
+export async function createWhsecCredential(
+	n8n: N8n,
+): Promise<{ whsec: string; credentialId: string }> {
 	const whsec = `whsec_${randomBytes(32).toString('base64')}`;
 	const credentialId = await n8n.createCredential('bench whsec', 'webhookSigningSecretApi', {
 		secret: whsec,
@@ -181,17 +183,18 @@ async function createWhsecCredential(n8n: N8n): Promise<{ whsec: string; credent
 }
 
 /** Runs the workflow once; returns its end-to-end and in-node milliseconds. */
-async function runOnce(
+export async function runOnce(
 	n8n: N8n,
 	workflowId: string,
 	path: string,
 	items: number,
+	body = JSON.stringify({ count: items }),
 ): Promise<{ endToEndMs: number; nodeMs: number }> {
 	const start = process.hrtime.bigint();
 	const response = await fetch(`${n8n.baseUrl}/webhook/${path}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ count: items }),
+		body,
 	});
 	await response.text();
 	const endToEndMs = Number(process.hrtime.bigint() - start) / 1e6;
