@@ -162,6 +162,18 @@ async function createCredentialFromNode(secret: string, shot?: string): Promise<
 	return name;
 }
 
+async function openWorkflow(id: string): Promise<void> {
+	await page.goto(`${n8n.baseUrl}/workflow/${id}`, { waitUntil: 'domcontentloaded' });
+	await waitVisible(canvasNode('Send Webhook'), 'the Send Webhook node on the canvas');
+}
+
+async function executeWorkflow(): Promise<void> {
+	await closeNode();
+	const run = page.getByTestId('execute-workflow-button');
+	expect((await run.innerText()).trim()).toBe('Execute workflow');
+	await run.click();
+}
+
 describe('n8n editor, in Chromium', () => {
 	uiTest('signs in through the login form', 'signin', async () => {
 		await signInThroughForm(page, n8n.baseUrl);
@@ -412,18 +424,6 @@ describe('n8n editor, in Chromium', () => {
 			);
 		});
 
-		async function openWorkflow(id: string): Promise<void> {
-			await page.goto(`${n8n.baseUrl}/workflow/${id}`, { waitUntil: 'domcontentloaded' });
-			await waitVisible(canvasNode('Send Webhook'), 'the Send Webhook node on the canvas');
-		}
-
-		async function executeWorkflow(): Promise<void> {
-			await closeNode();
-			const run = page.getByTestId('execute-workflow-button');
-			expect((await run.innerText()).trim()).toBe('Execute workflow');
-			await run.click();
-		}
-
 		uiTest(
 			'(NEW) before a run, the panel states the default retry schedule',
 			'send-retry-hint',
@@ -505,6 +505,158 @@ describe('n8n editor, in Chromium', () => {
 					{ context: outputPanel() },
 				);
 				await screenshot(page, '14-send-failed-hint');
+			},
+		);
+	});
+
+	describe('Send Webhook to endpoints, a webhook system', () => {
+		let workflowId = '';
+		let live: Receiver;
+
+		beforeAll(async () => {
+			live = await startReceiver();
+			const credentialName = 'browser endpoints (Standard Webhooks)';
+			const credentialId = await n8n.createCredential(credentialName, 'webhookSigningSecretApi', {
+				secret: `whsec_${randomBytes(32).toString('base64')}`,
+				secondarySecret: '',
+				format: 'auto',
+			});
+			const node = (
+				name: string,
+				type: string,
+				typeVersion: number,
+				position: number[],
+				parameters: object,
+				extra: object = {},
+			) => ({
+				id: randomUUID(),
+				name,
+				type,
+				typeVersion,
+				position,
+				parameters,
+				...extra,
+			});
+			const rows = (name: string, field: string, list: object[], y: number) => [
+				node(name, 'n8n-nodes-base.set', 3.4, [220, y], {
+					mode: 'raw',
+					jsonOutput: JSON.stringify({ [field]: list }),
+					options: {},
+				}),
+				node(`${name} Rows`, 'n8n-nodes-base.splitOut', 1, [440, y], {
+					fieldToSplitOut: field,
+					include: 'noOtherFields',
+					options: {},
+				}),
+			];
+			const to = (name: string, index = 0) => ({ node: name, type: 'main', index });
+			const dead = `http://127.0.0.1:${await freePort()}/hook`;
+			({ id: workflowId } = await n8n.api<{ id: string }>('POST', '/workflows', {
+				name: 'browser: a webhook system',
+				nodes: [
+					node('Manual', 'n8n-nodes-base.manualTrigger', 1, [0, 100], {}),
+					...rows(
+						'Events',
+						'events',
+						[
+							{ type: 'deal.created', id: 1 },
+							{ type: 'contact.created', id: 2 },
+							{ type: 'deal.stage.changed', id: 3 },
+						],
+						0,
+					),
+					...rows(
+						'Endpoints',
+						'endpoints',
+						[
+							{
+								endpoint_id: 'ep_crm',
+								name: 'CRM',
+								url: `${live.url}/crm`,
+								events: 'deal.*',
+								active: true,
+							},
+							{ endpoint_id: 'ep_dead', name: 'Gone quiet', url: dead, events: '*', active: true },
+						],
+						200,
+					),
+					node(
+						'Send Webhook',
+						'n8n-nodes-signed-webhooks.sendWebhook',
+						1,
+						[700, 100],
+						{
+							destination: 'endpoints',
+							signatureScheme: 'standardWebhooks',
+							eventName: '={{ $json.type }}',
+							options: { retrySchedule: 'custom', retryDelays: '', disableAfterFailures: 3 },
+						},
+						{
+							credentials: { webhookSigningSecretApi: { id: credentialId, name: credentialName } },
+						},
+					),
+				],
+				connections: {
+					Manual: { main: [[to('Events'), to('Endpoints')]] },
+					Events: { main: [[to('Events Rows')]] },
+					'Events Rows': { main: [[to('Send Webhook', 0)]] },
+					Endpoints: { main: [[to('Endpoints Rows')]] },
+					'Endpoints Rows': { main: [[to('Send Webhook', 1)]] },
+				},
+				settings: { executionOrder: 'v1' },
+			}));
+		});
+
+		afterAll(async () => {
+			await live?.close();
+		});
+
+		uiTest(
+			'(NEW) events fan out to the endpoints; the dead one is reported disabled',
+			'endpoints',
+			async () => {
+				await openWorkflow(workflowId);
+				await executeWorkflow();
+				await waitVisible(
+					canvasNode('Send Webhook').filter({ hasText: /Delivered\s*2 items/ }),
+					'"2 items" on the Delivered output on the canvas',
+					{ timeoutMs: 60_000 },
+				);
+				await waitVisible(
+					canvasNode('Send Webhook').filter({ hasText: /Failed\s*3 items/ }),
+					'"3 items" on the Failed output on the canvas',
+				);
+				expect(live.calls.map((call) => JSON.parse(call.body.toString()).type)).toEqual([
+					'deal.created',
+					'deal.stage.changed',
+				]);
+				await screenshot(page, '15-endpoints-canvas');
+
+				await openNode('Send Webhook');
+				await outputPanel()
+					.getByTestId('branches')
+					.getByText(/^Endpoint Events Branch/)
+					.click();
+				await waitVisible(
+					outputPanel().getByText('endpoint.disabled'),
+					'the endpoint.disabled event',
+					{
+						context: outputPanel(),
+					},
+				);
+				await screenshot(page, '16-endpoint-events');
+				await outputPanel()
+					.getByTestId('branches')
+					.getByText(/^Log Branch/)
+					.click();
+				await waitVisible(
+					outputPanel().getByText(/Log Branch \(5 items\)/),
+					'"Log Branch (5 items)"',
+					{
+						context: outputPanel(),
+					},
+				);
+				await screenshot(page, '17-delivery-log');
 			},
 		);
 	});
