@@ -89,6 +89,7 @@ export async function sendWebhooks(this: IExecuteFunctions): Promise<INodeExecut
 		delivered.length + failed.length + retry.length,
 		delivered.length,
 		failed.sort(byInputOrder),
+		settings.system.toEndpoints ? 'deliveries' : 'items',
 	);
 	return assembleOutputs(outputs, settings);
 }

@@ -29,6 +29,8 @@ export function reportFailures(
 	total: number,
 	deliveredCount: number,
 	failed: readonly INodeExecutionData[],
+	/** What is counted: input items, or (sending to endpoints) deliveries, one per event and endpoint. */
+	noun: 'items' | 'deliveries' = 'items',
 ): void {
 	if (failed.length === 0 || typeof context.addExecutionHints !== 'function') return;
 	const record = failed[0].json[DELIVERY_FIELD] as IDataObject;
@@ -37,8 +39,8 @@ export function reportFailures(
 	context.addExecutionHints({
 		message:
 			deliveredCount === 0
-				? `No item was delivered: all ${failed.length} failed. ${first} They are on the Failed output.`
-				: `${failed.length} of ${total} items were not delivered. ${first} They are on the Failed output.`,
+				? `No ${noun === 'items' ? 'item was' : 'delivery was'} delivered: all ${failed.length} failed. ${first} They are on the Failed output.`
+				: `${failed.length} of ${total} ${noun} were not delivered. ${first} They are on the Failed output.`,
 		type: deliveredCount === 0 ? 'danger' : 'warning',
 		location: 'outputPane',
 	});

@@ -179,6 +179,10 @@ describe('Send To: Endpoints', () => {
 			update: { endpoint_id: 'ep_deals', active: false, consecutive_failures: 5 },
 		});
 		expect(result.outputs[3][2].pairedItem).toEqual({ item: 0, input: 1 });
+		// The output pane counts deliveries, one per event and endpoint.
+		expect(result.hints.map((hint) => hint.message)).toContainEqual(
+			expect.stringMatching(/^2 of 3 deliveries were not delivered/),
+		);
 	});
 
 	it('410 Gone disables the endpoint at once, with no retry', async () => {
