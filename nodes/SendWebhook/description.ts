@@ -45,7 +45,19 @@ export const sendWebhookHints: NodeHint[] = [
 		type: 'info',
 		location: 'outputPane',
 		whenToDisplay: 'beforeExecution',
-		displayCondition: `={{ String(($parameter["options"] || {})["retryDelays"] ?? "${DEFAULT_RETRY_DELAYS}").replace(/\\s/g, "") === "${DEFAULT_RETRY_DELAYS.replace(/\s/g, '')}" }}`,
+		// Shown for the Default schedule, and for Custom left at its default
+		// delays (a workflow with Retry Delays and no Retry Schedule is Custom).
+		displayCondition: `={{ (function (o) { const schedule = o.retrySchedule ?? (o.retryDelays === undefined ? "default" : "custom"); return schedule === "default" || (schedule === "custom" && String(o.retryDelays ?? "${DEFAULT_RETRY_DELAYS}").replace(/\\s/g, "") === "${DEFAULT_RETRY_DELAYS.replace(/\s/g, '')}"); })($parameter["options"] || {}) }}`,
+	},
+	{
+		// Said before the run, not only by the error the run would end in.
+		message:
+			'The Standard Webhooks schedule waits up to 10 hours between attempts: set Options → Retries to "Through a Wait Node" and wire the Retry output through a Wait node back into this node.',
+		type: 'warning',
+		location: 'outputPane',
+		whenToDisplay: 'beforeExecution',
+		displayCondition:
+			'={{ ($parameter["options"] || {})["retrySchedule"] === "standardWebhooks" && ($parameter["options"] || {})["retryMode"] !== "waitNode" }}',
 	},
 ];
 

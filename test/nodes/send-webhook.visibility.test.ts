@@ -71,10 +71,10 @@ describe('failures are told on the output pane', () => {
 });
 
 describe('before a run, the default retry schedule is announced', () => {
-	const [hint] = new SendWebhook().description.hints ?? [];
+	const [hint, needsWaitNode] = new SendWebhook().description.hints ?? [];
 
-	/** Evaluates the hint's display condition with n8n's own expression engine, as the editor does. */
-	function shown(options: Record<string, unknown>): unknown {
+	/** Evaluates a hint's display condition with n8n's own expression engine, as the editor does. */
+	function shown(options: Record<string, unknown>, which = hint): unknown {
 		const nodeTypes: INodeTypes = {
 			getByName: () => new SendWebhook(),
 			getByNameAndVersion: () => new SendWebhook(),
@@ -91,7 +91,7 @@ describe('before a run, the default retry schedule is announced', () => {
 		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
 		return workflow.expression.getSimpleParameterValue(
 			node,
-			hint.displayCondition ?? '',
+			which.displayCondition ?? '',
 			'manual',
 			{},
 		);
@@ -107,6 +107,22 @@ describe('before a run, the default retry schedule is announced', () => {
 		expect(shown({ retryDelays: '10,100' })).toBe(true);
 		expect(shown({ retryDelays: '' })).toBe(false);
 		expect(shown({ retryDelays: '1, 2' })).toBe(false);
+	});
+
+	it('shows for the Default schedule and for Custom at the default delays, not for Standard Webhooks', () => {
+		expect(shown({ retrySchedule: 'default' })).toBe(true);
+		expect(shown({ retrySchedule: 'custom' })).toBe(true);
+		expect(shown({ retrySchedule: 'custom', retryDelays: '5' })).toBe(false);
+		expect(shown({ retrySchedule: 'standardWebhooks', retryMode: 'waitNode' })).toBe(false);
+	});
+
+	it('warns before a run that the Standard Webhooks schedule needs the Wait-node path', () => {
+		expect(needsWaitNode.message).toMatch(/Through a Wait Node/);
+		expect(shown({ retrySchedule: 'standardWebhooks' }, needsWaitNode)).toBe(true);
+		expect(shown({ retrySchedule: 'standardWebhooks', retryMode: 'waitNode' }, needsWaitNode)).toBe(
+			false,
+		);
+		expect(shown({}, needsWaitNode)).toBe(false);
 	});
 });
 
