@@ -138,12 +138,32 @@ export async function listRows(
 			sortBy: 'id:asc',
 		});
 		if (filter) query.set('filter', JSON.stringify(filter));
-		const { data } = await n8n.rest<Wrapped<{ count: number; data: DataTableRow[] }>>(
-			'GET',
-			tablePath(table, `/rows?${query}`),
+		const { data } = await readRetried(
+			async () =>
+				await n8n.rest<Wrapped<{ count: number; data: DataTableRow[] }>>(
+					'GET',
+					tablePath(table, `/rows?${query}`),
+				),
 		);
 		rows.push(...data.data);
 		if (data.data.length === 0 || rows.length >= data.count) return rows;
+	}
+}
+
+/**
+ * A read, tried again when 1.x's SQLite refuses it for a transaction of
+ * n8n's own running at the same moment ("Transaction is not started yet", a
+ * 500: DATA-TABLES.md §2). Reads change nothing, so trying again is safe.
+ */
+async function readRetried<T>(read: () => Promise<T>): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await read();
+		} catch (error) {
+			if (attempt >= 5 || !/Transaction is not started yet/.test((error as Error).message))
+				throw error;
+			await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+		}
 	}
 }
 

@@ -33,13 +33,23 @@ export function readResendRow(
 	const endpointId = text('endpoint_id');
 	if (settings.system.toEndpoints && endpointId === '')
 		fail(context, "The log row's endpoint_id is empty", itemIndex, RESEND_HINT);
-	if (typeof row.body !== 'string' || row.body === '')
+	if (typeof row.body !== 'string' || row.body === '') {
+		// Nothing was sent for such a row, so it has no body however the log
+		// was written: "turn on Log Bodies" would send the user the wrong way.
+		if (row.status === 'not_sent')
+			fail(
+				context,
+				'The log row is of a delivery that was not sent (status not_sent): there is no body to send again',
+				itemIndex,
+				"Resend the delivery's rows with status delivered or failed: they hold the body that was sent.",
+			);
 		fail(
 			context,
 			'The log row has no body: it was logged without Log Bodies',
 			itemIndex,
 			'Turn on Options → Log Bodies in the Send Webhook node that writes the log, so its rows can be resent.',
 		);
+	}
 	let sent: unknown;
 	try {
 		sent = JSON.parse(row.body) as unknown;

@@ -112,6 +112,21 @@ describe('Resend from the log, refused with what to fix', () => {
 		).rejects.toThrow(/logged without Log Bodies/);
 	});
 
+	it('a not_sent row says it was never sent, not to turn on Log Bodies', async () => {
+		// What the Log output writes when the breaker gives up on a call, or an
+		// endpoint is refused: no body even with Log Bodies on.
+		await expect(
+			send(endpointParameters, {
+				secret: MASTER,
+				items: rows([
+					{ delivery_id: 'msg_1', endpoint_id: 'ep_1', event: 'x', status: 'not_sent', body: null },
+				]),
+				endpoints: rows([{ endpoint_id: 'ep_1', url: receiver.url, events: '*' }]),
+			}),
+		).rejects.toThrow(/delivery that was not sent \(status not_sent\)/);
+		expect(receiver.calls).toHaveLength(0);
+	});
+
 	it('a row for an endpoint that is gone or inactive fails, with a not_sent log row', async () => {
 		const result = await send(endpointParameters, {
 			secret: MASTER,
