@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- tooling, not node code: it drives n8n's REST API from Node */
 /**
  * n8n's Data Tables, driven the way its editor drives them: the internal REST
  * API under /rest/projects/<projectId>/data-tables, with the owner's session
@@ -10,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import type { N8n } from './n8n';
+import { sleep, type N8n } from './n8n';
 
 export type DataTableColumnType = 'string' | 'number' | 'boolean' | 'date';
 
@@ -162,7 +163,7 @@ async function readRetried<T>(read: () => Promise<T>): Promise<T> {
 		} catch (error) {
 			if (attempt >= 5 || !/Transaction is not started yet/.test((error as Error).message))
 				throw error;
-			await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+			await sleep(200 * attempt);
 		}
 	}
 }
