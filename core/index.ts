@@ -148,6 +148,7 @@ export {
 export { callBounds, CANCELLED, Deadline, DestinationBreaker } from './send/bounds';
 export {
 	describeEventPatternProblem,
+	endpointRecord,
 	eventMatches,
 	MAX_ENDPOINT_ID_LENGTH,
 	MAX_EVENT_PATTERNS,

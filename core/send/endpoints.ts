@@ -61,6 +61,25 @@ export function readEndpoint(record: Readonly<Record<string, unknown>>): Endpoin
 	return { ok: true, endpoint: { id: id.value, ...fields.value } };
 }
 
+/**
+ * The record readEndpoint reads back as the same endpoint, its secret left
+ * out: what a retry carries through n8n's Wait node (the secret is derived
+ * again, or read from the Endpoints input, never carried).
+ */
+export function endpointRecord(endpoint: Endpoint): Record<string, unknown> {
+	return {
+		endpoint_id: endpoint.id,
+		name: endpoint.name,
+		url: endpoint.url,
+		events: [...endpoint.events],
+		active: endpoint.active,
+		headers: { ...endpoint.headers },
+		secret_version: endpoint.secretVersion,
+		secret_rotated_at: endpoint.secretRotatedAt?.toISOString() ?? null,
+		consecutive_failures: endpoint.consecutiveFailures,
+	};
+}
+
 /** Every field but the id, in the order a refusal reports them. */
 function readFields(record: Readonly<Record<string, unknown>>): Field<Omit<Endpoint, 'id'>> {
 	const name = readText(record, 'name');

@@ -27,7 +27,9 @@ export function logRows(
 		if (!result) return [];
 		const base = rowBase(callResult);
 		const paired = call.batch.entries.map(({ item }) => ({ item: item.itemIndex }));
-		const made = result.attempts.slice(result.attempts.length - traces.length);
+		// Attempts of earlier passes (before the Wait node) were logged by those passes.
+		const earlier = call.batch.entries[0].item.carried?.attempts.length ?? 0;
+		const made = result.attempts.slice(earlier);
 		if (made.length === 0)
 			return [row({ ...base, attempt: 0, status: 'not_sent', error: result.outcome }, paired)];
 		return made.map((attempt, index) => {

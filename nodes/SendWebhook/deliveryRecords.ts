@@ -62,24 +62,6 @@ export function deliveryRecord(
 	};
 }
 
-/**
- * The endpoint's row as a retry carries it back through the Wait node, so
- * the retry needs no second read of the endpoints: everything but a secret.
- */
-export function endpointSnapshot(endpoint: Endpoint): IDataObject {
-	return {
-		endpoint_id: endpoint.id,
-		name: endpoint.name,
-		url: endpoint.url,
-		events: [...endpoint.events],
-		active: endpoint.active,
-		headers: { ...endpoint.headers },
-		secret_version: endpoint.secretVersion,
-		secret_rotated_at: endpoint.secretRotatedAt?.toISOString() ?? null,
-		consecutive_failures: endpoint.consecutiveFailures,
-	};
-}
-
 /** The record of an item refused before any call was made. */
 export function notSent(message: string): IDataObject {
 	return { delivered: false, outcome: `not sent: ${message}`, attempts: [] };

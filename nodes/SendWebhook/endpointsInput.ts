@@ -4,12 +4,7 @@
  * signs with. A row that cannot be used is reported on Endpoint Events, never
  * skipped in silence, and never stops the deliveries to the others.
  */
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import {
 	endpointSecretSet,
@@ -18,7 +13,7 @@ import {
 	type Endpoint,
 	type SecretSet,
 } from '../../core';
-import { checkHeader, checkUrl, refuseBodyHashParameter } from './requestChecks';
+import { bodyHashParameterProblem, checkUrl, headerProblem } from './requestChecks';
 import type { RunSettings } from './runSettings';
 
 /** An endpoint ready to send to: its row, its checked URL and the secrets it signs with. */
@@ -47,7 +42,6 @@ export interface EndpointsInput {
 
 /** The Endpoints input (the node's second), read once per run. */
 export function readEndpointsInput(
-	context: IExecuteFunctions,
 	settings: RunSettings,
 	rows: readonly INodeExecutionData[],
 ): EndpointsInput {
@@ -58,7 +52,7 @@ export function readEndpointsInput(
 		const refuse = (detail: string, endpointId?: string) => {
 			refused.push({ inputIndex, detail, endpointId });
 		};
-		const target = endpointTarget(context, settings, row.json, inputIndex);
+		const target = endpointTarget(settings, row.json, inputIndex);
 		if (!target.ok) {
 			refuse(target.detail, target.endpointId);
 			return;
@@ -85,7 +79,6 @@ type TargetResult =
 
 /** One endpoint row (or a retry's copy of one) as a target, or why it cannot be one. */
 export function endpointTarget(
-	context: IExecuteFunctions,
 	settings: RunSettings,
 	row: IDataObject,
 	inputIndex?: number,
@@ -96,7 +89,7 @@ export function endpointTarget(
 	const failed = (detail: string): TargetResult => ({ ok: false, detail, endpointId: endpoint.id });
 	const url = checkUrl(endpoint.url, settings.httpsOnly);
 	if (!url.ok) return failed(url.detail);
-	const problem = requestProblem(context, settings, endpoint, url.url);
+	const problem = requestProblem(settings, endpoint, url.url);
 	if (problem) return failed(problem);
 	const secrets = secretsOf(settings, endpoint);
 	if (!secrets.ok) return failed(secrets.detail);
@@ -105,20 +98,16 @@ export function endpointTarget(
 
 /** The checks the URL parameter and Header Parameters get, as a sentence, or undefined. */
 function requestProblem(
-	context: IExecuteFunctions,
 	settings: RunSettings,
 	endpoint: Endpoint,
 	url: string,
 ): string | undefined {
-	try {
-		refuseBodyHashParameter(context, url, 0, settings.signing?.resolved.scheme);
-		for (const [name, value] of Object.entries(endpoint.headers))
-			checkHeader(context, name, value, 0, settings.reservedHeaders);
-		return undefined;
-	} catch (error) {
-		if (error instanceof NodeOperationError) return error.message;
-		throw new NodeOperationError(context.getNode(), error as Error);
-	}
+	const problem =
+		bodyHashParameterProblem(url, settings.signing?.resolved.scheme) ??
+		Object.entries(endpoint.headers)
+			.map(([name, value]) => headerProblem(name, value, settings.reservedHeaders))
+			.find((found) => found !== undefined);
+	return problem?.detail;
 }
 
 /** Derived from the credential's secret, or the row's own; checked here, never shown. */

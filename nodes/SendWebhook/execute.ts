@@ -1,11 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { endpointRecord } from '../../core';
+
 import { deliverCalls, type CallResult } from './deliverCalls';
 import { logRows, notSentRow } from './deliveryLog';
 import {
 	byInputOrder,
 	deliveryRecord,
-	endpointSnapshot,
 	notSent,
 	sharedRecordParts,
 	withDeliveryRecord,
@@ -134,10 +135,10 @@ function route(
 	items: readonly INodeExecutionData[],
 ): ItemRequest[] {
 	if (!settings.system.toEndpoints) return requests;
-	const endpoints = readEndpointsInput(context, settings, inputItems(context, 1));
+	const endpoints = readEndpointsInput(settings, inputItems(context, 1));
 	outputs.endpointEvents.push(...endpoints.refused.map(invalidEndpointEvent));
 	const events = requests.map((request) => withMessageId(request, settings));
-	const fanned = fanOut(context, events, endpoints, settings);
+	const fanned = fanOut(events, endpoints, settings);
 	for (const unsent of fanned.notSent) {
 		const { itemIndex } = unsent.request;
 		outputs.failed.push(withDeliveryRecord(items[itemIndex], itemIndex, notSent(unsent.reason)));
@@ -176,7 +177,7 @@ function sortOntoOutputs(
 			size: batch.entries.length,
 			position,
 		});
-		if (due) record.retry = target ? { ...due, endpoint: endpointSnapshot(target.endpoint) } : due;
+		if (due) record.retry = target ? { ...due, endpoint: endpointRecord(target.endpoint) } : due;
 		const output = result.delivered ? outputs.delivered : due ? outputs.retry : outputs.failed;
 		output.push(withDeliveryRecord(items[request.itemIndex], request.itemIndex, record));
 	});

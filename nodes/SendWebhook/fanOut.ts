@@ -3,7 +3,7 @@
  * events match it, as a delivery of its own. An event comes back from the
  * Wait node, or from the log to be resent, only to the endpoint it was for.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { contentDeliveryId, eventMatches, newDeliveryId } from '../../core';
 import { endpointTarget, type EndpointsInput, type EndpointTarget } from './endpointsInput';
@@ -25,7 +25,6 @@ export interface FannedOut {
 }
 
 export function fanOut(
-	context: IExecuteFunctions,
 	events: readonly ItemRequest[],
 	endpoints: EndpointsInput,
 	settings: RunSettings,
@@ -33,9 +32,9 @@ export function fanOut(
 	const fanned: FannedOut = { requests: [], unrouted: [], notSent: [] };
 	const active = [...endpoints.byId.values()].filter(({ endpoint }) => endpoint.active);
 	for (const event of events) {
-		const own = event.carried?.endpoint ?? event.resent?.endpointId;
+		const own = ownEndpointId(event);
 		if (own !== undefined) {
-			const target = ownTarget(context, event, own, endpoints, settings);
+			const target = ownTarget(own, event.carried?.endpoint, endpoints, settings);
 			if (target.ok) fanned.requests.push(toEndpoint(event, target.target));
 			else fanned.notSent.push({ request: event, reason: target.reason });
 			continue;
@@ -61,26 +60,31 @@ export function fanOut(
  * endpoints again.
  */
 function ownTarget(
-	context: IExecuteFunctions,
-	event: ItemRequest,
-	own: string | IDataObject,
+	id: string,
+	carriedRow: IDataObject | undefined,
 	endpoints: EndpointsInput,
 	settings: RunSettings,
 ): { ok: true; target: EndpointTarget } | { ok: false; reason: string } {
-	const id = typeof own === 'string' ? own : String(own.endpoint_id ?? '');
 	const row = endpoints.byId.get(id);
 	if (row) {
 		return row.endpoint.active
 			? { ok: true, target: row }
 			: { ok: false, reason: `endpoint "${id}" is no longer active` };
 	}
-	if (typeof own === 'string' || settings.system.secretsFromRecord) {
+	// A retry carries no secret: one kept in the row needs the row again.
+	if (!carriedRow || settings.system.secretsFromRecord) {
 		return { ok: false, reason: `endpoint "${id}" is not in the Endpoints input` };
 	}
-	const carried = endpointTarget(context, settings, { ...own });
+	const carried = endpointTarget(settings, { ...carriedRow });
 	return carried.ok
 		? { ok: true, target: carried.target }
 		: { ok: false, reason: `the endpoint this retry carried cannot be used: ${carried.detail}` };
+}
+
+/** The endpoint a retry back from the Wait node, or a resend, is for; undefined for a new event. */
+function ownEndpointId(event: ItemRequest): string | undefined {
+	if (event.carried?.endpoint) return String(event.carried.endpoint.endpoint_id ?? '');
+	return event.resent?.endpointId;
 }
 
 function toEndpoint(event: ItemRequest, target: EndpointTarget): ItemRequest {

@@ -79,14 +79,27 @@ export function refuseBodyHashParameter(
 	itemIndex: number,
 	scheme: Scheme | undefined,
 ): void {
+	const problem = bodyHashParameterProblem(url, scheme);
+	if (problem) fail(context, problem.detail, itemIndex, problem.description);
+}
+
+/** What is wrong with a URL that already carries the scheme's body hash parameter, or undefined. */
+export function bodyHashParameterProblem(
+	url: string,
+	scheme: Scheme | undefined,
+): Problem | undefined {
 	const hashRule = scheme?.bodyHash;
-	if (!hashRule || !new URL(url).searchParams.has(hashRule.parameter)) return;
-	fail(
-		context,
-		`The URL already has a ${hashRule.parameter} query parameter`,
-		itemIndex,
-		`${scheme.name} adds ${hashRule.parameter} (the body's SHA-256) to the URL of each call it signs: remove it from the URL.`,
-	);
+	if (!hashRule || !new URL(url).searchParams.has(hashRule.parameter)) return undefined;
+	return {
+		detail: `The URL already has a ${hashRule.parameter} query parameter`,
+		description: `${scheme.name} adds ${hashRule.parameter} (the body's SHA-256) to the URL of each call it signs: remove it from the URL.`,
+	};
+}
+
+/** A refusal's message and what to do about it, before it is raised on an item or reported on an endpoint. */
+export interface Problem {
+	readonly detail: string;
+	readonly description?: string;
 }
 
 /** The Event Name, where the scheme sends it in a header (`eventHeader`). */
@@ -137,34 +150,44 @@ export function readHeaders(
 	return headers;
 }
 
-export function checkHeader(
+function checkHeader(
 	context: IExecuteFunctions,
 	name: string,
 	value: string,
 	itemIndex: number,
 	reserved: ReadonlyMap<string, string>,
 ): void {
-	if (name === '') fail(context, 'A header has a value but no name', itemIndex);
-	const problem = describeHeaderProblem(name, '') ?? describeUnsendableHeaderName(name);
-	if (problem) fail(context, problem, itemIndex);
+	const problem = headerProblem(name, value, reserved);
+	if (problem) fail(context, problem.detail, itemIndex, problem.description);
+}
+
+/**
+ * What keeps a header from being sent as given, or undefined: no name, one
+ * that cannot travel, a value that would arrive changed, or a header the
+ * node sets itself (`reserved`: lower-case name → who sets it).
+ */
+export function headerProblem(
+	name: string,
+	value: string,
+	reserved: ReadonlyMap<string, string>,
+): Problem | undefined {
+	if (name === '') return { detail: 'A header has a value but no name' };
+	const nameProblem = describeHeaderProblem(name, '') ?? describeUnsendableHeaderName(name);
+	if (nameProblem) return { detail: nameProblem };
 	const fault = findHeaderValueFault(value);
 	if (fault) {
-		fail(
-			context,
-			`Header Parameters: the value of ${name} cannot be sent: ${describeHeaderValueFault(fault)}`,
-			itemIndex,
-			HEADER_VALUE_HINT,
-		);
+		return {
+			detail: `Header Parameters: the value of ${name} cannot be sent: ${describeHeaderValueFault(fault)}`,
+			description: HEADER_VALUE_HINT,
+		};
 	}
 	const owner = reserved.get(name.toLowerCase());
-	if (owner) {
-		fail(
-			context,
-			`Header ${name} is set by ${owner}; it cannot also be set under Headers`,
-			itemIndex,
+	if (!owner) return undefined;
+	return {
+		detail: `Header ${name} is set by ${owner}; it cannot also be set under Headers`,
+		description:
 			'Remove it from Header Parameters: a user value would replace the signature or its metadata.',
-		);
-	}
+	};
 }
 
 /** An item's own delivery id ("From an Expression"), checked before anything is sent. */

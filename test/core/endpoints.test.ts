@@ -1,6 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test code: its secrets are test values */
 import {
 	describeEventPatternProblem,
+	endpointRecord,
 	eventMatches,
 	MAX_ENDPOINT_ID_LENGTH,
 	readEndpoint,
@@ -496,3 +497,25 @@ describe('readEndpoint: secret version, rotation time, secret, failures', () => 
 function escape(text: string): string {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('endpointRecord: what a retry carries back', () => {
+	it.each([
+		{ ...base },
+		{
+			endpoint_id: 'ep_full',
+			name: 'CRM',
+			url: URL_TEXT,
+			events: '["deal.*", "contact.created"]',
+			active: false,
+			headers: '{"X-Tenant":"acme"}',
+			secret_version: 3,
+			secret_rotated_at: '2026-12-01T09:30:00.000Z',
+			consecutive_failures: 4,
+		},
+	])('reads back as the same endpoint (%#), and never carries a secret', (record) => {
+		const endpoint = endpointOf({ ...record, secret: 'a kept secret' });
+		const carried = JSON.parse(JSON.stringify(endpointRecord(endpoint))) as Record<string, unknown>;
+		expect(carried).not.toHaveProperty('secret');
+		expect(endpointOf(carried)).toEqual({ ...endpoint, secret: undefined });
+	});
+});

@@ -282,6 +282,10 @@ describe('Send To: Endpoints', () => {
 			header(receivers[0].calls[0], 'webhook-id'),
 		);
 		expect(record(back.delivered[0]).attempts).toHaveLength(2);
+		// The back pass logs its own attempt only: the first pass logged attempt 1.
+		expect(back.outputs[3].map((row) => [row.json.attempt, row.json.status])).toEqual([
+			[2, 'delivered'],
+		]);
 	});
 
 	it('during a rotation the call carries the old and the new secret_version signatures, after it only the new', async () => {
