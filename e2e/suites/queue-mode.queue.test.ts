@@ -51,12 +51,8 @@ import { ensureN8n, TARGETS } from '../harness/install';
 import { N8n, outputItems, sleep, type Execution } from '../harness/n8n';
 import { buildAndPack, installPackage } from '../harness/package';
 import { startQueueCluster, type QueueCluster } from '../harness/queue';
-import {
-	header,
-	startReceiver,
-	type ReceivedCall,
-	type Receiver,
-} from '../../test/helpers/receiver';
+import { header, startReceiver, type Receiver } from '../../test/helpers/receiver';
+import { verifiesStandardWebhook } from '../../test/helpers/subscriber';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const RUN = randomBytes(4).toString('hex');
@@ -475,20 +471,6 @@ interface Subscriber {
 
 const EVENT_TYPES = ['order.created', 'order.paid', 'customer.created', 'invoice.paid'];
 
-/** Standard Webhooks verification as a subscriber runs it, with the official library. */
-function verifies(secret: string, call: ReceivedCall): boolean {
-	try {
-		new StandardWebhook(secret).verify(call.body.toString('utf8'), {
-			'webhook-id': header(call, 'webhook-id'),
-			'webhook-timestamp': header(call, 'webhook-timestamp'),
-			'webhook-signature': header(call, 'webhook-signature'),
-		});
-		return true;
-	} catch {
-		return false;
-	}
-}
-
 /**
  * The endpoint management workflow's reveal, as docs/webhook-system.md
  * describes it: Webhook → Data Table Get → Send Webhook (Reveal Endpoint
@@ -706,7 +688,7 @@ describe(`A webhook system on n8n ${TARGETS['2.x'].n8nVersion} in queue mode: en
 			subscriber.secret = secrets.get(subscriber.endpointId) ?? '';
 			// Each subscriber verifies with its own secret; a call that does not verify gets 401.
 			subscriber.receiver.answer((call) => {
-				const verified = verifies(subscriber.secret, call);
+				const verified = verifiesStandardWebhook(subscriber.secret, call);
 				subscriber.verdicts.push(verified);
 				if (!verified) return { status: 401 };
 				if (call.n <= subscriber.failFirst) return { status: 503, body: 'busy' };
@@ -804,7 +786,7 @@ describe(`A webhook system on n8n ${TARGETS['2.x'].n8nVersion} in queue mode: en
 			expect(subscriber.verdicts).toEqual(calls.map(() => true));
 			const others = subscribers.filter((other) => other !== subscriber);
 			for (const call of calls)
-				for (const other of others) expect(verifies(other.secret, call)).toBe(false);
+				for (const other of others) expect(verifiesStandardWebhook(other.secret, call)).toBe(false);
 			const ids = calls.map((call) => header(call, 'webhook-id'));
 			expect(new Set(ids).size).toBe(matching(subscriber).length);
 			const received = calls.map(

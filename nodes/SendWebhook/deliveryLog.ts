@@ -12,6 +12,31 @@ import type { AttemptTrace, CallResult } from './deliverCalls';
 import type { NotSent } from './fanOut';
 import type { RunSettings } from './runSettings';
 
+/**
+ * The Log output's columns, with the Data Table column type each needs: a
+ * table that stores the log must have them all (n8n's Data Table insert
+ * refuses a field it has no column for). `body` only with Log Bodies.
+ */
+export const LOG_COLUMNS = {
+	delivery_id: 'string',
+	endpoint_id: 'string',
+	endpoint_name: 'string',
+	event: 'string',
+	method: 'string',
+	url: 'string',
+	records: 'number',
+	attempt: 'number',
+	status: 'string',
+	attempted_at: 'date',
+	duration_ms: 'number',
+	response_status: 'number',
+	response_excerpt: 'string',
+	error: 'string',
+	request_headers: 'string',
+	logged_at: 'date',
+	body: 'string',
+} as const;
+
 /** Headers whose values stand for a credential, whatever the sender named them. */
 const SECRET_LOOKING = /authorization|cookie|secret|token|signature|hmac|api[-_]?key|password/i;
 const MASK = '[hidden]';

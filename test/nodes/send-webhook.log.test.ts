@@ -1,13 +1,19 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: it reads the guide from disk in Node, never inside n8n */
 /**
  * The Log output and what never reaches it, the node's inputs and outputs
  * as its settings make them, and the refusals of the webhook system's
  * settings, each with what to fix.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { runExecute } from '../helpers/n8n';
 import { signingSecretData } from '../helpers/credentials';
 import { header, startReceiver, type Receiver } from '../helpers/receiver';
+import { WEBHOOK_SYSTEM_TABLES } from '../../e2e/harness/examples';
+import { LOG_COLUMNS } from '../../nodes/SendWebhook/deliveryLog';
 import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
 import { inputsFor, outputsFor } from '../../nodes/SendWebhook/systemDescription';
 import { items, record, send } from './sendWebhookHarness';
@@ -223,5 +229,28 @@ describe('Requests in Flight', () => {
 			),
 		).rejects.toThrow(/Requests in Flight must be a whole number from 1 to 50/);
 		expect(receiver.calls).toHaveLength(0);
+	});
+});
+
+describe('The Log output has one list of columns', () => {
+	it('every row has each column but body, and nothing else; the e2e tables and the guide use the same list', async () => {
+		receiver.answer(({ n }) => (n === 1 ? { status: 500 } : { status: 200 }));
+		const result = await send(
+			{
+				url: receiver.url,
+				signatureScheme: 'none',
+				options: { logOutput: true, retryDelays: '0.01' },
+			},
+			{ items: items(1) },
+		);
+		const columns = Object.keys(LOG_COLUMNS).filter((name) => name !== 'body');
+		for (const row of result.outputs[2])
+			expect(Object.keys(row.json).sort()).toEqual([...columns].sort());
+		// The table the e2e suite stores the log in (a Data Table insert refuses an unknown field).
+		expect(
+			Object.fromEntries(WEBHOOK_SYSTEM_TABLES.webhook_log.map(({ name, type }) => [name, type])),
+		).toEqual(LOG_COLUMNS);
+		const guide = readFileSync(join(__dirname, '../../docs/webhook-system.md'), 'utf8');
+		for (const name of Object.keys(LOG_COLUMNS)) expect(guide).toContain(`\`${name}\``);
 	});
 });
