@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { handshakeReply, type HandshakeReply } from './handshake';
+import { signedEventId } from './eventId';
 import { readHeader, type HeaderBag } from '../http/headers';
 import { isConfigurationProblem, type RejectionReason } from '../verify/reasons';
 import type { ClaimResult, ReplayStore, RunOutcome } from './replay';
@@ -64,6 +65,12 @@ export interface Verification {
 	/** The signed timestamp, ISO 8601, where the scheme has one. */
 	readonly timestamp?: string;
 	readonly id?: string;
+	/**
+	 * The provider's id of the event, from the signed content, the same on
+	 * its retries even when they are re-signed (eventId.ts); absent where the
+	 * scheme or the body has none.
+	 */
+	readonly eventId?: string;
 	/**
 	 * The key replay protection uses: what the signature covers, the same for
 	 * every copy of the call and different for any other, hashed (SHA-256,
@@ -207,7 +214,12 @@ export async function receiveInspected(
 		replayMemory: options.replay !== undefined,
 	});
 	if (problem) return refusal('verifier_error', problem, rejectionStatus, result.id);
-	const verification = describeVerification(scheme, result, result.replayKey);
+	const verification = describeVerification(
+		scheme,
+		result,
+		result.replayKey,
+		signedEventId(scheme, body, result.id),
+	);
 
 	// A verified handshake is answered before replay protection, and never
 	// enters its memory: it runs nothing; its sender needs the answer every
@@ -229,6 +241,7 @@ function describeVerification(
 	scheme: Scheme,
 	result: Extract<VerifyResult, { ok: true }>,
 	replayKey: string,
+	eventId: string | undefined,
 ): Verification {
 	return {
 		scheme: scheme.id,
@@ -236,6 +249,7 @@ function describeVerification(
 		...(result.keyOrder ? { keyOrder: result.keyOrder } : {}),
 		...(result.timestamp ? { timestamp: result.timestamp.toISOString() } : {}),
 		...(result.id === undefined ? {} : { id: result.id }),
+		...(eventId === undefined ? {} : { eventId }),
 		replayKey: createHash('sha256').update(replayKey).digest('base64url'),
 	};
 }

@@ -63,6 +63,10 @@ export const STRIPE: HmacScheme = {
 	signatureHeader: 'Stripe-Signature',
 	toleranceSeconds: 300,
 	docsUrl: 'https://docs.stripe.com/webhooks',
+	signedEventId: {
+		member: 'id',
+		source: 'https://docs.stripe.com/webhooks#handle-duplicate-events',
+	},
 };
 
 export const GITHUB: HmacScheme = {
@@ -118,6 +122,10 @@ export const SLACK: HmacScheme = {
 		match: { path: ['type'], value: 'url_verification' },
 		answer: { kind: 'echo', path: ['challenge'] },
 	},
+	signedEventId: {
+		member: 'event_id',
+		source: 'https://docs.slack.dev/apis/events-api',
+	},
 };
 
 export const ZOOM: HmacScheme = {
@@ -128,6 +136,8 @@ export const ZOOM: HmacScheme = {
 	signatureHeader: 'x-zm-signature',
 	timestamp: { in: 'header', header: 'x-zm-request-timestamp', format: 'unix-seconds' },
 	docsUrl: 'https://developers.zoom.us/docs/api/webhooks/',
+	// Zoom documents no event id (docs/research/signed-event-ids.md): not Slack's.
+	signedEventId: undefined,
 	// Zoom's own, never Slack's (spread above): the answer @zoom/rivet gives,
 	// member order included.
 	handshake: {
@@ -198,6 +208,10 @@ export const PADDLE: HmacScheme = {
 	// default here is the common 300 s (tighten it in the node if you wish).
 	toleranceSeconds: 300,
 	docsUrl: 'https://developer.paddle.com/webhooks/signature-verification',
+	signedEventId: {
+		member: 'event_id',
+		source: 'https://developer.paddle.com/webhooks/about/how-webhooks-work',
+	},
 };
 
 export const CALENDLY: HmacScheme = {
@@ -221,6 +235,10 @@ export const INTERCOM: HmacScheme = {
 	signatureFormat: { style: 'plain', prefix: 'sha1=' },
 	secretEncoding: 'text',
 	signedContent: [body],
+	signedEventId: {
+		member: 'id',
+		source: 'https://intercom-developer-hub.readme.io/reference/notification-model',
+	},
 };
 
 export const SQUARE: HmacScheme = {
@@ -235,6 +253,10 @@ export const SQUARE: HmacScheme = {
 	secretEncoding: 'text',
 	// The notification URL as Square calls it; no decoding is documented.
 	signedContent: [{ kind: 'url' }, body],
+	signedEventId: {
+		member: 'event_id',
+		source: 'https://developer.squareup.com/docs/webhooks/step4manage',
+	},
 };
 
 /**

@@ -131,6 +131,19 @@ export interface SchemeBase {
 	 * bounds how long an id is kept.
 	 */
 	readonly replay?: 'required';
+	/**
+	 * The provider's id of the event, inside the signed body, the same on
+	 * every retry of that event however often it is re-signed (Stripe's
+	 * `id`): a verified call's `eventId`. docs/research/signed-event-ids.md
+	 * gives each provider's source.
+	 */
+	readonly signedEventId?: SignedEventId;
+}
+
+/** A top-level member of a JSON body that names the event, and where the provider says so. */
+export interface SignedEventId {
+	readonly member: string;
+	readonly source: string;
 }
 
 /**
