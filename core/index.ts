@@ -88,12 +88,14 @@ export {
 	inspectIncoming,
 	receive,
 	receiveInspected,
+	type CallName,
 	type ReceiveRefusal,
 	type ReceiveRejectionReason,
 	type ReceiveResult,
 	type ReplayOptions,
 	type Verification,
 } from './receive/receive';
+export { signsEventId, type ProviderRetry } from './receive/eventId';
 export {
 	ReplayMemories,
 	ReplayMemory,

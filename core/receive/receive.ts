@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { handshakeReply, type HandshakeReply } from './handshake';
-import { signedEventId } from './eventId';
+import { providerRetry, signedEventId, type ProviderRetry } from './eventId';
 import { readHeader, type HeaderBag } from '../http/headers';
 import { isConfigurationProblem, type RejectionReason } from '../verify/reasons';
 import type { ClaimResult, ReplayStore, RunOutcome } from './replay';
@@ -55,7 +55,18 @@ export interface ReplayOptions {
 	readonly duplicateStatus: number;
 	/** Tells how this call's run ended, when its end could not be reported through settle. */
 	readonly probe?: () => RunOutcome;
+	/**
+	 * What names a call, so that its copies are known: what its signature
+	 * covers (the default), or the provider's event id where the verified
+	 * call carries one (eventId.ts), so that a retry the provider re-signed
+	 * with a new timestamp is a copy of the event it retries. A call without
+	 * an event id is named by what its signature covers.
+	 */
+	readonly nameBy?: CallName;
 }
+
+/** What replay protection names a call by; see ReplayOptions.nameBy. */
+export type CallName = 'signedContent' | 'eventId';
 
 export interface Verification {
 	readonly scheme: string;
@@ -71,6 +82,12 @@ export interface Verification {
 	 * scheme or the body has none.
 	 */
 	readonly eventId?: string;
+	/**
+	 * The provider's own marks of a retry (Slack's X-Slack-Retry-Num and
+	 * -Reason), where its scheme has them and the call carries them; from
+	 * unsigned headers, so informative only.
+	 */
+	readonly providerRetry?: ProviderRetry;
 	/**
 	 * The key replay protection uses: what the signature covers, the same for
 	 * every copy of the call and different for any other, hashed (SHA-256,
@@ -121,6 +138,8 @@ export interface InspectedIncoming {
 	readonly now: Date;
 	readonly toleranceSeconds?: number;
 	readonly rejectionStatus: number;
+	/** Read with the headers, shown only once the call is verified. */
+	readonly providerRetry?: ProviderRetry;
 }
 
 /**
@@ -157,7 +176,14 @@ export function inspectIncoming(
 		return refused('verifier_error', `Verification could not run: ${(error as Error).message}`);
 	}
 	if (!inspection.ok) return refused(inspection.reason, inspection.detail, inspection.id);
-	return { ok: true, call: { scheme, body, inspection, now, toleranceSeconds, rejectionStatus } };
+	const retry = providerRetry(scheme, call.headers);
+	return {
+		ok: true,
+		call: {
+			...{ scheme, body, inspection, now, toleranceSeconds, rejectionStatus },
+			...(retry ? { providerRetry: retry } : {}),
+		},
+	};
 }
 
 function refusal(
@@ -219,6 +245,7 @@ export async function receiveInspected(
 		result,
 		result.replayKey,
 		signedEventId(scheme, body, result.id),
+		incoming.providerRetry,
 	);
 
 	// A verified handshake is answered before replay protection, and never
@@ -232,8 +259,37 @@ export async function receiveInspected(
 	);
 	if (handshake) return { ok: true, verification, handshake };
 	if (!options.replay) return { ok: true, verification };
-	const claim = await claimCall(incoming, result, verification.replayKey, options.replay);
+	const name = nameOf(verification, result, options.replay.nameBy);
+	const claim = await claimCall(incoming, result, name, options.replay);
 	return claim.ok ? { ok: true, verification, settle: claim.settle } : claim;
+}
+
+/** The key a call is claimed by, hashed, and how a refused copy is told what it copies. */
+interface ClaimName {
+	readonly key: string;
+	readonly copyOf: string;
+}
+
+/**
+ * Names a verified call for its claim: by its event id when asked and the
+ * call has one (prefixed, so no event id can equal another call's key), else
+ * by what its signature covers. Only ever a verified call's: an event id is
+ * read from signed bytes, so a forger cannot take a real event's name.
+ */
+function nameOf(
+	verification: Verification,
+	result: Extract<VerifyResult, { ok: true }>,
+	nameBy: CallName = 'signedContent',
+): ClaimName {
+	const { eventId } = verification;
+	if (nameBy === 'eventId' && eventId !== undefined) {
+		const key = createHash('sha256').update(`event:${eventId}`).digest('base64url');
+		return { key, copyOf: `Event ${eventId}` };
+	}
+	const copyOf = result.replayKey?.startsWith('id:')
+		? `A call with id ${result.id}`
+		: 'This exact call';
+	return { key: verification.replayKey, copyOf };
 }
 
 /** What the item says of a verified call; its replay key hashed, so it carries no signature. */
@@ -242,6 +298,7 @@ function describeVerification(
 	result: Extract<VerifyResult, { ok: true }>,
 	replayKey: string,
 	eventId: string | undefined,
+	retry: ProviderRetry | undefined,
 ): Verification {
 	return {
 		scheme: scheme.id,
@@ -250,19 +307,21 @@ function describeVerification(
 		...(result.timestamp ? { timestamp: result.timestamp.toISOString() } : {}),
 		...(result.id === undefined ? {} : { id: result.id }),
 		...(eventId === undefined ? {} : { eventId }),
+		...(retry ? { providerRetry: retry } : {}),
 		replayKey: createHash('sha256').update(replayKey).digest('base64url'),
 	};
 }
 
 /**
- * Claims a verified call in the replay store, by what its signature covers
- * (replayKey.ts), never by the raw header or an unsigned id: those a
- * replayer can change at will. A copy is refused; the claimer gets settle.
+ * Claims a verified call in the replay store under its name (nameOf: what
+ * its signature covers, or its signed event id), never by the raw header or
+ * an unsigned id: those a replayer can change at will. A copy is refused;
+ * the claimer gets settle.
  */
 async function claimCall(
 	incoming: InspectedIncoming,
 	result: Extract<VerifyResult, { ok: true }>,
-	hashedKey: string,
+	name: ClaimName,
 	replay: ReplayOptions,
 ): Promise<{ readonly ok: true; readonly settle: Settle } | ReceiveRefusal> {
 	const { rejectionStatus } = incoming;
@@ -273,7 +332,7 @@ async function claimCall(
 	let claim: ClaimResult;
 	try {
 		// The hashed key: a shared store is handed no signature.
-		claim = await replay.store.claim(hashedKey, {
+		claim = await replay.store.claim(name.key, {
 			now,
 			// A copy at staleAt itself is still inside the window: kept one ms past it.
 			keepUntil: Math.max(now + replay.rememberSeconds * 1000, staleAt + 1),
@@ -286,9 +345,7 @@ async function claimCall(
 		return refusal('verifier_error', detail, rejectionStatus, result.id);
 	}
 	if (claim.status === 'claimed') return { ok: true, settle: containedSettle(claim.settle) };
-	const copyOf = result.replayKey?.startsWith('id:')
-		? `A call with id ${result.id}`
-		: 'This exact call';
+	const { copyOf } = name;
 	return claim.status === 'processed'
 		? refusal(
 				'replayed_id',

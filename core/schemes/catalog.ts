@@ -126,6 +126,11 @@ export const SLACK: HmacScheme = {
 		member: 'event_id',
 		source: 'https://docs.slack.dev/apis/events-api',
 	},
+	retryHeaders: {
+		number: 'X-Slack-Retry-Num',
+		reason: 'X-Slack-Retry-Reason',
+		source: 'https://docs.slack.dev/apis/events-api#retries',
+	},
 };
 
 export const ZOOM: HmacScheme = {
@@ -138,6 +143,7 @@ export const ZOOM: HmacScheme = {
 	docsUrl: 'https://developers.zoom.us/docs/api/webhooks/',
 	// Zoom documents no event id (docs/research/signed-event-ids.md): not Slack's.
 	signedEventId: undefined,
+	retryHeaders: undefined,
 	// Zoom's own, never Slack's (spread above): the answer @zoom/rivet gives,
 	// member order included.
 	handshake: {

@@ -138,6 +138,19 @@ export interface SchemeBase {
 	 * gives each provider's source.
 	 */
 	readonly signedEventId?: SignedEventId;
+	/**
+	 * Headers in which the provider says a call is a retry, and why (Slack's
+	 * X-Slack-Retry-Num, X-Slack-Retry-Reason): a verified call's
+	 * `providerRetry`. Unsigned, so informative only: never a call's name.
+	 */
+	readonly retryHeaders?: RetryHeaders;
+}
+
+/** Where a provider marks its retries; see SchemeBase.retryHeaders. */
+export interface RetryHeaders {
+	readonly number: string;
+	readonly reason: string;
+	readonly source: string;
 }
 
 /** A top-level member of a JSON body that names the event, and where the provider says so. */

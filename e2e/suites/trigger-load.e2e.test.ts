@@ -17,7 +17,8 @@
  *    or signature) only once verified and only for the window.
  * 3. Once, when runs fail: with Respond When Last Node Finishes, a run that
  *    fails answers 500, the sender's retry runs, and a copy of the call that
- *    succeeded starts nothing and is answered 200.
+ *    succeeded starts nothing and is answered 200; for Stripe, which re-signs
+ *    every retry, with copies recognized by the signed event id.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -26,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Webhook as StandardWebhook } from 'standardwebhooks';
+import Stripe from 'stripe';
 
 import { ensureN8n, TARGETS, type TargetName } from '../harness/install';
 import { log } from '../harness/log';
@@ -500,53 +502,67 @@ describe(`Webhook Trigger (Verified): timestamp window and replayed ids in n8n $
 	}, 120_000);
 });
 
+/**
+ * The trigger, answering when its last node finishes, then the workflow's
+ * work: an HTTP Request to a loopback service (a flaky downstream API).
+ */
+async function deployOnce(
+	path: string,
+	trigger: Record<string, unknown>,
+	credential: { id: string; name: string },
+	downstreamUrl: string,
+): Promise<string> {
+	return await n8n.deploy(
+		{
+			name: `e2e ${path}`,
+			nodes: [
+				{
+					id: randomUUID(),
+					name: TRIGGER,
+					type: 'n8n-nodes-signed-webhooks.verifiedWebhookTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId: randomUUID(),
+					parameters: {
+						httpMethod: 'POST',
+						path,
+						replayProtection: true,
+						responseMode: 'lastNode',
+						...trigger,
+						options: {},
+					},
+					credentials: { webhookSigningSecretApi: credential },
+				},
+				{
+					id: randomUUID(),
+					name: 'Downstream',
+					type: 'n8n-nodes-base.httpRequest',
+					typeVersion: 4.2,
+					position: [200, 0],
+					parameters: { method: 'POST', url: `${downstreamUrl}/work`, options: {} },
+				},
+			],
+			connections: { [TRIGGER]: { main: [[{ node: 'Downstream', type: 'main', index: 0 }]] } },
+			settings: {
+				executionOrder: 'v1',
+				saveDataSuccessExecution: 'all',
+				saveDataErrorExecution: 'all',
+			},
+		},
+		[path],
+	);
+}
+
 describe(`Webhook Trigger (Verified): each event runs once when runs fail, in n8n ${TARGETS[target].n8nVersion}`, () => {
 	it('Respond When Last Node Finishes: a run that fails answers 500, the sender’s retry runs and succeeds, a third copy starts nothing', async () => {
-		// The workflow's work: an HTTP Request to a loopback service that fails
-		// the first time and succeeds after, as a flaky downstream API does.
 		const downstream = await startReceiver(sequence({ status: 500 }, { status: 200, body: '{}' }));
 		try {
 			const path = 'once-after-failure';
-			const workflowId = await n8n.deploy(
-				{
-					name: `e2e ${path}`,
-					nodes: [
-						{
-							id: randomUUID(),
-							name: TRIGGER,
-							type: 'n8n-nodes-signed-webhooks.verifiedWebhookTrigger',
-							typeVersion: 1,
-							position: [0, 0],
-							webhookId: randomUUID(),
-							parameters: {
-								httpMethod: 'POST',
-								path,
-								signatureScheme: 'standardWebhooks',
-								replayProtection: true,
-								responseMode: 'lastNode',
-								options: {},
-							},
-							credentials: {
-								webhookSigningSecretApi: { id: credentialId, name: 'e2e load whsec' },
-							},
-						},
-						{
-							id: randomUUID(),
-							name: 'Downstream',
-							type: 'n8n-nodes-base.httpRequest',
-							typeVersion: 4.2,
-							position: [200, 0],
-							parameters: { method: 'POST', url: `${downstream.url}/work`, options: {} },
-						},
-					],
-					connections: { [TRIGGER]: { main: [[{ node: 'Downstream', type: 'main', index: 0 }]] } },
-					settings: {
-						executionOrder: 'v1',
-						saveDataSuccessExecution: 'all',
-						saveDataErrorExecution: 'all',
-					},
-				},
-				[path],
+			const workflowId = await deployOnce(
+				path,
+				{ signatureScheme: 'standardWebhooks' },
+				{ id: credentialId, name: 'e2e load whsec' },
+				downstream.url,
 			);
 			const id = `msg_${RUN}_once`;
 			const payload = { event: 'order.paid', run: RUN };
@@ -565,6 +581,65 @@ describe(`Webhook Trigger (Verified): each event runs once when runs fail, in n8
 			const executions = await settledExecutions(workflowId, 2, 60_000);
 			expect(executions.map((execution) => execution.status).sort()).toEqual(['error', 'success']);
 			expect(downstream.calls).toHaveLength(2);
+		} finally {
+			await downstream.close();
+		}
+	});
+
+	it('Stripe, Recognize Copies By the event id: a failed run’s retry runs; a retry re-signed 60 s after a success starts nothing, answered 200', async () => {
+		const downstream = await startReceiver(sequence({ status: 500 }, { status: 200, body: '{}' }));
+		const stripeSecret = `whsec_${randomBytes(24).toString('hex')}`;
+		const stripe = new Stripe('sk_test_unused');
+		/** An event as Stripe's own test helper signs it, `secondsLater` from now. */
+		const stripeCall = (payload: string, secondsLater: number) => ({
+			body: Buffer.from(payload),
+			headers: {
+				'content-type': 'application/json',
+				'stripe-signature': stripe.webhooks.generateTestHeaderString({
+					payload,
+					secret: stripeSecret,
+					timestamp: Math.floor(Date.now() / 1000) + secondsLater,
+				}),
+			},
+		});
+		try {
+			const name = 'e2e stripe';
+			const id = await n8n.createCredential(name, 'webhookSigningSecretApi', {
+				secret: stripeSecret,
+				secondarySecret: '',
+				format: 'auto',
+			});
+			const path = 'once-by-event-id';
+			const workflowId = await deployOnce(
+				path,
+				{ signatureScheme: 'stripe', nameCallsBy: 'eventId', replayMemorySeconds: 259_200 },
+				{ id, name },
+				downstream.url,
+			);
+			const eventId = `evt_${RUN}_once`;
+			const event = JSON.stringify({ id: eventId, object: 'event', type: 'invoice.paid' });
+
+			expect((await post(path, stripeCall(event, 0))).status).toBe(500); // the run failed
+			// Stripe's retry: the same event, re-signed with a new timestamp. It runs.
+			expect((await post(path, stripeCall(event, 60))).status).toBe(200);
+			// Another retry of the event, now processed, re-signed again: nothing runs.
+			const afterSuccess = await post(path, stripeCall(event, 120));
+			expect({
+				status: afterSuccess.status,
+				body: JSON.parse(afterSuccess.body) as unknown,
+			}).toEqual({
+				status: 200,
+				body: { status: 'duplicate', reason: 'replayed_id' },
+			});
+
+			const executions = await settledExecutions(workflowId, 2, 60_000);
+			expect(executions.map((execution) => execution.status).sort()).toEqual(['error', 'success']);
+			expect(downstream.calls).toHaveLength(2);
+			const verified = executions.flatMap((execution) => outputItems(execution, TRIGGER));
+			expect(verified.map((item) => (item.verification as { eventId?: string }).eventId)).toEqual([
+				eventId,
+				eventId,
+			]);
 		} finally {
 			await downstream.close();
 		}

@@ -12,12 +12,13 @@ import {
 	inspectIncoming,
 	receiveInspected,
 	type ReceiveResult,
+	type CallName,
 	type ReplayOptions,
 	type Scheme,
 } from '../../core';
 import { chooseScheme, type ResolvedScheme } from '../shared/schemeChoice';
 import { answerOutcome, type OutgoingResponse } from './answers';
-import { DEFAULT_REMEMBER_SECONDS, type DuplicateAnswer } from './description';
+import { DEFAULT_CALL_NAME, DEFAULT_REMEMBER_SECONDS, type DuplicateAnswer } from './description';
 import { incomingCall, type IncomingRequest, type RawBody } from './incomingRequest';
 import { replayStoreFor } from './replayStore';
 import { verifyingSecrets } from './secrets';
@@ -100,5 +101,8 @@ function replayOptions(
 			: 0,
 		duplicateStatus: answer === 'reject' ? rejectionStatus : 200,
 		probe: () => answerOutcome(response),
+		nameBy: chosen
+			? (context.getNodeParameter('nameCallsBy', DEFAULT_CALL_NAME) as CallName)
+			: DEFAULT_CALL_NAME,
 	};
 }

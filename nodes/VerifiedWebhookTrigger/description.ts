@@ -1,6 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_TOLERANCE_SECONDS, SCHEMES, effectiveTolerance, signsTimestamp } from '../../core';
+import {
+	DEFAULT_TOLERANCE_SECONDS,
+	SCHEMES,
+	effectiveTolerance,
+	signsEventId,
+	signsTimestamp,
+	type CallName,
+} from '../../core';
 import { DEFAULT_SCHEME, SCHEME_OPTIONS, SCHEME_SETTINGS } from '../shared/schemeParameters';
 
 /** Schemes whose provider fixes the rejection status (Discord: 401). */
@@ -13,6 +20,57 @@ export const DEFAULT_REMEMBER_SECONDS = 3600;
 
 /** The answers to a copy of a call that was processed (the values of Answer to a Duplicate). */
 export type DuplicateAnswer = 'acknowledge' | 'reject';
+
+/** What Recognize Copies By offers; the default is what the signature covers. */
+export const DEFAULT_CALL_NAME: CallName = 'signedContent';
+
+/**
+ * Recognize Copies By, and the notice that a scheme without a signed event
+ * id falls back to what its signature covers (Generic HMAC has none either).
+ */
+function copiesByProperties(): INodeProperties[] {
+	const withEventId = SCHEMES.filter((scheme) => signsEventId(scheme));
+	const without = SCHEMES.filter((scheme) => !signsEventId(scheme)).map((scheme) => scheme.id);
+	const names = withEventId.map((scheme) => scheme.name).join(', ');
+	return [
+		{
+			displayName: 'Recognize Copies By',
+			name: 'nameCallsBy',
+			type: 'options',
+			options: [
+				{
+					name: 'What the Signature Covers',
+					value: 'signedContent',
+					description:
+						'A copy is the same signed call. A retry its provider re-signs with a new timestamp (Stripe, Slack, Paddle) runs again.',
+				},
+				{
+					name: "The Provider's Event ID",
+					value: 'eventId',
+					description:
+						"A retry of an event that was processed starts nothing, even re-signed: the event ID inside what the signature covers (Stripe's ID, Slack's event_id…)",
+				},
+			],
+			default: DEFAULT_CALL_NAME,
+			displayOptions: { show: { replayProtection: [true] } },
+			description: `How a copy is recognized. Schemes that sign an event ID: ${names}. Remember calls as long as the provider retries (Stripe: 3 days).`,
+		},
+		{
+			displayName:
+				'This scheme signs no event ID, so copies are recognized by what the signature covers',
+			name: 'noEventIdNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: {
+				show: {
+					replayProtection: [true],
+					nameCallsBy: ['eventId'],
+					signatureScheme: [...without, 'generic'],
+				},
+			},
+		},
+	];
+}
 
 /**
  * Timestamp Tolerance, once per window the schemes document, each shown only
@@ -119,6 +177,7 @@ export const verifiedWebhookTriggerProperties: INodeProperties[] = [
 		description:
 			'Whether to remember each call whose run succeeded and start nothing for a copy of it (a replay, or the sender retrying a call whose answer it lost). A retry of a call whose run failed is processed. Remembered in this n8n process only; see the docs for queue mode.',
 	},
+	...copiesByProperties(),
 	{
 		displayName: 'Answer to a Duplicate',
 		name: 'duplicateAnswer',

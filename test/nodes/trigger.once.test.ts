@@ -10,6 +10,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { WebhookContext } from 'n8n-core';
 import { NodeHelpers, sleep, type INode, type INodeParameters } from 'n8n-workflow';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
+import Stripe from 'stripe';
 
 import { CALENDLY, LINEAR, SQUARE, sign, signsTimestamp } from '../../core';
 import { HMAC_HEADER_SCHEMES } from '../helpers/schemes';
@@ -386,5 +387,70 @@ describe('the URL a URL-signing scheme checks follows n8n’s settings', () => {
 			),
 		);
 		expect(outcome.started).toBe(true);
+	});
+});
+
+describe("Recognize Copies By: the provider's event id (Stripe re-signs every retry)", () => {
+	const stripe = new Stripe('sk_test_unused');
+	const secret = 'whsec_trigger_event_id';
+	/** A Stripe event as Stripe's own test helper signs it, `secondsLater` after now. */
+	const stripeCall = (eventId: string, secondsLater = 0, signedWith = secret): IncomingOptions => {
+		const payload = JSON.stringify({ id: eventId, object: 'event', type: 'invoice.paid' });
+		return {
+			secret,
+			body: payload,
+			headers: {
+				...json,
+				'stripe-signature': stripe.webhooks.generateTestHeaderString({
+					payload,
+					secret: signedWith,
+					timestamp: Math.floor(Date.now() / 1000) + secondsLater,
+				}),
+			},
+		};
+	};
+	const byEventId = replayOn({
+		signatureScheme: 'stripe',
+		nameCallsBy: 'eventId',
+		replayMemorySeconds: 259_200,
+	});
+
+	it('processed, then retried re-signed 60 s later: one run, the retry answered 200', async () => {
+		const eventId = `evt_${randomBytes(8).toString('hex')}`;
+		const first = await deliverTo(byEventId, stripeCall(eventId));
+		expect(first.started).toBe(true);
+		expect(first.verified[0].json.verification).toMatchObject({ eventId, scheme: 'stripe' });
+		const retry = await deliverTo(byEventId, stripeCall(eventId, 60));
+		expect(retry).toMatchObject({
+			started: false,
+			status: 200,
+			responseBody: { status: 'duplicate', reason: 'replayed_id' },
+		});
+	});
+
+	it('the same event after a failed run runs again', async () => {
+		const eventId = `evt_${randomBytes(8).toString('hex')}`;
+		const failed = await deliverTo(byEventId, { ...stripeCall(eventId), n8nAnswers: 500 });
+		expect(failed.started).toBe(true);
+		const retry = await deliverTo(byEventId, stripeCall(eventId, 60));
+		expect(retry.started).toBe(true);
+	});
+
+	it('by what the signature covers (the default), the re-signed retry runs again', async () => {
+		const eventId = `evt_${randomBytes(8).toString('hex')}`;
+		const bySignedContent = replayOn({ signatureScheme: 'stripe' });
+		expect((await deliverTo(bySignedContent, stripeCall(eventId))).started).toBe(true);
+		expect((await deliverTo(bySignedContent, stripeCall(eventId, 60))).started).toBe(true);
+	});
+
+	it('a forged call carrying a processed event id is refused as forged, not as a copy', async () => {
+		const eventId = `evt_${randomBytes(8).toString('hex')}`;
+		expect((await deliverTo(byEventId, stripeCall(eventId))).started).toBe(true);
+		const forged = stripeCall(eventId, 60, 'whsec_not_the_endpoints');
+		expect(await deliverTo(byEventId, forged)).toMatchObject({
+			started: false,
+			status: 401,
+			responseBody: { reason: 'signature_mismatch' },
+		});
 	});
 });
