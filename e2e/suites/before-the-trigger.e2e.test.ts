@@ -137,7 +137,7 @@ async function send(request: Request): Promise<{ status: number; json: Record<st
 
 /** The README table's rows: first cell and stated status. */
 function documentedRows(): Array<[string, number]> {
-	const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+	const readme = readFileSync(join(__dirname, '..', '..', 'docs', 'troubleshooting.md'), 'utf8');
 	const table = readme.slice(
 		readme.indexOf('<!-- before-the-trigger:start -->'),
 		readme.indexOf('<!-- before-the-trigger:end -->'),

@@ -22,7 +22,7 @@ const target = (process.env.E2E_TARGET ?? '2.x') as TargetName;
 if (!(target in TARGETS))
 	throw new Error(`E2E_TARGET must be one of ${Object.keys(TARGETS).join(', ')}`);
 
-const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+const readme = readFileSync(join(__dirname, '..', '..', 'docs', 'workflow-json.md'), 'utf8');
 
 /** The JSON block printed right after `<!-- workflow-json: name -->`. */
 function printedJson(name: string): unknown {

@@ -24,14 +24,20 @@ import {
 	bodySignatureSchemeTable,
 	handshakeTable,
 	publicKeySchemeTable,
+	schemeSummaryTable,
 	schemeTable,
 } from '../helpers/schemeTable';
 
-const readmePath = join(__dirname, '..', '..', 'README.md');
+const root = join(__dirname, '..', '..');
+const readmePath = join(root, 'README.md');
 
-/** Replaces what is between `start` and `end` (UPDATE_README=1), or checks it is `wanted`. */
-function expectGenerated(start: string, end: string, wanted: string) {
-	const readme = readFileSync(readmePath, 'utf8');
+/**
+ * Replaces what is between `start` and `end` in `file` (UPDATE_README=1), or
+ * checks it is `wanted`.
+ */
+function expectGenerated(file: string, start: string, end: string, wanted: string) {
+	const path = join(root, file);
+	const readme = readFileSync(path, 'utf8');
 	const from = readme.indexOf(start);
 	const to = readme.indexOf(end);
 	expect(from).toBeGreaterThan(0);
@@ -39,7 +45,7 @@ function expectGenerated(start: string, end: string, wanted: string) {
 	const current = readme.slice(from + start.length, to).trim();
 	if (current !== wanted && process.env.UPDATE_README === '1') {
 		writeFileSync(
-			readmePath,
+			path,
 			`${readme.slice(0, from + start.length)}\n${wanted}\n${readme.slice(to)}`,
 		);
 		return;
@@ -47,20 +53,30 @@ function expectGenerated(start: string, end: string, wanted: string) {
 	expect(current).toBe(wanted);
 }
 
-describe('README', () => {
-	it('holds the scheme table generated from the catalog', () => {
-		expectGenerated('<!-- scheme-table:start -->', '<!-- scheme-table:end -->', schemeTable());
+describe('README and docs', () => {
+	it("README's short scheme table is generated from the catalog", () => {
+		expectGenerated(
+			'README.md',
+			'<!-- scheme-summary:start -->',
+			'<!-- scheme-summary:end -->',
+			schemeSummaryTable(),
+		);
 	});
 
-	it('holds the public-key scheme table generated from the catalog', () => {
+	it('docs/schemes.md holds the scheme table generated from the catalog', () => {
+		expectGenerated('docs/schemes.md', '<!-- scheme-table:start -->', '<!-- scheme-table:end -->', schemeTable());
+	});
+
+	it('docs/schemes.md holds the public-key scheme table generated from the catalog', () => {
 		expectGenerated(
+			'docs/schemes.md',
 			'<!-- public-key-scheme-table:start -->',
 			'<!-- public-key-scheme-table:end -->',
 			publicKeySchemeTable(),
 		);
 	});
 
-	it('holds the parameter reference generated from the node and credential descriptions', () => {
+	it('docs/workflow-json.md holds the parameter reference generated from the node and credential descriptions', () => {
 		const { name } = JSON.parse(
 			readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'),
 		) as {
@@ -68,6 +84,7 @@ describe('README', () => {
 		};
 		const schemes = 'a scheme id: see the scheme tables';
 		expectGenerated(
+			'docs/workflow-json.md',
 			'<!-- parameter-reference:start -->',
 			'<!-- parameter-reference:end -->',
 			[
@@ -100,7 +117,7 @@ describe('README', () => {
 			),
 			...Object.entries(receiverOnly),
 		]);
-		const readme = readFileSync(readmePath, 'utf8');
+		const readme = readFileSync(join(root, 'docs', 'troubleshooting.md'), 'utf8');
 		const table = readme.slice(
 			readme.indexOf('<!-- troubleshooting:start -->'),
 			readme.indexOf('<!-- troubleshooting:end -->'),
@@ -117,16 +134,18 @@ describe('README', () => {
 		}
 	});
 
-	it('holds the handshake table generated from the catalog', () => {
+	it('docs/receiving.md holds the handshake table generated from the catalog', () => {
 		expectGenerated(
+			'docs/receiving.md',
 			'<!-- handshake-table:start -->',
 			'<!-- handshake-table:end -->',
 			handshakeTable(),
 		);
 	});
 
-	it('holds the body-signature scheme table generated from the catalog', () => {
+	it('docs/schemes.md holds the body-signature scheme table generated from the catalog', () => {
 		expectGenerated(
+			'docs/schemes.md',
 			'<!-- body-signature-scheme-table:start -->',
 			'<!-- body-signature-scheme-table:end -->',
 			bodySignatureSchemeTable(),
@@ -134,7 +153,6 @@ describe('README', () => {
 	});
 
 	it('docs/architecture.md names only files and folders that exist', () => {
-		const root = join(__dirname, '..', '..');
 		const map = readFileSync(join(root, 'docs', 'architecture.md'), 'utf8');
 		// e2e/ too: the map names the real-n8n suites, which live there.
 		const paths = [...map.matchAll(/`((?:core|nodes|credentials|test|e2e)\/[\w./<>-]*)`/g)].map(
@@ -147,6 +165,9 @@ describe('README', () => {
 
 	it('shows the two commands a contributor runs, which .ci/run runs too', () => {
 		const readme = readFileSync(readmePath, 'utf8');
+		const contributing = readFileSync(join(root, 'CONTRIBUTING.md'), 'utf8');
+		expect(contributing).toMatch(/^npm ci\b/m);
+		expect(contributing).toMatch(/^npm test\b/m);
 		const ci = readFileSync(join(__dirname, '..', '..', '.ci', 'run'), 'utf8');
 		expect(readme).toContain('npm ci');
 		expect(readme).toContain('npm test');

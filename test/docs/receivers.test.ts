@@ -43,7 +43,9 @@ const SCHEMES = [
 ] as const;
 type Scheme = (typeof SCHEMES)[number];
 
-const snippets = readmeSnippets(readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8'));
+const snippets = readmeSnippets(
+	readFileSync(join(__dirname, '..', '..', 'docs', 'verify-in-your-code.md'), 'utf8'),
+);
 const requireAll = process.env.REQUIRE_ALL_SNIPPET_LANGUAGES === '1';
 const interpreters = {
 	node: true,

@@ -206,3 +206,27 @@ export function bodySignatureSchemeTable(): string {
 		...rows.map((row) => `| ${row} |`),
 	].join('\n');
 }
+
+/**
+ * The README's short table: every scheme, what carries its signature, and
+ * which way it works; the full tables are in docs/schemes.md.
+ */
+export function schemeSummaryTable(): string {
+	const row = (scheme: SchemeBase, carrier: string, ways: string) =>
+		`| ${scheme.name} | \`${scheme.id}\` | ${carrier} | ${ways} |`;
+	const both = 'send and receive';
+	return [
+		'| Scheme | id | Signature in | Works |',
+		'|---|---|---|---|',
+		...HMAC_HEADER_SCHEMES.map((scheme) => row(scheme, `\`${scheme.signatureHeader}\``, both)),
+		...BODY_SIGNATURE_SCHEMES.map((scheme) => row(scheme, 'the body', both)),
+		...PUBLIC_KEY_SCHEMES.map((scheme) =>
+			row(
+				scheme,
+				`\`${scheme.signatureHeader}\` (${scheme.algorithm})`,
+				SENDABLE_KEY_SCHEME_IDS.includes(scheme.id) ? both : 'receive',
+			),
+		),
+		'| Generic HMAC | `generic` | a header you name | send and receive |',
+	].join('\n');
+}
