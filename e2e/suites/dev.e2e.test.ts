@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { npmCli, withNodeFirstInPath } from '../harness/install';
-import { freePort, OWNER, sleep } from '../harness/n8n';
+import { freePort, sleep } from '../harness/n8n';
+import { servedPackageNodes } from '../harness/nodeTypes';
 import { REPO_ROOT } from '../harness/package';
 
 const run = (process.env.E2E_TARGET ?? '2.x') === '2.x' ? it : it.skip;
@@ -22,29 +23,6 @@ async function waitFor(read: () => string, text: string, count = 1, timeoutMs = 
 		await sleep(250);
 	}
 	throw new Error(`no "${text}" (x${count}) from npm run dev in time:\n${read()}`);
-}
-
-/** The Send Webhook node type n8n serves, read as the editor reads it. */
-async function servedNodeNames(baseUrl: string): Promise<string[]> {
-	const login = await fetch(`${baseUrl}/rest/login`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({
-			emailOrLdapLoginId: OWNER.email,
-			email: OWNER.email,
-			password: OWNER.password,
-		}),
-	});
-	expect(login.status).toBe(200);
-	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-	const types = (await (
-		await fetch(`${baseUrl}/types/nodes.json`, { headers: { cookie } })
-	).json()) as Array<{
-		name: string;
-	}>;
-	return types
-		.map((type) => type.name)
-		.filter((name) => name.startsWith('n8n-nodes-signed-webhooks.'));
 }
 
 run('npm run dev starts n8n with the package and restarts it on a rebuild', async () => {
@@ -68,7 +46,7 @@ run('npm run dev starts n8n with the package and restarts it on a rebuild', asyn
 	try {
 		await waitFor(() => output, '] ready: ');
 		expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
-		expect((await servedNodeNames(baseUrl)).sort()).toEqual([
+		expect(await servedPackageNodes(baseUrl)).toEqual([
 			'n8n-nodes-signed-webhooks.sendWebhook',
 			'n8n-nodes-signed-webhooks.verifiedWebhookTrigger',
 		]);
@@ -79,7 +57,7 @@ run('npm run dev starts n8n with the package and restarts it on a rebuild', asyn
 		await waitFor(() => output, 'change seen: rebuilding');
 		await waitFor(() => output, 'n8n restarted with the rebuild');
 		expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
-		expect(await servedNodeNames(baseUrl)).toHaveLength(2);
+		expect(await servedPackageNodes(baseUrl)).toHaveLength(2);
 	} finally {
 		process.kill(-child.pid!, 'SIGINT');
 		await Promise.race([exited, sleep(60_000)]);
