@@ -181,7 +181,7 @@ const signOnly: INodeProperties[] = [
 		default: '={{ JSON.stringify($json) }}',
 		required: true,
 		description:
-			'The exact text to send: it is signed as its UTF-8 bytes and output as "body". Send it as it is (HTTP Request: Body Content Type "Raw"). For Mailgun, the event data as JSON; the signature is added around it.',
+			'The exact text to send: it is signed as its UTF-8 bytes and output as "body". Send it as it is (HTTP Request: Body Content Type "Raw"). For Mailgun, the event data as JSON; the signature is added around it. Linear and ConnectGain sign a timestamp inside the body (webhookTimestamp, timestamp): the body must carry it.',
 	},
 	{
 		displayName: 'URL',
