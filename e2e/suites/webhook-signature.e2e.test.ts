@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: it drives a real n8n from Node */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- test code: it drives a real n8n from Node */
 /**
  * The Webhook Signature node in a real n8n (E2E_TARGET 2.x or 1.x) with this
  * package installed as users get it, in the example workflows
