@@ -29,10 +29,19 @@ import { invalidItem, validItem } from './verifiedItems';
 const tokenMemories = new ReplayMemories();
 
 export async function verifyItems(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const settings = await readVerifySettings(this);
+	const items = this.getInputData();
+	let settings: VerifySettings;
+	try {
+		settings = await readVerifySettings(this);
+	} catch (error) {
+		// Thrown under Continue On Fail, n8n would put the error item on the
+		// first output, Valid, where a workflow answers 200: put them on Invalid.
+		if (!this.continueOnFail()) throw asNodeError(this, error, 0);
+		const message = (error as Error).message;
+		return [[], items.map((_, item) => ({ json: { error: message }, pairedItem: { item } }))];
+	}
 	const valid: INodeExecutionData[] = [];
 	const invalid: INodeExecutionData[] = [];
-	const items = this.getInputData();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const result = await verifyItem(this, itemIndex, settings);

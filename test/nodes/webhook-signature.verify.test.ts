@@ -557,6 +557,25 @@ describe("the workflow's wiring, and calls that cannot be verified", () => {
 		).rejects.toThrow('No Webhook Signing Secret credential is selected');
 	});
 
+	it('no credential under Continue On Fail: every item on Invalid with the error, none on Valid', async () => {
+		const call = await genuine();
+		const step = await verifyItems(
+			parameters,
+			[webhookItem(call.body, call.headers)],
+			{},
+			{
+				continueOnFail: true,
+			},
+		);
+		expect(step.valid).toEqual([]);
+		expect(step.invalid).toEqual([
+			{
+				json: { error: 'No Webhook Signing Secret credential is selected' },
+				pairedItem: { item: 0 },
+			},
+		]);
+	});
+
 	it('a tolerance that is no number is the node’s error, not an Invalid call', async () => {
 		const call = await genuine();
 		await expect(
