@@ -8,10 +8,13 @@
  *   Webhook 200 / 401;
  * - Verified Webhook Trigger, GitHub scheme (HMAC-SHA256 of the raw body,
  *   the check the workaround also does).
+ * - Webhook (Raw Body) → Webhook Signature (Verify, GitHub) → Respond to
+ *   Webhook 200 / 401: this package's check as a workflow step.
  * Then forged calls (a wrong signature) and unsigned ones (no signature
- * header) to the workaround and to the Verified trigger: the first runs a
- * whole execution to say no, the second answers before any execution starts
- * (an unsigned call even before its credential is loaded).
+ * header) to the workaround and to the Verified trigger, and forged ones to
+ * the Verify step: the workaround and the step run a whole execution to say
+ * no, the trigger answers before any execution starts (an unsigned call
+ * even before its credential is loaded).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 
@@ -47,6 +50,8 @@ export interface ReceiveResult {
 const CORE = 'core Webhook, no authentication';
 const WORKAROUND = 'workaround: Webhook (Raw Body) → Crypto HMAC → IF → Respond';
 const VERIFIED = 'Verified Webhook Trigger, GitHub scheme';
+/** Named so that no other row's prefix (core, workaround, Verified) matches it in the report. */
+export const VERIFY_STEP = 'Webhook (Raw Body) → Webhook Signature Verify step → Respond';
 
 export async function benchReceive(options: {
 	setup: N8nSetup;
@@ -68,6 +73,7 @@ export async function benchReceive(options: {
 			[CORE]: 'bench-core',
 			[WORKAROUND]: 'bench-workaround',
 			[VERIFIED]: 'bench-verified',
+			[VERIFY_STEP]: 'bench-verify-step',
 		};
 
 		await n8n.deploy(
@@ -114,6 +120,8 @@ export async function benchReceive(options: {
 			},
 			[paths[VERIFIED]],
 		);
+
+		await n8n.deploy(verifyStepWorkflow(paths[VERIFY_STEP], credential), [paths[VERIFY_STEP]]);
 
 		const body = jsonBody(1024);
 		const signed = sign(GITHUB, { primary: secret }, body);
@@ -163,6 +171,13 @@ export async function benchReceive(options: {
 				expected: 200,
 			},
 			{
+				name: VERIFY_STEP,
+				calls: 'valid' as const,
+				path: paths[VERIFY_STEP],
+				signature: signed,
+				expected: 200,
+			},
+			{
 				name: WORKAROUND,
 				calls: 'forged' as const,
 				path: paths[WORKAROUND],
@@ -173,6 +188,13 @@ export async function benchReceive(options: {
 				name: VERIFIED,
 				calls: 'forged' as const,
 				path: paths[VERIFIED],
+				signature: forged,
+				expected: 401,
+			},
+			{
+				name: VERIFY_STEP,
+				calls: 'forged' as const,
+				path: paths[VERIFY_STEP],
 				signature: forged,
 				expected: 401,
 			},
@@ -340,6 +362,58 @@ function workaroundWorkflow(path: string, cryptoCredentialId: string) {
 		connections: {
 			...chain('Webhook', 'Crypto', 'IF'),
 			IF: {
+				main: [
+					[{ node: 'Accept', type: 'main', index: 0 }],
+					[{ node: 'Reject', type: 'main', index: 0 }],
+				],
+			},
+		},
+	};
+}
+
+/**
+ * The check as a workflow step: n8n's Webhook node keeps the raw body,
+ * Webhook Signature verifies it (GitHub scheme, the workaround's check), and
+ * a Respond to Webhook node answers 200 on Valid or 401 on Invalid.
+ */
+function verifyStepWorkflow(path: string, credentials: Record<string, unknown>) {
+	return {
+		name: 'bench: Verify step',
+		nodes: [
+			node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2.1,
+				{ httpMethod: 'POST', path, responseMode: 'responseNode', options: { rawBody: true } },
+				0,
+				{ webhookId: randomUUID() },
+			),
+			node(
+				'Verify',
+				'n8n-nodes-signed-webhooks.webhookSignature',
+				1,
+				{ operation: 'verify', signatureScheme: 'github' },
+				220,
+				{ credentials },
+			),
+			node(
+				'Accept',
+				'n8n-nodes-base.respondToWebhook',
+				1.5,
+				{ respondWith: 'noData', options: { responseCode: 200 } },
+				440,
+			),
+			node(
+				'Reject',
+				'n8n-nodes-base.respondToWebhook',
+				1.5,
+				{ respondWith: 'noData', options: { responseCode: 401 } },
+				440,
+			),
+		],
+		connections: {
+			...chain('Webhook', 'Verify'),
+			Verify: {
 				main: [
 					[{ node: 'Accept', type: 'main', index: 0 }],
 					[{ node: 'Reject', type: 'main', index: 0 }],

@@ -143,6 +143,22 @@ function renderReceive(label: string, result: ReceiveResult): string[] {
 				? '.'
 				: `; unsigned calls (refused before the credential is loaded) at ${formatRatio(unsigned / core)}.`),
 		'',
+		...verifyStepLine(result.rows, forged),
+	];
+}
+
+/**
+ * A forged call to a Verify step against the same call to the Verified
+ * trigger, measured side by side: the step's rate as a share of the
+ * trigger's, and how much longer the median caller waits for its 401.
+ */
+function verifyStepLine(rows: readonly ReceiveRow[], triggerForged: number): string[] {
+	const step = findRow(rows, 'Verify step', 'forged');
+	const trigger = findRow(rows, 'Verified', 'forged');
+	if (!step || !trigger) return [];
+	return [
+		`Forged calls, Webhook Signature Verify step against the Verified trigger (same rounds): ${formatRatio(step.requestsPerSecond.median / triggerForged)} the rate, p50 ${formatRatio(step.p50Ms.median / trigger.p50Ms.median)} as long. The step refuses only after n8n has started an execution; the trigger, before.`,
+		'',
 	];
 }
 

@@ -49,6 +49,7 @@ run('npm run dev starts n8n with the package and restarts it on a rebuild', asyn
 		expect(await servedPackageNodes(baseUrl)).toEqual([
 			'n8n-nodes-signed-webhooks.sendWebhook',
 			'n8n-nodes-signed-webhooks.verifiedWebhookTrigger',
+			'n8n-nodes-signed-webhooks.webhookSignature',
 		]);
 
 		// A save: the file's content stays, its time changes.
@@ -57,7 +58,7 @@ run('npm run dev starts n8n with the package and restarts it on a rebuild', asyn
 		await waitFor(() => output, 'change seen: rebuilding');
 		await waitFor(() => output, 'n8n restarted with the rebuild');
 		expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
-		expect(await servedPackageNodes(baseUrl)).toHaveLength(2);
+		expect(await servedPackageNodes(baseUrl)).toHaveLength(3);
 	} finally {
 		process.kill(-child.pid!, 'SIGINT');
 		await Promise.race([exited, sleep(60_000)]);

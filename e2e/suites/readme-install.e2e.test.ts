@@ -50,6 +50,7 @@ it("the README's tarball install: npm install --omit=peer into ~/.n8n/nodes, res
 		expect(await servedPackageNodes(n8n.baseUrl)).toEqual([
 			'n8n-nodes-signed-webhooks.sendWebhook',
 			'n8n-nodes-signed-webhooks.verifiedWebhookTrigger',
+			'n8n-nodes-signed-webhooks.webhookSignature',
 		]);
 	} finally {
 		await n8n.stop();

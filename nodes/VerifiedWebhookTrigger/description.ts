@@ -78,7 +78,7 @@ function copiesByProperties(): INodeProperties[] {
  * Calendly 180 s, none for ConnectGain) and schemes without a signed
  * timestamp do not show it. Generic HMAC gets the common 300 s.
  */
-function toleranceProperties(): INodeProperties[] {
+export function toleranceProperties(): INodeProperties[] {
 	const byWindow = new Map<number, { ids: string[]; names: string[] }>();
 	const add = (window: number, id: string, name: string) => {
 		const group = byWindow.get(window) ?? { ids: [], names: [] };
@@ -109,7 +109,7 @@ function toleranceProperties(): INodeProperties[] {
  * Timestamp Tolerance for the schemes that sign no payload (Mailgun): never
  * 0, since the window is how long each token is remembered.
  */
-function oneTimeTokenToleranceProperties(): INodeProperties[] {
+export function oneTimeTokenToleranceProperties(): INodeProperties[] {
 	return SCHEMES.filter((scheme) => scheme.replay === 'required').map((scheme) => ({
 		displayName: 'Timestamp Tolerance (Seconds)',
 		name: 'toleranceSeconds',

@@ -13,6 +13,7 @@ import { WebhookSigningKeyApi } from '../../credentials/WebhookSigningKeyApi.cre
 import { WebhookSigningSecretApi } from '../../credentials/WebhookSigningSecretApi.credentials';
 import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
+import { WebhookSignature } from '../../nodes/WebhookSignature/WebhookSignature.node';
 import {
 	isConfigurationProblem,
 	REJECTION_REASONS,
@@ -92,6 +93,7 @@ describe('README and docs', () => {
 			[
 				nodeReference(name, new SendWebhook().description, schemes),
 				nodeReference(name, new VerifiedWebhookTrigger().description, schemes),
+				nodeReference(name, new WebhookSignature().description, schemes),
 				credentialReference(new WebhookSigningSecretApi()),
 				credentialReference(new WebhookSigningKeyApi()),
 				credentialReference(new WebhookHeaderAuthApi()),

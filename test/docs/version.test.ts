@@ -11,12 +11,21 @@ import type { INodeTypeDescription } from 'n8n-workflow';
 
 import { SendWebhook } from '../../nodes/SendWebhook/SendWebhook.node';
 import { VerifiedWebhookTrigger } from '../../nodes/VerifiedWebhookTrigger/VerifiedWebhookTrigger.node';
+import { WebhookSignature } from '../../nodes/WebhookSignature/WebhookSignature.node';
 
 const root = join(__dirname, '..', '..');
 const changelog = readFileSync(join(root, 'CHANGELOG.md'), 'utf8');
-const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+const { version, n8n } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 	version: string;
+	n8n: { nodes: string[] };
 };
+
+/** Every node the package ships, by its display name. */
+const NODES: Array<[string, INodeTypeDescription]> = [
+	['Send Webhook', new SendWebhook().description],
+	['Verified Webhook Trigger', new VerifiedWebhookTrigger().description],
+	['Webhook Signature', new WebhookSignature().description],
+];
 
 /** The "## [x]" headings, newest first. */
 const headings = [...changelog.matchAll(/^## \[([^\]]+)\](.*)$/gm)].map(([, name, rest]) => ({
@@ -42,21 +51,19 @@ describe('CHANGELOG.md', () => {
 		expect(headings[1]?.name).toBe(version);
 	});
 
-	it.each([
-		['Send Webhook', new SendWebhook().description],
-		['Verified Webhook Trigger', new VerifiedWebhookTrigger().description],
-	] as Array<[string, INodeTypeDescription]>)(
-		'names every version of %s that the node declares',
-		(displayName, description) => {
-			expect(description.displayName).toBe(displayName);
-			const declared = Array.isArray(description.version)
-				? description.version
-				: [description.version];
-			const named = [...changelog.matchAll(/^- \*\*([^*]+)\*\* ([\d.]+(?:, [\d.]+)*):/gm)]
-				.filter(([, name]) => name === displayName)
-				.flatMap(([, , versions]) => versions.split(', ').map(Number));
-			for (const nodeVersion of declared) expect(named).toContain(nodeVersion);
-			for (const nodeVersion of named) expect(declared).toContain(nodeVersion);
-		},
-	);
+	it('covers every node package.json ships', () => {
+		expect(NODES).toHaveLength(n8n.nodes.length);
+	});
+
+	it.each(NODES)('names every version of %s that the node declares', (displayName, description) => {
+		expect(description.displayName).toBe(displayName);
+		const declared = Array.isArray(description.version)
+			? description.version
+			: [description.version];
+		const named = [...changelog.matchAll(/^- \*\*([^*]+)\*\* ([\d.]+(?:, [\d.]+)*):/gm)]
+			.filter(([, name]) => name === displayName)
+			.flatMap(([, , versions]) => versions.split(', ').map(Number));
+		for (const nodeVersion of declared) expect(named).toContain(nodeVersion);
+		for (const nodeVersion of named) expect(declared).toContain(nodeVersion);
+	});
 });

@@ -1,0 +1,71 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { testSigningKey, testSigningSecret } from '../shared/credentialTests';
+import {
+	KEY_SCHEME_IDS,
+	SECRET_SCHEME_IDS,
+	schemeNameExpression,
+} from '../shared/schemeParameters';
+import { webhookSignatureProperties } from './description';
+import { signItems } from './sign';
+import { verifyItems } from './verify';
+
+/**
+ * Verify or sign as a workflow step, one file per operation (verify.ts,
+ * sign.ts), on the same core path as Verified Webhook Trigger and Send
+ * Webhook.
+ */
+export class WebhookSignature implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Webhook Signature',
+		name: 'webhookSignature',
+		icon: {
+			light: 'file:../../icons/webhook-signature.svg',
+			dark: 'file:../../icons/webhook-signature.dark.svg',
+		},
+		group: ['transform'],
+		version: 1,
+		subtitle: `={{($parameter["operation"] === "sign" ? "Sign · " : "Verify · ") + ${schemeNameExpression('signatureScheme')}}}`,
+		description: 'Verify a received webhook signature on its raw bytes, or sign a body to send',
+		defaults: { name: 'Webhook Signature' },
+		usableAsTool: undefined,
+		inputs: [NodeConnectionTypes.Main],
+		// Verify sorts calls onto Valid and Invalid; Sign has one output.
+		outputs: `={{ $parameter["operation"] === "sign" ? [{ "type": "main" }] : [{ "type": "main", "displayName": "Valid" }, { "type": "main", "displayName": "Invalid" }] }}`,
+		// "hide", as the trigger does: a "show" list covering every scheme would
+		// make n8n's editor take Signing Scheme for the authentication choice.
+		credentials: [
+			{
+				name: 'webhookSigningSecretApi',
+				required: true,
+				testedBy: 'webhookSigningSecretTest',
+				displayOptions: { hide: { signatureScheme: KEY_SCHEME_IDS } },
+			},
+			{
+				name: 'webhookSigningKeyApi',
+				required: true,
+				testedBy: 'webhookSigningKeyTest',
+				displayOptions: { hide: { signatureScheme: SECRET_SCHEME_IDS } },
+			},
+		],
+		properties: webhookSignatureProperties,
+	};
+
+	methods = {
+		credentialTest: {
+			webhookSigningSecretTest: testSigningSecret,
+			webhookSigningKeyTest: testSigningKey,
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const operation = this.getNodeParameter('operation', 0, 'verify');
+		return operation === 'sign' ? await signItems.call(this) : await verifyItems.call(this);
+	}
+}
