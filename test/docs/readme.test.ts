@@ -44,10 +44,7 @@ function expectGenerated(file: string, start: string, end: string, wanted: strin
 	expect(to).toBeGreaterThan(from);
 	const current = readme.slice(from + start.length, to).trim();
 	if (current !== wanted && process.env.UPDATE_README === '1') {
-		writeFileSync(
-			path,
-			`${readme.slice(0, from + start.length)}\n${wanted}\n${readme.slice(to)}`,
-		);
+		writeFileSync(path, `${readme.slice(0, from + start.length)}\n${wanted}\n${readme.slice(to)}`);
 		return;
 	}
 	expect(current).toBe(wanted);
@@ -64,7 +61,12 @@ describe('README and docs', () => {
 	});
 
 	it('docs/schemes.md holds the scheme table generated from the catalog', () => {
-		expectGenerated('docs/schemes.md', '<!-- scheme-table:start -->', '<!-- scheme-table:end -->', schemeTable());
+		expectGenerated(
+			'docs/schemes.md',
+			'<!-- scheme-table:start -->',
+			'<!-- scheme-table:end -->',
+			schemeTable(),
+		);
 	});
 
 	it('docs/schemes.md holds the public-key scheme table generated from the catalog', () => {
