@@ -31,16 +31,22 @@ import { buildAndPack, installPackage } from '../e2e/harness/package';
 import { startReceiver, type Receiver } from '../test/helpers/receiver';
 
 /**
- * The pass criteria, stated once for the script and BENCHMARKS.md. Memory
- * is "flat" when the least-squares slope over the last third of the run
- * (after the warm-up: the replay memory's 60 s, n8n's first executions) is
- * below these figures. The heap is read after a full collection, so what
- * it shows is what is still referenced; RSS also holds what the allocator
- * keeps, so its bound is looser.
+ * The pass criteria for memory, stated once for the script and
+ * docs/reliability.md; the others (answers, runs, outputs) are exact.
+ * Warm-up is the first two thirds of the load; what is judged is the last.
+ * - The V8 heap, read after a full collection (what is still referenced),
+ *   grows less than 4 MiB across the last third, by its least-squares
+ *   line (slope × the third's length). Measured here, samples scatter by
+ *   about 1 MiB with the calls in flight, so a 2-minute run catches only a
+ *   gross leak (6 MiB a minute), a 30-minute run one of 0.4 MiB a minute.
+ *   The replay memory's steady state (60 s of valid calls) is about 30 KB.
+ * - RSS, which also holds what the allocator keeps and follows the calls in
+ *   flight by tens of MiB: its median over the last third is at most
+ *   64 MiB above its median over the first third.
  */
 export const CRITERIA = {
-	heapSlopeMiBPerMinute: 1,
-	rssSlopeMiBPerMinute: 4,
+	heapGrowthLastThirdMiB: 4,
+	rssMedianRiseMiB: 64,
 } as const;
 
 export interface SoakOptions {
@@ -50,6 +56,11 @@ export interface SoakOptions {
 	readonly sampleSeconds: number;
 	readonly batchEverySeconds: number;
 	readonly batchItems: number;
+	/**
+	 * n8n's default settings; otherwise N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true,
+	 * the production setting docs/production.md recommends.
+	 */
+	readonly n8nDefaults: boolean;
 	readonly progress: (line: string) => void;
 }
 
@@ -62,6 +73,7 @@ export interface Sample {
 	readonly replayMemories: number | null;
 	readonly secretSets: number | null;
 	readonly sent: number;
+	readonly inFlight: number;
 	readonly answers: Readonly<Record<string, number>>;
 	readonly receiveExecutions: Readonly<Record<string, number>>;
 	readonly sendExecutions: Readonly<Record<string, number>>;
@@ -78,8 +90,17 @@ export interface SoakResult {
 	readonly slopes: { readonly heapMiBPerMinute: number; readonly rssMiBPerMinute: number };
 	readonly batches: number;
 	readonly itemsSent: number;
-	readonly checks: Readonly<Record<string, { readonly pass: boolean; readonly detail: string }>>;
+	readonly checks: Readonly<Record<string, Check>>;
 	readonly pass: boolean;
+	/** Checks not judged: memory, when n8n did not keep up with the asked rate. */
+	readonly inconclusive: readonly string[];
+}
+
+export interface Check {
+	readonly pass: boolean;
+	readonly detail: string;
+	/** Not judged (pass is then true): what the run could not show. */
+	readonly inconclusive?: boolean;
 }
 
 type Kind = 'valid' | 'replay' | 'forged' | 'malformed' | 'stale';
@@ -119,7 +140,14 @@ const KIND_OF: Readonly<Record<string, Kind>> = {
 
 const TRIGGER = 'Webhook Trigger (Verified)';
 const SEND = 'Send Webhook';
-const MAX_IN_FLIGHT = 64;
+/**
+ * Calls unanswered at most, as a sender with a bounded pool has: when n8n
+ * falls behind, the load waits (and the run reports the rate it achieved)
+ * instead of piling up requests, each of which holds memory in n8n.
+ */
+const MAX_IN_FLIGHT = 16;
+/** Below this share of the asked rate, n8n did not keep up and memory is not judged. */
+const KEPT_UP = 0.9;
 const RUN = randomBytes(4).toString('hex');
 const whsec = () => `whsec_${randomBytes(32).toString('base64')}`;
 const SECRET = whsec();
@@ -267,7 +295,8 @@ function receiveWorkflow(credential: { id: string; name: string }) {
 				id: randomUUID(),
 				name: TRIGGER,
 				type: 'n8n-nodes-signed-webhooks.verifiedWebhookTrigger',
-				typeVersion: 1,
+				// The version the editor adds: v1 evaluates an expression on every call.
+				typeVersion: 1.1,
 				position: [0, 0],
 				webhookId: randomUUID(),
 				parameters: {
@@ -384,13 +413,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 		userFolder,
 		env: {
 			N8N_LOG_LEVEL: 'warn',
+			...(options.n8nDefaults ? {} : { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' }),
 			NODE_OPTIONS: `--require ${join(__dirname, 'probe.js')}`,
 			SOAK_PROBE_FILE: probeFile,
 			SOAK_PROBE_MS: String(options.sampleSeconds * 1000),
 		},
 	});
 	const receivers: Receiver[] = [];
-	const agent = new Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
+	// A connection per call: at a few calls a second a kept-alive socket idles
+	// for seconds, and one reused just as n8n closes it (its keep-alive timeout
+	// is 5 s) fails before n8n reads the call, a client-side race that says
+	// nothing about n8n or the trigger.
+	const agent = new Agent({ keepAlive: false, maxSockets: MAX_IN_FLIGHT });
 	try {
 		progress(`n8n ${n8n.version} started (pid ${n8n.pid}), user folder ${userFolder}`);
 		await n8n.signIn();
@@ -499,6 +533,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 				replayMemories: probe?.replay?.memories ?? null,
 				secretSets: probe?.secretSets ?? null,
 				sent: sent.length,
+				inFlight,
 				answers: countBy(
 					answers.filter((answer) => answer !== undefined),
 					(answer) => (answer instanceof Error ? 'no answer' : labelOf(answer)),
@@ -551,7 +586,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 		const sendExecutions = await settle(n8n, sendId, batches.length, 180_000);
 		await takeSample();
 
-		const checks: Record<string, { pass: boolean; detail: string }> = {};
+		const checks: Record<string, Check> = {};
+		const achievedRate = sent.length / loadSeconds;
+		const keptUp = achievedRate >= KEPT_UP * options.rate;
 		const wrong = sent.flatMap((call, i) => {
 			const answer = answers[i];
 			const got = answer instanceof Error ? `error ${answer.message}` : labelOf(answer);
@@ -629,17 +666,42 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 			(sample) => sample.t <= loadSeconds + 1 && sample.heapMiB !== null,
 		);
 		const lastThird = loadSamples.filter((sample) => sample.t >= (loadSeconds * 2) / 3);
-		const perMinute = (key: 'heapMiB' | 'rssMiB') =>
-			slope(lastThird.map((sample) => [sample.t / 60, sample[key] as number] as const));
-		const slopes = { heapMiBPerMinute: perMinute('heapMiB'), rssMiBPerMinute: perMinute('rssMiB') };
+		const firstThird = loadSamples.filter((sample) => sample.t <= loadSeconds / 3);
+		const median = (values: number[]) => {
+			const sorted = [...values].sort((x, y) => x - y);
+			return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN;
+		};
+		const rssMedian = (samples: readonly Sample[]) =>
+			median(samples.map((sample) => sample.rssMiB as number));
+		const slopes = {
+			heapMiBPerMinute: slope(
+				lastThird.map((sample) => [sample.t / 60, sample.heapMiB as number] as const),
+			),
+			rssMiBPerMinute: slope(
+				lastThird.map((sample) => [sample.t / 60, sample.rssMiB as number] as const),
+			),
+		};
+		const thirdMinutes = lastThird.length
+			? (lastThird[lastThird.length - 1].t - lastThird[0].t) / 60
+			: 0;
+		const heapGrowth = slopes.heapMiBPerMinute * thirdMinutes;
+		const rssRise = rssMedian(lastThird) - rssMedian(firstThird);
+		const flat =
+			lastThird.length >= 3 &&
+			firstThird.length >= 1 &&
+			heapGrowth < CRITERIA.heapGrowthLastThirdMiB &&
+			rssRise <= CRITERIA.rssMedianRiseMiB;
 		checks.memoryFlat = {
-			pass:
-				lastThird.length >= 3 &&
-				slopes.heapMiBPerMinute < CRITERIA.heapSlopeMiBPerMinute &&
-				slopes.rssMiBPerMinute < CRITERIA.rssSlopeMiBPerMinute,
+			// Behind schedule, n8n's memory follows its backlog, not the load asked for.
+			pass: flat || !keptUp,
+			...(keptUp ? {} : { inconclusive: true }),
 			detail:
-				`last third (${lastThird.length} samples from t=${lastThird[0]?.t ?? '?'} s): heap ${slopes.heapMiBPerMinute.toFixed(2)} MiB/min ` +
-				`(< ${CRITERIA.heapSlopeMiBPerMinute}), RSS ${slopes.rssMiBPerMinute.toFixed(2)} MiB/min (< ${CRITERIA.rssSlopeMiBPerMinute})`,
+				(keptUp
+					? ''
+					: `NOT JUDGED: n8n answered ${achievedRate.toFixed(2)} calls/s of the ${options.rate} asked (< ${KEPT_UP * 100} %), so memory followed its backlog; would have ${flat ? 'passed' : 'failed'}: `) +
+				`last third (${lastThird.length} samples from t=${lastThird[0]?.t ?? '?'} s): heap ${slopes.heapMiBPerMinute.toFixed(2)} MiB/min, ` +
+				`${heapGrowth.toFixed(2)} MiB across it (< ${CRITERIA.heapGrowthLastThirdMiB}); RSS median ${rssMedian(lastThird).toFixed(1)} MiB, ` +
+				`${rssRise.toFixed(1)} MiB above the first third's (<= ${CRITERIA.rssMedianRiseMiB}; RSS slope ${slopes.rssMiBPerMinute.toFixed(2)} MiB/min, reported only)`,
 		};
 		const maxReplay = Math.max(...samples.map((sample) => sample.replayCalls ?? 0));
 		checks.probeRead = {
@@ -656,16 +718,20 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 				sampleSeconds: options.sampleSeconds,
 				batchEverySeconds: options.batchEverySeconds,
 				batchItems: options.batchItems,
+				n8nDefaults: options.n8nDefaults,
 			},
 			samples,
 			calls: countBy(sent, (call) => call.kind) as Record<Kind, number>,
-			achievedRate: +(sent.length / loadSeconds).toFixed(2),
+			achievedRate: +achievedRate.toFixed(2),
 			maxInFlight,
 			slopes,
 			batches: batches.length,
 			itemsSent,
 			checks,
 			pass: Object.values(checks).every((check) => check.pass),
+			inconclusive: Object.entries(checks).flatMap(([name, check]) =>
+				check.inconclusive ? [name] : [],
+			),
 		};
 	} finally {
 		agent.destroy();
