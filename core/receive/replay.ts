@@ -193,4 +193,11 @@ export class ReplayMemories {
 	get size(): number {
 		return this.memories.size;
 	}
+
+	/** Calls remembered over all memories, for monitoring (the soak run reads it); changes nothing. */
+	get calls(): number {
+		let calls = 0;
+		for (const memory of this.memories.values()) calls += memory.size;
+		return calls;
+	}
 }

@@ -35,3 +35,12 @@ export function replayStoreFor(
 		scheme.replay === 'required' ? `scheme:${scheme.id}` : `trigger:${workflowId ?? ''}/${nodeId}`;
 	return memories.of(scope, now);
 }
+
+/**
+ * How much this process remembers now: memories (triggers, or Mailgun's one)
+ * and calls over all of them. Read-only, for monitoring: `npm run soak`
+ * samples it inside a running n8n.
+ */
+export function replayMemoryCensus(): { memories: number; calls: number } {
+	return { memories: memories.size, calls: memories.calls };
+}

@@ -21,6 +21,11 @@ const kept = new ExpiringCache<SecretSet>({
 	now: () => Date.now(),
 });
 
+/** Secret sets kept now (expired ones leave at the next get or set). Read-only, for `npm run soak`. */
+export function keptSecretSetCount(): number {
+	return kept.size;
+}
+
 /**
  * What the trigger verifies `scheme`'s calls with: the HMAC secrets of a
  * Webhook Signing Secret, or the public keys of a Webhook Signing Key. A

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 
 import { GITHUB, MAILGUN, type ClaimRequest } from '../../core';
 
-import { replayStoreFor } from '../../nodes/VerifiedWebhookTrigger/replayStore';
+import { replayMemoryCensus, replayStoreFor } from '../../nodes/VerifiedWebhookTrigger/replayStore';
 
 const now = Date.parse('2026-11-26T08:00:00Z');
 const request: ClaimRequest = { now, keepUntil: now + 60_000 };
@@ -52,5 +52,17 @@ describe('replayStoreFor', () => {
 		expect((await second.claim(key, request)).status).toBe('in_progress');
 		// Never the store of a trigger of another scheme in the same workflow and node.
 		expect(replayStoreFor(GITHUB, randomUUID(), 'node-1', now)).not.toBe(first);
+	});
+
+	it('counts what it remembers for monitoring (npm run soak), without changing it', async () => {
+		const before = replayMemoryCensus();
+		const store = replayStoreFor(GITHUB, randomUUID(), 'node-1', now);
+		expect(replayMemoryCensus()).toEqual({ memories: before.memories + 1, calls: before.calls });
+		expect((await store.claim(`census-${randomUUID()}`, request)).status).toBe('claimed');
+		expect((await store.claim(`census-${randomUUID()}`, request)).status).toBe('claimed');
+		expect(replayMemoryCensus()).toEqual({
+			memories: before.memories + 1,
+			calls: before.calls + 2,
+		});
 	});
 });
