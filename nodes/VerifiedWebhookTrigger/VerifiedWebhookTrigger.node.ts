@@ -8,11 +8,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import {
-	KEY_SCHEME_IDS,
-	SECRET_SCHEME_IDS,
-	schemeNameExpression,
-} from '../shared/schemeParameters';
+import { schemeNameExpression, VERIFYING_CREDENTIALS } from '../shared/schemeParameters';
 import { testSigningKey, testSigningSecret } from '../shared/credentialTests';
 import { verifiedWebhookTriggerProperties } from './description';
 import { checkConfiguration } from './checkConfiguration';
@@ -57,25 +53,7 @@ export class VerifiedWebhookTrigger implements INodeType {
 		inputs: [],
 		// The "Rejected" output exists only when the user asks for it.
 		outputs: `={{ $parameter["rejectedOutput"] ? [{ "type": "main", "displayName": "Verified" }, { "type": "main", "displayName": "Rejected" }] : [{ "type": "main" }] }}`,
-		// One credential per kind of scheme, each hidden for the other kind's
-		// schemes. "hide", not "show": when the "show" lists of a node's
-		// credentials cover every option of a parameter, n8n's editor takes that
-		// parameter for the node's authentication choice and removes it from the
-		// panel (Signing Scheme vanished; seen in the browser suite).
-		credentials: [
-			{
-				name: 'webhookSigningSecretApi',
-				required: true,
-				testedBy: 'webhookSigningSecretTest',
-				displayOptions: { hide: { signatureScheme: KEY_SCHEME_IDS } },
-			},
-			{
-				name: 'webhookSigningKeyApi',
-				required: true,
-				testedBy: 'webhookSigningKeyTest',
-				displayOptions: { hide: { signatureScheme: SECRET_SCHEME_IDS } },
-			},
-		],
+		credentials: VERIFYING_CREDENTIALS,
 		webhooks: [DEFAULT_WEBHOOK],
 		properties: verifiedWebhookTriggerProperties,
 	};

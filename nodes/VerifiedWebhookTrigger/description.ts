@@ -8,12 +8,12 @@ import {
 	signsTimestamp,
 	type CallName,
 } from '../../core';
-import { DEFAULT_SCHEME, SCHEME_OPTIONS, SCHEME_SETTINGS } from '../shared/schemeParameters';
-
-/** Schemes whose provider fixes the rejection status (Discord: 401). */
-const FIXED_REJECTION_STATUS_IDS = SCHEMES.filter(
-	(scheme) => scheme.rejectionStatus !== undefined,
-).map((scheme) => scheme.id);
+import {
+	DEFAULT_SCHEME,
+	rejectionStatusProperty,
+	SCHEME_OPTIONS,
+	SCHEME_SETTINGS,
+} from '../shared/schemeParameters';
 
 /** How long a processed call is remembered by default: the quick retries of every sender we know. */
 export const DEFAULT_REMEMBER_SECONDS = 3600;
@@ -210,21 +210,9 @@ export const verifiedWebhookTriggerProperties: INodeProperties[] = [
 		description:
 			'How long a processed call is remembered; never shorter than its signed timestamp stays inside the tolerance window. For schemes without a signed timestamp, a copy sent after this time runs again.',
 	},
-	{
-		displayName: 'Rejection Status',
-		name: 'rejectionStatus',
-		type: 'options',
-		options: [
-			{ name: '401 Unauthorized', value: 401 },
-			{ name: '403 Forbidden', value: 403 },
-		],
-		default: 401,
-		// Discord removes an endpoint that answers its forged test calls with
-		// anything but 401, so with Discord it is always 401.
-		displayOptions: { hide: { signatureScheme: FIXED_REJECTION_STATUS_IDS } },
-		description:
-			'The answer to a call whose signature is missing, wrong, stale or replayed. No execution starts.',
-	},
+	rejectionStatusProperty(
+		'The answer to a call whose signature is missing, wrong, stale or replayed. No execution starts.',
+	),
 	{
 		displayName: 'Output Rejected Calls',
 		name: 'rejectedOutput',

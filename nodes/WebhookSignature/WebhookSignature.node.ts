@@ -7,11 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { testSigningKey, testSigningSecret } from '../shared/credentialTests';
-import {
-	KEY_SCHEME_IDS,
-	SECRET_SCHEME_IDS,
-	schemeNameExpression,
-} from '../shared/schemeParameters';
+import { schemeNameExpression, VERIFYING_CREDENTIALS } from '../shared/schemeParameters';
 import { webhookSignatureProperties } from './description';
 import { signItems } from './sign';
 import { verifyItems } from './verify';
@@ -38,22 +34,7 @@ export class WebhookSignature implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		// Verify sorts calls onto Valid and Invalid; Sign has one output.
 		outputs: `={{ $parameter["operation"] === "sign" ? [{ "type": "main" }] : [{ "type": "main", "displayName": "Valid" }, { "type": "main", "displayName": "Invalid" }] }}`,
-		// "hide", as the trigger does: a "show" list covering every scheme would
-		// make n8n's editor take Signing Scheme for the authentication choice.
-		credentials: [
-			{
-				name: 'webhookSigningSecretApi',
-				required: true,
-				testedBy: 'webhookSigningSecretTest',
-				displayOptions: { hide: { signatureScheme: KEY_SCHEME_IDS } },
-			},
-			{
-				name: 'webhookSigningKeyApi',
-				required: true,
-				testedBy: 'webhookSigningKeyTest',
-				displayOptions: { hide: { signatureScheme: SECRET_SCHEME_IDS } },
-			},
-		],
+		credentials: VERIFYING_CREDENTIALS,
 		properties: webhookSignatureProperties,
 	};
 

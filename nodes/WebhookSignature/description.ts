@@ -8,6 +8,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { SCHEMES } from '../../core';
 import {
 	DEFAULT_SCHEME,
+	rejectionStatusProperty,
 	SCHEME_OPTIONS,
 	SCHEME_SETTINGS,
 	SEND_SCHEME_OPTIONS,
@@ -28,11 +29,6 @@ const signingPart = (kind: 'url' | 'method') => [
 ];
 export const URL_SCHEME_IDS = signingPart('url');
 export const METHOD_SCHEME_IDS = signingPart('method');
-
-/** Schemes whose provider fixes the rejection status (Discord: 401). */
-const FIXED_REJECTION_STATUS_IDS = SCHEMES.filter(
-	(scheme) => scheme.rejectionStatus !== undefined,
-).map((scheme) => scheme.id);
 
 /** A property shown for one operation only, keeping whatever else its displayOptions say. */
 function onlyFor(operation: Operation, property: INodeProperties): INodeProperties {
@@ -157,19 +153,9 @@ const verifyOnly: INodeProperties[] = [
 	},
 	...toleranceProperties(),
 	...oneTimeTokenToleranceProperties(),
-	{
-		displayName: 'Rejection Status',
-		name: 'rejectionStatus',
-		type: 'options',
-		options: [
-			{ name: '401 Unauthorized', value: 401 },
-			{ name: '403 Forbidden', value: 403 },
-		],
-		default: 401,
-		displayOptions: { hide: { signatureScheme: FIXED_REJECTION_STATUS_IDS } },
-		description:
-			'The status an Invalid item carries (rejection.status), for a Respond to Webhook node to answer with',
-	},
+	rejectionStatusProperty(
+		'The status an Invalid item carries (rejection.status), for a Respond to Webhook node to answer with',
+	),
 ];
 const verifyProperties = verifyOnly.map((property) => onlyFor('verify', property));
 

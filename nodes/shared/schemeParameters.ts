@@ -1,4 +1,8 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	INodeCredentialDescription,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 
 import { SCHEMES, STANDARD_WEBHOOKS_V1A, type SchemeBase } from '../../core';
 
@@ -30,6 +34,54 @@ export const SECRET_SCHEME_IDS: string[] = [
 export const KEY_SCHEME_IDS: string[] = SCHEMES.filter(
 	(scheme) => scheme.kind === 'public-key',
 ).map((scheme) => scheme.id);
+
+/**
+ * The credentials of a node that verifies (the trigger, Webhook Signature):
+ * one per kind of scheme, each hidden for the other kind's schemes. "hide",
+ * not "show": when the "show" lists of a node's credentials cover every
+ * option of a parameter, n8n's editor takes that parameter for the node's
+ * authentication choice and removes it from the panel (Signing Scheme
+ * vanished; seen in the browser suite).
+ */
+export const VERIFYING_CREDENTIALS: INodeCredentialDescription[] = [
+	{
+		name: 'webhookSigningSecretApi',
+		required: true,
+		testedBy: 'webhookSigningSecretTest',
+		displayOptions: { hide: { signatureScheme: KEY_SCHEME_IDS } },
+	},
+	{
+		name: 'webhookSigningKeyApi',
+		required: true,
+		testedBy: 'webhookSigningKeyTest',
+		displayOptions: { hide: { signatureScheme: SECRET_SCHEME_IDS } },
+	},
+];
+
+/** Schemes whose provider fixes the rejection status (Discord: 401). */
+const FIXED_REJECTION_STATUS_IDS = SCHEMES.filter(
+	(scheme) => scheme.rejectionStatus !== undefined,
+).map((scheme) => scheme.id);
+
+/**
+ * Rejection Status, 401 or 403, for a node that refuses calls; `description`
+ * says what it answers. Discord removes an endpoint that answers its forged
+ * test calls with anything but 401, so with Discord it is not shown: 401.
+ */
+export function rejectionStatusProperty(description: string): INodeProperties {
+	return {
+		displayName: 'Rejection Status',
+		name: 'rejectionStatus',
+		type: 'options',
+		options: [
+			{ name: '401 Unauthorized', value: 401 },
+			{ name: '403 Forbidden', value: 403 },
+		],
+		default: 401,
+		displayOptions: { hide: { signatureScheme: FIXED_REJECTION_STATUS_IDS } },
+		description,
+	};
+}
 
 /**
  * Public-key schemes Send Webhook signs: Standard Webhooks v1a only.
