@@ -56,6 +56,13 @@ export interface ReplayOptions {
 	/** Tells how this call's run ended, when its end could not be reported through settle. */
 	readonly probe?: () => RunOutcome;
 	/**
+	 * Seconds a call's copies wait (503) for its run to answer; after that the
+	 * run is taken as lost and a copy runs. Absent: until the memory forgets
+	 * the call. Ignored where the scheme requires the memory (Mailgun): there
+	 * a token must stay refused while its timestamp is fresh, whatever its run.
+	 */
+	readonly leaseSeconds?: number;
+	/**
 	 * What names a call, so that its copies are known: what its signature
 	 * covers (the default), or the provider's event id where the verified
 	 * call carries one (eventId.ts), so that a retry the provider re-signed
@@ -336,6 +343,10 @@ async function claimCall(
 			now,
 			// A copy at staleAt itself is still inside the window: kept one ms past it.
 			keepUntil: Math.max(now + replay.rememberSeconds * 1000, staleAt + 1),
+			leaseUntil:
+				replay.leaseSeconds === undefined || incoming.scheme.replay === 'required'
+					? undefined
+					: now + replay.leaseSeconds * 1000,
 			probe: replay.probe,
 		});
 	} catch {

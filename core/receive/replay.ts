@@ -14,9 +14,15 @@ const MAX_REMEMBERED_CALLS = 100_000;
 export type RunOutcome = 'running' | 'succeeded' | 'failed';
 
 export interface ClaimRequest {
-	/** ms since the epoch, as is keepUntil. */
+	/** ms since the epoch, as are keepUntil and leaseUntil. */
 	readonly now: number;
 	readonly keepUntil: number;
+	/**
+	 * A claim not settled by then lapses before keepUntil: its run is taken as
+	 * lost (n8n never answered its sender), so that a copy may run. Absent:
+	 * an unsettled claim holds until keepUntil.
+	 */
+	readonly leaseUntil?: number;
 	/** Asked, when a copy arrives, how a run whose end was never reported ended. */
 	readonly probe?: () => RunOutcome;
 }
@@ -58,7 +64,9 @@ interface Entry {
  *   still fail); `processed`: it was settled `succeeded` and is still kept.
  * - `probe` is an in-process aid (it reads this process's response object):
  *   a shared store may ignore it, and then a claim whose run is never
- *   reported lapses at `keepUntil`.
+ *   reported lapses at `leaseUntil` (else `keepUntil`).
+ * - A claim settled `succeeded` after its lease lapsed is kept processed,
+ *   unless a newer claim of the key is live (the run it allowed decides).
  * - Only verified calls may be claimed (receive() claims nothing else):
  *   else a forger could claim a real call's key first and get it refused.
  *
@@ -102,20 +110,33 @@ export class ReplayMemory implements ReplayStore {
 		this.evict(request.now);
 		const entry: Entry = {
 			state: 'claimed',
-			expires: request.keepUntil,
+			expires: Math.min(request.keepUntil, request.leaseUntil ?? request.keepUntil),
 			keepUntil: request.keepUntil,
 			probe: request.probe,
 		};
 		this.entries.set(key, entry);
-		return {
-			status: 'claimed',
-			settle: (outcome) => {
-				// Only this claim's own entry: after a lapse the key may belong to a newer claim.
-				if (this.entries.get(key) === entry && entry.state === 'claimed') {
-					this.settle(key, entry, outcome);
-				}
-			},
-		};
+		return { status: 'claimed', settle: (outcome) => this.settleLate(key, entry, outcome) };
+	}
+
+	/**
+	 * A run's end, however late. Only this claim's own entry is settled: after
+	 * a lapse the key may belong to a newer claim, whose run decides. A success
+	 * reported after the lease lapsed, with no newer claim, is still kept, so
+	 * that a copy arriving later starts nothing.
+	 */
+	private settleLate(key: string, entry: Entry, outcome: Exclude<RunOutcome, 'running'>): void {
+		if (entry.state !== 'claimed') return;
+		const current = this.entries.get(key);
+		if (current === entry) {
+			this.settle(key, entry, outcome);
+		} else if (current === undefined && outcome === 'succeeded') {
+			// Back in (the next claim's eviction keeps the cap); past keepUntil it reads as gone.
+			this.entries.set(key, entry);
+			this.settle(key, entry, outcome);
+		} else {
+			entry.state = 'processed'; // a second report is ignored
+			entry.probe = undefined;
+		}
 	}
 
 	/** The live entry for `key`, asking a claim's probe whether its run has ended meanwhile. */

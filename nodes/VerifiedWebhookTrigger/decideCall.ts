@@ -18,7 +18,12 @@ import {
 } from '../../core';
 import { chooseScheme, type ResolvedScheme } from '../shared/schemeChoice';
 import { answerOutcome, type OutgoingResponse } from './answers';
-import { DEFAULT_CALL_NAME, DEFAULT_REMEMBER_SECONDS, type DuplicateAnswer } from './description';
+import {
+	DEFAULT_CALL_NAME,
+	DEFAULT_REMEMBER_SECONDS,
+	DEFAULT_RUNNING_CALL_LEASE_SECONDS,
+	type DuplicateAnswer,
+} from './description';
 import { incomingCall, type IncomingRequest, type RawBody } from './incomingRequest';
 import { replayStoreFor } from './replayStore';
 import { verifyingSecrets } from './secrets';
@@ -101,6 +106,11 @@ function replayOptions(
 			: 0,
 		duplicateStatus: answer === 'reject' ? rejectionStatus : 200,
 		probe: () => answerOutcome(response),
+		leaseSeconds: chosen
+			? Number(
+					context.getNodeParameter('runningCallLeaseSeconds', DEFAULT_RUNNING_CALL_LEASE_SECONDS),
+				)
+			: undefined,
 		nameBy: chosen
 			? (context.getNodeParameter('nameCallsBy', DEFAULT_CALL_NAME) as CallName)
 			: DEFAULT_CALL_NAME,

@@ -17,6 +17,12 @@ import {
 
 /** How long a processed call is remembered by default: the quick retries of every sender we know. */
 export const DEFAULT_REMEMBER_SECONDS = 3600;
+/**
+ * How long copies of a call wait for its run to answer: as long as the
+ * Redis claim of docs/production.md, and before Standard Webhooks' second
+ * retry (5 minutes after the first), so that retry runs a call n8n lost.
+ */
+export const DEFAULT_RUNNING_CALL_LEASE_SECONDS = 300;
 
 /** The answers to a copy of a call that was processed (the values of Answer to a Duplicate). */
 export type DuplicateAnswer = 'acknowledge' | 'reject';
@@ -209,6 +215,16 @@ export const verifiedWebhookTriggerProperties: INodeProperties[] = [
 		displayOptions: { show: { replayProtection: [true] } },
 		description:
 			'How long a processed call is remembered; never shorter than its signed timestamp stays inside the tolerance window. For schemes without a signed timestamp, a copy sent after this time runs again.',
+	},
+	{
+		displayName: 'Running Call Lease (Seconds)',
+		name: 'runningCallLeaseSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_RUNNING_CALL_LEASE_SECONDS,
+		displayOptions: { show: { replayProtection: [true] } },
+		description:
+			"How long copies of a call whose run has not answered yet get 503. If n8n has not answered by then (a run lost to a database or process failure), the next copy runs. Set it above your workflow's longest run. Mailgun tokens stay refused while fresh, whatever this says.",
 	},
 	rejectionStatusProperty(
 		'The answer to a call whose signature is missing, wrong, stale or replayed. No execution starts.',

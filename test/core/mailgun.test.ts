@@ -406,6 +406,22 @@ describe('Mailgun: each token is accepted once', () => {
 		expect((await receiveAt(jsonBody(fields), now, memory)).ok).toBe(true);
 	});
 
+	it('a lease never frees a token while it is fresh: its copies wait for the run, however long', async () => {
+		const fields = signedFields();
+		const memory = new ReplayMemory();
+		const options = { store: memory, rememberSeconds: 0, duplicateStatus: 200, leaseSeconds: 1 };
+		const send = (seconds: number) =>
+			receive(
+				MAILGUN,
+				secrets,
+				{ body: jsonBody(fields), headers: json },
+				{ now: new Date(now.getTime() + seconds * 1000), replay: options },
+			);
+		expect((await send(0)).ok).toBe(true);
+		expect(await send(2)).toMatchObject({ ok: false, reason: 'in_progress' });
+		expect(await send(250)).toMatchObject({ ok: false, reason: 'in_progress' });
+	});
+
 	it('the token is remembered for the whole window, then the timestamp refuses it', async () => {
 		const timestamp = nowSeconds;
 		const fields = signedFields(timestamp);

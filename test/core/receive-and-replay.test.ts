@@ -89,6 +89,58 @@ describe('ReplayMemory', () => {
 		expect((await claim(memory, 'a', 60)).status).toBe('claimed');
 	});
 
+	describe('a claim with a lease: a run n8n never answered is taken as lost', () => {
+		const leased = (memory: ReplayMemory, key: string, seconds: number, leaseFor = 60) =>
+			memory.claim(key, {
+				now: at(seconds),
+				keepUntil: at(seconds + 3600),
+				leaseUntil: at(seconds + leaseFor),
+				probe: () => 'running',
+			});
+
+		it('copies wait (in progress) until the lease ends; then the next copy runs', async () => {
+			const memory = new ReplayMemory();
+			await leased(memory, 'a', 0);
+			expect((await leased(memory, 'a', 59)).status).toBe('in_progress');
+			expect((await leased(memory, 'a', 60)).status).toBe('claimed');
+		});
+
+		it('a run that succeeds within its lease is kept processed until keepUntil, not the lease', async () => {
+			const memory = new ReplayMemory();
+			const first = await leased(memory, 'a', 0);
+			if (first.status === 'claimed') first.settle('succeeded');
+			expect((await leased(memory, 'a', 61)).status).toBe('processed');
+			expect((await leased(memory, 'a', 3599)).status).toBe('processed');
+		});
+
+		it('a success reported after the lease lapsed, no copy having come, is still kept', async () => {
+			const memory = new ReplayMemory();
+			const first = await leased(memory, 'a', 0);
+			memory.sweep(at(61)); // the lapsed claim is gone
+			expect(memory.size).toBe(0);
+			if (first.status === 'claimed') first.settle('succeeded');
+			expect((await leased(memory, 'a', 62)).status).toBe('processed');
+		});
+
+		it('after a lapse the copy that runs decides: the lost run’s late report cannot touch it', async () => {
+			const memory = new ReplayMemory();
+			const lost = await leased(memory, 'a', 0);
+			const copy = await leased(memory, 'a', 61);
+			expect(copy.status).toBe('claimed');
+			if (lost.status === 'claimed') lost.settle('succeeded');
+			expect((await leased(memory, 'a', 62)).status).toBe('in_progress');
+			if (copy.status === 'claimed') copy.settle('failed');
+			expect((await leased(memory, 'a', 63)).status).toBe('claimed');
+		});
+
+		it('a lease longer than keepUntil changes nothing: the claim lapses at keepUntil', async () => {
+			const memory = new ReplayMemory();
+			await memory.claim('a', { now: at(0), keepUntil: at(30), leaseUntil: at(60) });
+			expect((await claim(memory, 'a', 29)).status).toBe('in_progress');
+			expect((await claim(memory, 'a', 30)).status).toBe('claimed');
+		});
+	});
+
 	it('forgets expired entries as it goes, and the oldest first when full', async () => {
 		const memory = new ReplayMemory(3);
 		for (const key of ['a', 'b', 'c']) await claim(memory, key, 0);
@@ -260,6 +312,15 @@ describe('receive', () => {
 			});
 			if (first.ok) first.settle?.('succeeded');
 			expect(await deliver(replay, 13)).toMatchObject({ reason: 'replayed_id', status: 200 });
+		});
+
+		it('a run never answered holds its copies for leaseSeconds (503), then a copy runs', async () => {
+			const replay = { ...replayOptions(200, 3600), leaseSeconds: 300 };
+			const lost = await deliver(replay, 0);
+			expect(lost.ok).toBe(true);
+			expect(await deliver(replay, 299)).toMatchObject({ reason: 'in_progress', status: 503 });
+			expect(processed(await deliver(replay, 300))).toBe(true);
+			expect(await deliver(replay, 1000)).toMatchObject({ reason: 'replayed_id', status: 200 });
 		});
 
 		it('duplicates can be refused with the rejection status instead', async () => {

@@ -118,6 +118,35 @@ describe('replay protection keeps "once" when runs fail (Respond: When Last Node
 		});
 	});
 
+	it('n8n never answers (a run lost to a database failure): copies get 503 for Running Call Lease, then one runs', async () => {
+		const id = uniqueId();
+		const parameters = replayOn({ runningCallLeaseSeconds: 1 });
+		const lost = await deliverTo(parameters, { ...standardCall(id), n8nAnswers: 'later' });
+		expect(lost.started).toBe(true);
+		lost.control.hangUp(); // the sender's timeout; n8n never answers
+		expect(await deliverTo(parameters, standardCall(id))).toMatchObject({
+			started: false,
+			status: 503,
+		});
+		await sleep(1100);
+		const retry = await deliverTo(parameters, standardCall(id));
+		expect(retry.started).toBe(true);
+		expect(await deliverTo(parameters, standardCall(id))).toMatchObject({
+			started: false,
+			status: 200,
+		});
+	});
+
+	it('Running Call Lease defaults to 300 s, shown only with replay protection on', () => {
+		const lease = new VerifiedWebhookTrigger().description.properties.find(
+			(property) => property.name === 'runningCallLeaseSeconds',
+		);
+		expect(lease).toMatchObject({
+			default: 300,
+			displayOptions: { show: { replayProtection: [true] } },
+		});
+	});
+
 	it('Respond Immediately: the 200 on receipt makes the call processed at once', async () => {
 		const id = uniqueId();
 		const parameters = replayOn({ responseMode: 'onReceived' });
