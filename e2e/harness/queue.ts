@@ -30,6 +30,12 @@ export interface Service {
 	stop(): Promise<void>;
 }
 
+/** Postgres and Redis: also restarted in place, as an operator's restart does (same port, same data). */
+export interface RestartableService extends Service {
+	/** Shuts the server down cleanly, leaves it down for `downMs`, and starts it again. */
+	restart(downMs: number): Promise<void>;
+}
+
 /** How nginx spreads webhook calls over the processors. */
 export type Balancing =
 	/** nginx's default: each call to the next processor. */
@@ -42,13 +48,18 @@ export interface QueueCluster {
 	readonly url: string;
 	/** The cluster's Redis, for workflows that use it (n8n's Redis credential). */
 	readonly redisPort: number;
+	/** The main process in service now (a new one after restartMain). */
 	readonly main: N8n;
+	readonly postgres: RestartableService;
+	readonly redis: RestartableService;
 	readonly webhooks: N8n[];
 	readonly workers: N8n[];
 	/** Starts (again) webhook processor `index`, after it was stopped or killed. */
 	restartWebhook(index: number): Promise<N8n>;
 	/** Starts (again) worker `index`, after it was stopped or killed. */
 	restartWorker(index: number): Promise<N8n>;
+	/** Stops the main process (SIGTERM, as a deploy does) and starts a new one on its port, signed in. */
+	restartMain(): Promise<N8n>;
 	stop(): Promise<void>;
 }
 
@@ -101,7 +112,7 @@ export async function startQueueCluster(options: QueueOptions): Promise<QueueClu
 				args: command === 'worker' ? ['--concurrency=5'] : [],
 				env: { ...env, ...extra },
 			});
-		const main = await start('start');
+		let main = await start('start');
 		n8ns.push(main);
 		// The processors and workers start one at a time: each runs n8n's
 		// start-up against the same database, which is quicker in turn.
@@ -113,18 +124,23 @@ export async function startQueueCluster(options: QueueOptions): Promise<QueueClu
 		for (let i = 0; i < (options.workers ?? 2); i++)
 			workers.push(await start('worker', { ...options.workerEnv }));
 		n8ns.push(...workers);
+		const mainPort = Number(new URL(main.baseUrl).port);
 		const webhookPorts = webhooks.map((webhook) => Number(new URL(webhook.baseUrl).port));
 		const nginx = await startNginx(join(dir, 'nginx'), {
 			port: lbPort,
 			webhookPorts,
-			mainPort: Number(new URL(main.baseUrl).port),
+			mainPort,
 			balancing: options.balancing ?? 'round-robin',
 		});
 		services.push(nginx);
 		return {
 			url,
 			redisPort: redis.port,
-			main,
+			get main() {
+				return main;
+			},
+			postgres,
+			redis,
 			webhooks,
 			workers,
 			// A restarted processor must come back on its port: nginx routes there.
@@ -142,6 +158,18 @@ export async function startQueueCluster(options: QueueOptions): Promise<QueueClu
 			restartWorker: async (index) => {
 				workers[index] = await start('worker', { ...options.workerEnv });
 				return workers[index];
+			},
+			restartMain: async () => {
+				await main.stop();
+				main = await N8n.start({
+					installed: options.installed,
+					userFolder: options.userFolder,
+					command: 'start',
+					port: mainPort,
+					env,
+				});
+				await main.signIn();
+				return main;
 			},
 			stop: async () => {
 				await Promise.all([...webhooks, ...workers, main].map(async (n8n) => await n8n.stop()));
@@ -161,7 +189,7 @@ export async function startQueueCluster(options: QueueOptions): Promise<QueueClu
  * root, so as root it runs as the `postgres` user the package creates (which
  * is why the folder is not inside a user folder only root can enter).
  */
-export async function startPostgres(): Promise<Service> {
+export async function startPostgres(): Promise<RestartableService> {
 	const bin = postgresBin();
 	const dir = mkdtempSync(join(tmpdir(), 'n8n-queue-postgres-'));
 	chmodSync(dir, 0o755);
@@ -177,25 +205,31 @@ export async function startPostgres(): Promise<Service> {
 		stdio: 'pipe',
 	});
 	const port = await freePort();
-	const child = spawnLogged(
-		...command('postgres', [
-			'-D',
-			data,
-			'-p',
-			String(port),
-			'-k',
-			dir,
-			'-c',
-			'listen_addresses=127.0.0.1',
-			// A test database: durability is not what is tested.
-			'-c',
-			'fsync=off',
-			'-c',
-			'max_connections=200',
-		]),
-		join(dir, 'postgres.log'),
+	const launch = async () => {
+		const child = spawnLogged(
+			...command('postgres', [
+				'-D',
+				data,
+				'-p',
+				String(port),
+				'-k',
+				dir,
+				'-c',
+				'listen_addresses=127.0.0.1',
+				// A test database: durability is not what is tested.
+				'-c',
+				'fsync=off',
+				'-c',
+				'max_connections=200',
+			]),
+			join(dir, 'postgres.log'),
+		);
+		await waitForPort(port, child, 'postgres');
+		return child;
+	};
+	const service = await restartable(port, launch, 'SIGINT', () =>
+		rmSync(dir, { recursive: true, force: true }),
 	);
-	await waitForPort(port, child, 'postgres');
 	const psql = ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', 'postgres'];
 	for (let tries = 0; ; tries++) {
 		try {
@@ -206,37 +240,67 @@ export async function startPostgres(): Promise<Service> {
 			await sleep(250); // accepting connections a moment after the port opens
 		}
 	}
+	return service;
+}
+
+/**
+ * A server started by `launch`, restarted in place. `shutdown` is the signal
+ * of a clean, prompt shutdown: Postgres's fast one (SIGINT: it disconnects its
+ * clients, as `pg_ctl restart -m fast` and systemd do; SIGTERM would wait for
+ * n8n to hang up), Redis's SIGTERM (it writes its append-only file first).
+ */
+async function restartable(
+	port: number,
+	launch: () => Promise<ChildProcess>,
+	shutdown: NodeJS.Signals,
+	cleanup: () => void = () => {},
+): Promise<RestartableService> {
+	let child = await launch();
 	return {
 		port,
+		restart: async (downMs) => {
+			await stopChild(child, shutdown);
+			await sleep(downMs);
+			child = await launch();
+		},
 		stop: async () => {
 			await stopChild(child);
-			rmSync(dir, { recursive: true, force: true });
+			cleanup();
 		},
 	};
 }
 
-/** Redis from Debian's package, in memory only. */
-export async function startRedis(dir: string): Promise<Service> {
+/**
+ * Redis from Debian's package, keeping its data in an append-only file as a
+ * Redis that holds a queue is run (BullMQ's advice): n8n's queued executions
+ * outlive a Redis restart.
+ */
+export async function startRedis(dir: string): Promise<RestartableService> {
 	mkdirSync(dir, { recursive: true });
 	const port = await freePort();
-	const child = spawnLogged(
-		'redis-server',
-		[
-			'--port',
-			String(port),
-			'--bind',
-			'127.0.0.1',
-			'--save',
-			'',
-			'--appendonly',
-			'no',
-			'--dir',
-			dir,
-		],
-		join(dir, 'redis.log'),
-	);
-	await waitForPort(port, child, 'redis-server');
-	return { port, stop: async () => await stopChild(child) };
+	const launch = async () => {
+		const child = spawnLogged(
+			'redis-server',
+			[
+				'--port',
+				String(port),
+				'--bind',
+				'127.0.0.1',
+				'--save',
+				'',
+				'--appendonly',
+				'yes',
+				'--appendfsync',
+				'everysec',
+				'--dir',
+				dir,
+			],
+			join(dir, 'redis.log'),
+		);
+		await waitForPort(port, child, 'redis-server');
+		return child;
+	};
+	return await restartable(port, launch, 'SIGTERM');
 }
 
 /**
@@ -361,12 +425,12 @@ async function waitForPort(port: number, child: ChildProcess, name: string): Pro
 	throw new Error(`${name} did not listen on ${port} within 60 s`);
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
 	const pid = child.pid;
 	if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
 	const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	try {
-		process.kill(-pid, 'SIGTERM');
+		process.kill(-pid, signal);
 	} catch {
 		return;
 	}

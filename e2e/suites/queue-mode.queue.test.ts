@@ -14,12 +14,11 @@
  * README's call affinity, copies of a call all reach one processor.
  *
  * No item lost when a worker stops: 450 records sent in batches of 200, the
- * second batch failing once. With Retries: Through a Wait Node, the retry
- * waits in n8n's database: every worker killed (SIGKILL) meanwhile, new ones
- * started, and all 450 are delivered, the retried batch under its first
- * delivery id. With retries inside the node and the workers'
+ * second batch failing once. With retries inside the node and the workers'
  * N8N_GRACEFUL_SHUTDOWN_TIMEOUT above the schedule, a SIGTERM mid-schedule
- * lets the node finish, and all 450 are delivered.
+ * lets the node finish, and all 450 are delivered. (With Retries: Through a
+ * Wait Node, every worker killed with SIGKILL during the wait under load:
+ * chaos.queue.test.ts.)
  *
  * A webhook system (docs/webhook-system.md): three endpoints in a Data Table
  * created over REST (Postgres), each subscriber's secret from a Reveal
@@ -51,6 +50,13 @@ import { ensureN8n, TARGETS } from '../harness/install';
 import { N8n, outputItems, sleep, type Execution } from '../harness/n8n';
 import { buildAndPack, installPackage } from '../harness/package';
 import { startQueueCluster, type QueueCluster } from '../harness/queue';
+import {
+	deliveredRecords,
+	deploySender,
+	executionWhen,
+	node,
+	sendRecords,
+} from '../harness/queueSender';
 import { header, startReceiver, type Receiver } from '../../test/helpers/receiver';
 import { verifiesStandardWebhook } from '../../test/helpers/subscriber';
 
@@ -281,165 +287,29 @@ describe(`Once across n8n ${TARGETS['2.x'].n8nVersion} processes in queue mode`,
 	});
 });
 
-/** A node of a workflow to deploy; `extra` holds its settings, credentials, webhookId. */
-function node(name: string, type: string, typeVersion: number, parameters: object, extra = {}) {
-	return { id: randomUUID(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
-}
-
-/** Webhook (POST {records}) → Split Out → Send Webhook, its Retry output through a Wait node back into it. */
-async function deploySender(name: string, retryMode: 'inNode' | 'waitNode', retryDelays: string) {
-	const senderPath = `queue-send-${name}`;
-	const id = await cluster.main.deploy(
-		{
-			name: `queue sender ${name}`,
-			nodes: [
-				node(
-					'Start',
-					'n8n-nodes-base.webhook',
-					2,
-					{ httpMethod: 'POST', path: senderPath, responseMode: 'onReceived', options: {} },
-					{ webhookId: randomUUID() },
-				),
-				node('Records', 'n8n-nodes-base.splitOut', 1, {
-					fieldToSplitOut: 'body.records',
-					include: 'noOtherFields',
-					options: {},
-				}),
-				node(
-					'Send Webhook',
-					'n8n-nodes-signed-webhooks.sendWebhook',
-					1,
-					{
-						url: `${downstream.url}/${name}`,
-						signatureScheme: 'goodfit',
-						batching: 'batch',
-						batchSize: 200,
-						options: { retryMode, retryDelays },
-					},
-					{
-						credentials: {
-							webhookSigningSecretApi: { id: goodfitCredential, name: 'GoodFit shared key' },
-						},
-					},
-				),
-				node('Wait for the retry', 'n8n-nodes-base.wait', 1.1, {
-					resume: 'timeInterval',
-					amount: '={{ $json.webhookDelivery.retry.inSeconds }}',
-					unit: 'seconds',
-				}),
-			],
-			connections: {
-				Start: { main: [[{ node: 'Records', type: 'main', index: 0 }]] },
-				Records: { main: [[{ node: 'Send Webhook', type: 'main', index: 0 }]] },
-				'Send Webhook': {
-					main: [[], [], [{ node: 'Wait for the retry', type: 'main', index: 0 }]],
-				},
-				'Wait for the retry': { main: [[{ node: 'Send Webhook', type: 'main', index: 0 }]] },
-			},
-			settings: {
-				executionOrder: 'v1',
-				saveDataSuccessExecution: 'all',
-				saveDataErrorExecution: 'all',
-			},
-		},
-		[],
-	);
-	for (const webhook of cluster.webhooks) await webhook.waitForWebhook(senderPath);
-	return { id, senderPath };
-}
-
-/** Waits until `done` holds for the workflow's only execution, and returns it. */
-async function executionWhen(
-	id: string,
-	done: (execution: Execution) => boolean,
-	timeoutMs: number,
-): Promise<Execution> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const [execution] = await cluster.main.executions(id, true);
-		if (execution && done(execution)) return execution;
-		if (Date.now() > deadline) {
-			throw new Error(
-				`execution of ${id} is ${execution?.status ?? 'missing'} after ${timeoutMs / 1000} s`,
-			);
-		}
-		await sleep(1000);
-	}
-}
-
-/** Records 0..449; the receiver fails the first call that carries record 200 (the second batch), once. */
-async function sendRecords(senderPath: string, name: string) {
-	let failedOnce = false;
-	downstream.answer((call) => {
-		if (!call.url.endsWith(`/${name}`)) return { status: 200, body: '{}' };
-		const records = JSON.parse(call.body.toString()) as Array<{ n: number }>;
-		if (!failedOnce && records[0]?.n === 200) {
-			failedOnce = true;
-			return { status: 503 };
-		}
-		return { status: 200, body: '{}' };
-	});
-	const records = Array.from({ length: 450 }, (_, n) => ({ n, run: RUN }));
-	const started = await fetch(`${cluster.url}/webhook/${senderPath}`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ records }),
-	});
-	expect(started.status).toBe(200);
-	// Until the second batch has been answered 503: the retry is now pending.
-	const deadline = Date.now() + 60_000;
-	while (!failedOnce) {
-		if (Date.now() > deadline) throw new Error('the second batch never arrived');
-		await sleep(200);
-	}
-}
-
-/** What the receiver got for this sender: every record delivered (2xx) exactly once, and the calls by delivery id. */
-function deliveredRecords(name: string) {
-	const calls = downstream.calls.filter((call) => call.url.endsWith(`/${name}`));
-	const ids = calls.map((call) => String(call.headers['webhook-id']));
-	const firstRecords = calls.map(
-		(call) => (JSON.parse(call.body.toString()) as Array<{ n: number }>)[0].n,
-	);
-	return { calls, ids, firstRecords };
-}
-
-describe(`No item lost when an n8n ${TARGETS['2.x'].n8nVersion} worker stops`, () => {
-	it('Retries: Through a Wait Node: every worker killed (SIGKILL) during the wait, new ones started, all 450 records delivered', async () => {
-		const { id, senderPath } = await deploySender('wait-node', 'waitNode', '10');
-		await sendRecords(senderPath, 'wait-node');
-		// The retry waits in n8n's database.
-		await executionWhen(id, (execution) => execution.status === 'waiting', 60_000);
-		await Promise.all(cluster.workers.map(async (worker) => await worker.kill('SIGKILL')));
-		for (let i = 0; i < cluster.workers.length; i++) await cluster.restartWorker(i);
-
-		// Due in 70 s; n8n looks for due executions every 60 s.
-		const execution = await executionWhen(id, (e) => e.finished || e.status === 'error', 240_000);
-		expect(execution.status).toBe('success');
-		const delivered = outputItems(execution, 'Send Webhook', 0);
-		expect(delivered.map((item) => (item as { n: number }).n).sort((a, b) => a - b)).toEqual(
-			Array.from({ length: 450 }, (_, n) => n),
-		);
-		expect(outputItems(execution, 'Send Webhook', 1)).toEqual([]);
-		const { calls, ids, firstRecords } = deliveredRecords('wait-node');
-		// Batches 0, 1 (503), 2, then 1 again under the same delivery id.
-		expect(firstRecords).toEqual([0, 200, 400, 200]);
-		expect(ids[3]).toBe(ids[1]);
-		expect(new Set(ids).size).toBe(3);
-		expect(calls[3].body.toString()).toBe(calls[1].body.toString());
-	}, 420_000);
-
+describe(`No item lost when an n8n ${TARGETS['2.x'].n8nVersion} worker stops (SIGKILL: see chaos.queue.test.ts)`, () => {
 	it('Retries inside the node, N8N_GRACEFUL_SHUTDOWN_TIMEOUT above the schedule: SIGTERM mid-schedule, all 450 delivered', async () => {
-		const { id, senderPath } = await deploySender('in-node', 'inNode', '15');
-		await sendRecords(senderPath, 'in-node');
+		const sender = { name: 'in-node', receiver: downstream, run: RUN };
+		const { id, senderPath } = await deploySender(cluster, {
+			...sender,
+			retryMode: 'inNode',
+			retryDelays: '15',
+			credential: goodfitCredential,
+		});
+		await sendRecords(cluster, { ...sender, senderPath });
 		// The node is waiting 15 s to retry: stop every worker now.
 		await Promise.all(cluster.workers.map(async (worker) => await worker.kill('SIGTERM')));
 		for (let i = 0; i < cluster.workers.length; i++) await cluster.restartWorker(i);
 
-		const execution = await executionWhen(id, (e) => e.finished || e.status === 'error', 120_000);
+		const execution = await executionWhen(
+			() => cluster.main,
+			id,
+			(e) => e.finished || e.status === 'error',
+			120_000,
+		);
 		expect(execution.status).toBe('success');
 		expect(outputItems(execution, 'Send Webhook', 0)).toHaveLength(450);
-		const { ids, firstRecords } = deliveredRecords('in-node');
+		const { ids, firstRecords } = deliveredRecords(downstream, 'in-node');
 		expect(firstRecords).toEqual([0, 200, 200, 400]);
 		expect(ids[2]).toBe(ids[1]);
 	}, 420_000);
@@ -728,7 +598,12 @@ describe(`A webhook system on n8n ${TARGETS['2.x'].n8nVersion} in queue mode: en
 		expect(started.status).toBe(200);
 
 		// The flaky endpoint's two retries wait in n8n's database.
-		const waiting = await executionWhen(id, (execution) => execution.status === 'waiting', 90_000);
+		const waiting = await executionWhen(
+			() => cluster.main,
+			id,
+			(execution) => execution.status === 'waiting',
+			90_000,
+		);
 		const [orders, customers, flaky] = subscribers;
 		expect(orders.receiver.calls).toHaveLength(matching(orders).length);
 		expect(customers.receiver.calls).toHaveLength(matching(customers).length);
@@ -748,6 +623,7 @@ describe(`A webhook system on n8n ${TARGETS['2.x'].n8nVersion} in queue mode: en
 
 		// Due 70 s after the first pass; n8n looks for due executions every 60 s.
 		const execution = await executionWhen(
+			() => cluster.main,
 			id,
 			(e) => !['new', 'running', 'waiting'].includes(e.status),
 			240_000,

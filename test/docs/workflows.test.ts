@@ -8,7 +8,7 @@
  * scripts (it starts no processes), so the scripts get no shell lint here.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,6 +37,18 @@ describe('.github/workflows', () => {
 			'ci.yml',
 			'publish.yml',
 		]);
+	});
+
+	it('ci.yml runs the npm commands .ci/run runs, in its order (change both together)', () => {
+		const npmCommands = (lines: string[]) =>
+			lines.map((line) => line.trim()).filter((line) => /^npm (ci|test|run)\b/.test(line));
+		const ciRun = readFileSync(join(root, '.ci', 'run'), 'utf8').split('\n');
+		const afterTrace = ciRun.slice(ciRun.indexOf('set -x'));
+		const ciYml = readFileSync(join(root, '.github', 'workflows', 'ci.yml'), 'utf8')
+			.split('\n')
+			.map((line) => line.replace(/^\s*- run: /, ''));
+		expect(npmCommands(afterTrace).length).toBeGreaterThan(5);
+		expect(npmCommands(ciYml)).toEqual(npmCommands(afterTrace));
 	});
 
 	it('passes actionlint', () => {
