@@ -10,6 +10,13 @@ import { N8n, sleep, type Execution } from './n8n';
 import type { QueueCluster } from './queue';
 import type { Receiver } from '../../test/helpers/receiver';
 
+/** Workflow settings that keep every execution's data, for a test to read what ran. */
+export const EVERY_EXECUTION_SAVED = {
+	executionOrder: 'v1',
+	saveDataSuccessExecution: 'all',
+	saveDataErrorExecution: 'all',
+} as const;
+
 /** A node of a workflow to deploy; `extra` holds its settings, credentials, webhookId. */
 export function node(
 	name: string,
@@ -81,11 +88,7 @@ export async function deploySender(cluster: QueueCluster, sender: SenderWorkflow
 				},
 				'Wait for the retry': { main: [[{ node: 'Send Webhook', type: 'main', index: 0 }]] },
 			},
-			settings: {
-				executionOrder: 'v1',
-				saveDataSuccessExecution: 'all',
-				saveDataErrorExecution: 'all',
-			},
+			settings: EVERY_EXECUTION_SAVED,
 		},
 		[],
 	);

@@ -53,6 +53,7 @@ import { startQueueCluster, type QueueCluster } from '../harness/queue';
 import {
 	deliveredRecords,
 	deploySender,
+	EVERY_EXECUTION_SAVED,
 	executionWhen,
 	node,
 	sendRecords,
@@ -121,11 +122,7 @@ beforeAll(async () => {
 	workflowId = await cluster.main.deploy(
 		{
 			...workflow,
-			settings: {
-				executionOrder: 'v1',
-				saveDataSuccessExecution: 'all',
-				saveDataErrorExecution: 'all',
-			},
+			settings: EVERY_EXECUTION_SAVED,
 		},
 		[],
 	);
@@ -482,11 +479,7 @@ async function deployDispatcher(
 				},
 				'Wait for the retry': { main: [[{ node: 'Send Webhook', type: 'main', index: 0 }]] },
 			},
-			settings: {
-				executionOrder: 'v1',
-				saveDataSuccessExecution: 'all',
-				saveDataErrorExecution: 'all',
-			},
+			settings: EVERY_EXECUTION_SAVED,
 		},
 		[],
 	);
