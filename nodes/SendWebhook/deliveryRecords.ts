@@ -91,9 +91,21 @@ export function withDeliveryRecord(
 	index: number,
 	record: IDataObject,
 ): INodeExecutionData {
-	const json = { ...item.json, [DELIVERY_FIELD]: record };
+	const json = shallowCopy(item.json);
+	json[DELIVERY_FIELD] = record;
 	const pairedItem = { item: index };
 	return item.binary ? { json, binary: item.binary, pairedItem } : { json, pairedItem };
+}
+
+/**
+ * The item's own members in a new object, as a spread copies them. Node 20's
+ * V8 gives a spread copy of parsed JSON that then gains a member a layout of
+ * its own, several times the size of Object.assign's copy; n8n 1.x runs there.
+ * Object.assign sets each member, and setting "__proto__" (JSON.parse makes it
+ * an own member) would change the copy's prototype: such an item is spread.
+ */
+function shallowCopy(json: IDataObject): IDataObject {
+	return Object.hasOwn(json, '__proto__') ? { ...json } : Object.assign({}, json);
 }
 
 /** Sorts output items back into the order of the input: calls end in any order. */
