@@ -48,17 +48,27 @@ export function deliveryRecord(
 	batch: { index: number; size: number; position: number },
 ): IDataObject {
 	const endpoint = request.target?.endpoint;
+	const { delivered, id, outcome } = result;
+	const { method, url } = request;
+	const statusCode = result.lastResponse?.status ?? null;
+	const { attempts, response } = shared;
+	// Whole literals, one per shape: every output item holds one of these, and
+	// a spread in the middle made each record larger than its members need.
+	if (!endpoint) {
+		return { delivered, id, method, url, statusCode, outcome, attempts, batch, response };
+	}
+	const named = { id: endpoint.id, name: endpoint.name };
 	return {
-		delivered: result.delivered,
-		id: result.id,
-		...(endpoint ? { endpoint: { id: endpoint.id, name: endpoint.name } } : {}),
-		method: request.method,
-		url: request.url,
-		statusCode: result.lastResponse?.status ?? null,
-		outcome: result.outcome,
-		attempts: shared.attempts,
+		delivered,
+		id,
+		endpoint: named,
+		method,
+		url,
+		statusCode,
+		outcome,
+		attempts,
 		batch,
-		response: shared.response,
+		response,
 	};
 }
 
@@ -81,11 +91,21 @@ export function withDeliveryRecord(
 	index: number,
 	record: IDataObject,
 ): INodeExecutionData {
-	return {
-		json: { ...item.json, [DELIVERY_FIELD]: record },
-		...(item.binary ? { binary: item.binary } : {}),
-		pairedItem: { item: index },
-	};
+	const json = shallowCopy(item.json);
+	json[DELIVERY_FIELD] = record;
+	const pairedItem = { item: index };
+	return item.binary ? { json, binary: item.binary, pairedItem } : { json, pairedItem };
+}
+
+/**
+ * The item's own members in a new object, as a spread copies them. Node 20's
+ * V8 gives a spread copy of parsed JSON that then gains a member a layout of
+ * its own, several times the size of Object.assign's copy; n8n 1.x runs there.
+ * Object.assign sets each member, and setting "__proto__" (JSON.parse makes it
+ * an own member) would change the copy's prototype: such an item is spread.
+ */
+function shallowCopy(json: IDataObject): IDataObject {
+	return Object.hasOwn(json, '__proto__') ? { ...json } : Object.assign({}, json);
 }
 
 /** Sorts output items back into the order of the input: calls end in any order. */

@@ -77,6 +77,8 @@ export function readItemRequest(
 		settings.deliveryId === 'expression' && !resent
 			? readDeliveryId(context, read, itemIndex)
 			: undefined;
+	// One literal, every member in place: a run holds one of these per item
+	// until it ends, and spreading in the optional ones made each larger.
 	return {
 		itemIndex,
 		url,
@@ -86,8 +88,8 @@ export function readItemRequest(
 		record,
 		recordLength: measured.length,
 		deliveryId,
-		...(carried ? { carried } : {}),
-		...(resent ? { resent } : {}),
+		carried,
+		resent,
 	};
 }
 

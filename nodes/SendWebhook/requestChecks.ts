@@ -29,7 +29,9 @@ export function readUrl(
 	const raw = read('url', itemIndex);
 	const checked = checkUrl(typeof raw === 'string' ? raw : '', httpsOnly);
 	if (!checked.ok) return fail(context, checked.detail, itemIndex, checked.description);
-	return checked.url;
+	// Every item's record keeps its URL to the end of the run: items with the
+	// URL as the parameter holds it share that one string, not a copy each.
+	return checked.url === raw ? raw : checked.url;
 }
 
 /** A URL as it will be sent, or why it cannot be: the URL parameter's and each endpoint's. */
@@ -120,6 +122,9 @@ export function checkEventName(
 	);
 }
 
+/** Items without Header Parameters share this one, rather than an empty object each. */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
 /**
  * The item's Header Parameters, each checked. A header the node sets itself
  * (`reserved`: lower-case name → who sets it) is refused; a name given twice,
@@ -130,9 +135,9 @@ export function readHeaders(
 	read: ItemParameterReader,
 	itemIndex: number,
 	reserved: ReadonlyMap<string, string>,
-): Record<string, string> {
+): Readonly<Record<string, string>> {
+	if (!read('sendHeaders', itemIndex, false)) return NO_HEADERS;
 	const headers: Record<string, string> = {};
-	if (!read('sendHeaders', itemIndex, false)) return headers;
 	const rows = read('headerParameters.parameters', itemIndex, []) as {
 		name?: string;
 		value?: unknown;

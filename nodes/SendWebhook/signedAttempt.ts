@@ -56,5 +56,8 @@ export function prepareAttempt(
 				})
 			: {},
 	);
-	return { url, method: first.method, headers, body, payloadText: text };
+	// The text only for a log that shows it: otherwise the body's string (a
+	// batch's is hundreds of kilobytes) is let go before the call is made.
+	const payloadText = settings.system.logBodies ? text : undefined;
+	return { url, method: first.method, headers, body, payloadText };
 }

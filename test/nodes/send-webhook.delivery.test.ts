@@ -303,3 +303,24 @@ describe('method and response', () => {
 		expect(receiver.calls).toHaveLength(0);
 	});
 });
+
+describe('output items', () => {
+	it('each keeps its JSON as it came, in its order, a member named __proto__ included', async () => {
+		// JSON.parse makes "__proto__" an own member; the copy must keep it as one.
+		const json = JSON.parse('{"id":1,"__proto__":{"polluted":true},"webhookDelivery":"old","z":2}');
+		const input = [{ json, binary: { data: { data: 'aGk=', mimeType: 'text/plain' } } }];
+		const { delivered } = await send(
+			{ url: receiver.url, signatureScheme: 'none' },
+			{ items: input },
+		);
+		const out = delivered[0].json;
+		expect(Object.keys(out)).toEqual(['id', '__proto__', 'webhookDelivery', 'z']);
+		expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+		expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ polluted: true });
+		expect(record(delivered[0]).delivered).toBe(true);
+		expect(delivered[0].binary).toBe(input[0].binary);
+		expect(Object.keys(delivered[0])).toEqual(['json', 'binary', 'pairedItem']);
+		// The input item is not changed.
+		expect(json.webhookDelivery).toBe('old');
+	});
+});
