@@ -8,7 +8,22 @@ import { randomUUID } from 'node:crypto';
 
 import { N8n, sleep, type Execution } from './n8n';
 import type { QueueCluster } from './queue';
-import type { Receiver } from '../../test/helpers/receiver';
+
+/**
+ * What these helpers use of a receiver (test/helpers/receiver.ts's, which
+ * this folder cannot import: npm run dev and the demo build e2e/ alone).
+ */
+export interface Receiver {
+	readonly url: string;
+	readonly calls: ReadonlyArray<{
+		readonly url: string;
+		readonly body: Buffer;
+		readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+	}>;
+	answer(script: (call: { readonly url: string; readonly body: Buffer }) => Answer): void;
+}
+
+type Answer = { readonly status: number; readonly body?: string };
 
 /** Workflow settings that keep every execution's data, for a test to read what ran. */
 export const EVERY_EXECUTION_SAVED = {

@@ -16,13 +16,21 @@ import { REPO_ROOT } from '../harness/package';
 
 const run = (process.env.E2E_TARGET ?? '2.x') === '2.x' ? it : it.skip;
 
-async function waitFor(read: () => string, text: string, count = 1, timeoutMs = 240_000) {
+/** Waits for `text` in npm run dev's output; fails at once if it has exited (a failed build). */
+async function waitFor(
+	read: () => string,
+	text: string,
+	running: () => boolean,
+	count = 1,
+	timeoutMs = 240_000,
+) {
 	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
+	while (Date.now() < deadline && running()) {
 		if (read().split(text).length - 1 >= count) return;
 		await sleep(250);
 	}
-	throw new Error(`no "${text}" (x${count}) from npm run dev in time:\n${read()}`);
+	const why = running() ? 'in time' : 'before it exited';
+	throw new Error(`no "${text}" (x${count}) from npm run dev ${why}:\n${read()}`);
 }
 
 run('npm run dev starts n8n with the package and restarts it on a rebuild', async () => {
@@ -40,11 +48,18 @@ run('npm run dev starts n8n with the package and restarts it on a rebuild', asyn
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+	let running = true;
+	const exited = new Promise<number | null>((resolve) =>
+		child.once('exit', (code) => {
+			running = false;
+			resolve(code);
+		}),
+	);
+	const isRunning = () => running;
 	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
 	child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
 	try {
-		await waitFor(() => output, '] ready: ');
+		await waitFor(() => output, '] ready: ', isRunning);
 		expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
 		expect(await servedPackageNodes(baseUrl)).toEqual([
 			'n8n-nodes-signed-webhooks.sendWebhook',
@@ -55,12 +70,17 @@ run('npm run dev starts n8n with the package and restarts it on a rebuild', asyn
 		// A save: the file's content stays, its time changes.
 		const now = new Date();
 		utimesSync(join(REPO_ROOT, 'nodes', 'SendWebhook', 'SendWebhook.node.ts'), now, now);
-		await waitFor(() => output, 'change seen: rebuilding');
-		await waitFor(() => output, 'n8n restarted with the rebuild');
+		await waitFor(() => output, 'change seen: rebuilding', isRunning);
+		await waitFor(() => output, 'n8n restarted with the rebuild', isRunning);
 		expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
 		expect(await servedPackageNodes(baseUrl)).toHaveLength(3);
 	} finally {
-		process.kill(-child.pid!, 'SIGINT');
+		// Ctrl-C; npm run dev may have exited already (its failure is then the test's error, not this).
+		try {
+			process.kill(-child.pid!, 'SIGINT');
+		} catch {
+			// gone
+		}
 		await Promise.race([exited, sleep(60_000)]);
 	}
 	expect(output).toContain('stopping n8n');
