@@ -43,9 +43,8 @@ export interface Attempt {
 export interface SentCall {
 	readonly id: string;
 	readonly forged: boolean;
+	/** Every attempt, until one is answered 2xx or 4xx (no retry helps) or the schedule is spent. */
 	readonly attempts: Attempt[];
-	/** Settled: answered 2xx, refused with a 4xx (no retry helps), or given up. */
-	settled: boolean;
 }
 
 /** The sender's view of a call: its last answer. */
@@ -92,7 +91,6 @@ export class SenderLoad {
 				id: `msg_${this.options.run}_${n}`,
 				forged: n % this.options.forgedEvery === this.options.forgedEvery - 1,
 				attempts: [],
-				settled: false,
 			};
 			this.calls.push(call);
 			const delivery = this.deliver(call).finally(() => this.inFlight.delete(delivery));
@@ -108,10 +106,9 @@ export class SenderLoad {
 			call.attempts.push(attempt);
 			const refused = attempt.status >= 400 && attempt.status < 500;
 			const accepted = attempt.status >= 200 && attempt.status < 300;
-			if (accepted || refused || retry >= this.options.retryDelaysMs.length) break;
+			if (accepted || refused || retry >= this.options.retryDelaysMs.length) return;
 			await sleep(this.options.retryDelaysMs[retry]);
 		}
-		call.settled = true;
 	}
 
 	private async attempt(call: SentCall): Promise<Attempt> {
