@@ -20,7 +20,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,6 +28,7 @@ import { STANDARD_WEBHOOKS, sign } from '../core';
 import { ensureN8n, TARGETS } from '../e2e/harness/install';
 import { N8n, outputItems, sleep, type Execution } from '../e2e/harness/n8n';
 import { buildAndPack, installPackage } from '../e2e/harness/package';
+import { postCall as post, type Answer, type Call } from '../e2e/harness/rawPost';
 import { startReceiver, type Receiver } from '../test/helpers/receiver';
 
 /**
@@ -153,14 +154,14 @@ const whsec = () => `whsec_${randomBytes(32).toString('base64')}`;
 const SECRET = whsec();
 const WRONG_SECRET = whsec();
 
-interface Call {
-	readonly body: Buffer;
-	readonly headers: Record<string, string>;
-}
-interface Answer {
-	readonly status: number;
-	readonly body: string;
-}
+/** Both workflows keep every production execution's data: the checks read what ran. */
+const SAVE_EVERY_RUN = {
+	executionOrder: 'v1',
+	saveDataSuccessExecution: 'all',
+	saveDataErrorExecution: 'all',
+	saveManualExecutions: false,
+	saveExecutionProgress: false,
+};
 
 function signed(seq: number, secret = SECRET, at = new Date()): Call {
 	// Ends in a letter, so a tampered body (one letter changed) is still JSON:
@@ -220,35 +221,6 @@ function labelOf(answer: Answer): string {
 	}
 	if (answer.status === 200) return parsed.status === 'duplicate' ? '200 duplicate' : '200 ok';
 	return `${answer.status} ${parsed.reason ?? 'other'}`;
-}
-
-function post(agent: Agent, port: string, path: string, call: Call): Promise<Answer> {
-	return new Promise((resolve, reject) => {
-		const request = httpRequest(
-			{
-				host: '127.0.0.1',
-				port,
-				path: `/webhook/${path}`,
-				method: 'POST',
-				agent,
-				headers: { ...call.headers, 'content-length': String(call.body.length) },
-			},
-			(response) => {
-				const chunks: Buffer[] = [];
-				response.on('data', (chunk: Buffer) => chunks.push(chunk));
-				response.on('error', reject);
-				response.on('end', () =>
-					resolve({
-						status: response.statusCode ?? 0,
-						body: Buffer.concat(chunks).toString('utf8'),
-					}),
-				);
-			},
-		);
-		request.on('error', reject);
-		request.setTimeout(60_000, () => request.destroy(new Error(`no answer in 60 s on ${path}`)));
-		request.end(call.body);
-	});
 }
 
 /** Least-squares slope of y over x. */
@@ -312,13 +284,7 @@ function receiveWorkflow(credential: { id: string; name: string }) {
 			},
 		],
 		connections: {},
-		settings: {
-			executionOrder: 'v1',
-			saveDataSuccessExecution: 'all',
-			saveDataErrorExecution: 'all',
-			saveManualExecutions: false,
-			saveExecutionProgress: false,
-		},
+		settings: SAVE_EVERY_RUN,
 	};
 }
 
@@ -373,13 +339,7 @@ function sendWorkflow(credential: { id: string; name: string }) {
 			Webhook: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
 			'Split Out': { main: [[{ node: SEND, type: 'main', index: 0 }]] },
 		},
-		settings: {
-			executionOrder: 'v1',
-			saveDataSuccessExecution: 'all',
-			saveDataErrorExecution: 'all',
-			saveManualExecutions: false,
-			saveExecutionProgress: false,
-		},
+		settings: SAVE_EVERY_RUN,
 	};
 }
 

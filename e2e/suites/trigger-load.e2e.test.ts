@@ -22,7 +22,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,6 +33,7 @@ import { ensureN8n, TARGETS, type TargetName } from '../harness/install';
 import { log } from '../harness/log';
 import { N8n, outputItems, sleep, type Execution } from '../harness/n8n';
 import { buildAndPack, installPackage } from '../harness/package';
+import { postCall, type Answer, type Call } from '../harness/rawPost';
 import { sequence, startReceiver } from '../../test/helpers/receiver';
 
 const target = (process.env.E2E_TARGET ?? '2.x') as TargetName;
@@ -125,17 +126,6 @@ async function deployTrigger(path: string, parameters: Record<string, unknown>):
 	);
 }
 
-interface Call {
-	readonly body: Buffer;
-	readonly headers: Record<string, string>;
-}
-
-interface Answer {
-	readonly status: number;
-	readonly body: string;
-	readonly headers: IncomingHttpHeaders;
-}
-
 /** A Standard Webhooks call, signed by the library, at `at` (default now). */
 function signed(
 	id: string,
@@ -156,34 +146,7 @@ function signed(
 
 /** One POST over node:http, through the pool's keep-alive agent. */
 async function post(path: string, call: Call): Promise<Answer> {
-	const { port } = new URL(n8n.baseUrl);
-	return await new Promise((resolve, reject) => {
-		const request = httpRequest(
-			{
-				host: '127.0.0.1',
-				port,
-				path: `/webhook/${path}`,
-				method: 'POST',
-				agent,
-				headers: { ...call.headers, 'content-length': String(call.body.length) },
-			},
-			(response) => {
-				const chunks: Buffer[] = [];
-				response.on('data', (chunk: Buffer) => chunks.push(chunk));
-				response.on('error', reject);
-				response.on('end', () =>
-					resolve({
-						status: response.statusCode ?? 0,
-						body: Buffer.concat(chunks).toString('utf8'),
-						headers: response.headers,
-					}),
-				);
-			},
-		);
-		request.on('error', reject);
-		request.setTimeout(60_000, () => request.destroy(new Error(`no answer in 60 s on ${path}`)));
-		request.end(call.body);
-	});
+	return await postCall(agent, new URL(n8n.baseUrl).port, path, call);
 }
 
 /** What a refusal looks like: the status, the reason in the body, the challenge header. */
