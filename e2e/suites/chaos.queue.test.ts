@@ -202,10 +202,21 @@ function answerName(status: number, detail: string): string {
 	return String(status);
 }
 
+/**
+ * Whether n8n rebuilt this execution from its event log after the process
+ * running it died: it then keeps which nodes ran, each with one artificial
+ * item in place of its data, so the call it ran for is unknown.
+ */
+function recoveredWithoutData(execution: Execution): boolean {
+	const [trigger] = outputItems(execution, 'Webhook Trigger (Verified)', 0);
+	return trigger?.isArtificialRecoveredEventItem === true;
+}
+
 /** Runs of the work per call id (The work's outputs, success or error). */
 function workRuns(executions: Execution[]): Map<string, number> {
 	const runs = new Map<string, number>();
 	for (const execution of executions) {
+		if (recoveredWithoutData(execution)) continue;
 		if (
 			!outputItems(execution, 'The work', 0).length &&
 			!outputItems(execution, 'The work', 1).length
@@ -271,6 +282,8 @@ function chaosFigures(
 		executionsLeftUnfinished: executions.filter((execution) =>
 			['new', 'running'].includes(execution.status),
 		).length,
+		/** Deliveries (downstream) still count their work; workRanTwice cannot see these. */
+		executionsRecoveredWithoutData: executions.filter(recoveredWithoutData).length,
 	};
 }
 
