@@ -7,8 +7,8 @@ import type { FanOutResult, FanOutRow } from './fanout';
 import { MAX_BODY_BYTES, sizeLabel, type ForgedResult, type ForgedRow } from './forged';
 import type { QueueReceiveResult } from './queue';
 import type { ReceiveResult, ReceiveRow } from './receive';
-import type { MemoryResult, SendResult } from './send';
-import { formatNumber, formatRatio, formatSpread } from './stats';
+import { memoryGrowth, type MemoryResult, type SendResult } from './send';
+import { formatNumber, formatRatio, formatSpread, median } from './stats';
 
 export const START_MARKER =
 	'<!-- bench:start (written by npm run bench; edit outside these markers) -->';
@@ -231,24 +231,38 @@ function renderFanOut(fanOut: FanOutResult): string[] {
 function renderMemory(memory: MemoryResult): string[] {
 	const reference = memory.rows.find((row) => row.name.startsWith('Edit Fields'));
 	const ours = memory.rows.find((row) => row.name.startsWith('Send Webhook'));
-	const growth = (row: MemoryResult['rows'][number]) => row.peakRss - row.idleRss;
+	const growth = memoryGrowth;
 	return [
 		`### 4. Memory: ${formatNumber(memory.items)} items in batches of 200`,
 		'',
-		`Peak resident set of the n8n main process, polled every 50 ms from the call that starts the workflow until n8n lists its execution as finished, each run in a freshly started n8n${memory.rounds ? `; of ${memory.rounds} interleaved rounds, the one with the median growth` : ''}. The input: ${mib(memory.inputBytes)} of JSON.`,
+		`Peak resident set of the n8n main process, polled every 50 ms from the call that starts the workflow until n8n lists its execution as finished, each run in a freshly started n8n${memory.rounds ? `; of ${memory.rounds} interleaved rounds, the one with the median growth (in brackets: the lowest and highest growth over the rounds)` : ''}. The input: ${mib(memory.inputBytes)} of JSON.`,
 		'',
 		'| workflow | idle RSS | peak RSS | growth | growth ÷ input | seconds |',
 		'|---|---:|---:|---:|---:|---:|',
 		...memory.rows.map(
 			(row) =>
-				`| ${row.name} | ${mib(row.idleRss)} | ${mib(row.peakRss)} | ${mib(growth(row))} | ${formatRatio(growth(row) / memory.inputBytes)} | ${formatNumber(row.seconds)} |`,
+				`| ${row.name} | ${mib(row.idleRss)} | ${mib(row.peakRss)} | ${mib(growth(row))}${growthRange(memory.growths?.[row.name])} | ${formatRatio(growth(row) / memory.inputBytes)} | ${formatNumber(row.seconds)} |`,
 		),
 		'',
-		reference && ours
-			? `Send Webhook's own share: ${mib(growth(ours) - growth(reference))} above what n8n needs to hold and save any node's new items, measured with Edit Fields (${formatRatio((growth(ours) - growth(reference)) / memory.inputBytes)} the input).`
-			: '',
+		memory.shares?.length
+			? renderShares(memory.shares)
+			: reference && ours
+				? `Send Webhook's own share: ${mib(growth(ours) - growth(reference))} above what n8n needs to hold and save any node's new items, measured with Edit Fields (${formatRatio((growth(ours) - growth(reference)) / memory.inputBytes)} the input).`
+				: '',
 		'',
 	];
+}
+
+/** " (lowest–highest)" of a workflow's growths over the rounds, when kept. */
+function growthRange(growths: readonly number[] | undefined): string {
+	if (!growths || growths.length < 2) return '';
+	return ` (${formatNumber(Math.min(...growths) / 2 ** 20)}–${mib(Math.max(...growths))})`;
+}
+
+/** Send Webhook's share, round by round, and the median that decides the criterion. */
+function renderShares(shares: readonly number[]): string {
+	const sorted = [...shares].sort((a, b) => a - b);
+	return `Send Webhook's own share, above what n8n needs to hold and save any node's new items (Send Webhook's growth less Edit Fields' in the same round, ÷ the input): median ${formatRatio(median(shares))} of ${shares.length} rounds; by round ${shares.map(formatRatio).join(', ')}; lowest ${formatRatio(sorted[0]!)}, highest ${formatRatio(sorted.at(-1)!)}.`;
 }
 
 function renderForged(forged: ForgedResult, env: Environment): string[] {

@@ -48,6 +48,14 @@ export interface MemoryResult {
 	readonly inputBytes: number;
 	/** Runs per workflow; absent in results from before rounds were taken. */
 	readonly rounds?: number;
+	/**
+	 * Send Webhook's growth less Edit Fields' in the same round, ÷ the input,
+	 * one per round: pairing within a round cancels the machine's drift
+	 * between rounds. Absent in results from before it was kept.
+	 */
+	readonly shares?: readonly number[];
+	/** Each workflow's growth in bytes, round by round (absent in older results). */
+	readonly growths?: Readonly<Record<string, readonly number[]>>;
 	readonly rows: ReadonlyArray<{
 		readonly name: string;
 		readonly idleRss: number;
@@ -311,25 +319,30 @@ export async function benchMemory(options: {
 		'Edit Fields (Set) adding one field (new items, as any transform makes)',
 		'Send Webhook, batches of 200',
 	];
-	const runs = new Map<string, Array<MemoryResult['rows'][number]>>();
-	for (let round = 0; round < options.rounds; round++) {
-		for (const name of names) {
-			const run = await memoryRun(name, options);
-			runs.set(name, [...(runs.get(name) ?? []), run]);
-		}
-		options.onProgress?.(`memory: round ${round + 1}/${options.rounds} done`);
-	}
-	const growth = (row: MemoryResult['rows'][number]) => row.peakRss - row.idleRss;
+	const runs = await interleave(
+		names,
+		options.rounds,
+		async (name) => await memoryRun(name, options),
+		(round) => options.onProgress?.(`memory: round ${round + 1}/${options.rounds} done`),
+	);
+	const inputBytes = options.items * recordBytes();
 	const rows = names.map((name) => {
-		const sorted = [...(runs.get(name) ?? [])].sort((a, b) => growth(a) - growth(b));
+		const sorted = [...(runs.get(name) ?? [])].sort((a, b) => memoryGrowth(a) - memoryGrowth(b));
 		return sorted[Math.floor((sorted.length - 1) / 2)]!;
 	});
-	return {
-		items: options.items,
-		inputBytes: options.items * recordBytes(),
-		rounds: options.rounds,
-		rows,
-	};
+	const [, editFields, sendWebhook] = names.map((name) => runs.get(name) ?? []);
+	const shares = sendWebhook.map(
+		(run, round) => (memoryGrowth(run) - memoryGrowth(editFields[round]!)) / inputBytes,
+	);
+	const growths = Object.fromEntries(
+		names.map((name) => [name, (runs.get(name) ?? []).map(memoryGrowth)]),
+	);
+	return { items: options.items, inputBytes, rounds: options.rounds, rows, shares, growths };
+}
+
+/** How far a run's resident set rose above n8n's idle one. */
+export function memoryGrowth(row: MemoryResult['rows'][number]): number {
+	return row.peakRss - row.idleRss;
 }
 
 async function memoryRun(
