@@ -231,7 +231,6 @@ function renderFanOut(fanOut: FanOutResult): string[] {
 function renderMemory(memory: MemoryResult): string[] {
 	const reference = memory.rows.find((row) => row.name.startsWith('Edit Fields'));
 	const ours = memory.rows.find((row) => row.name.startsWith('Send Webhook'));
-	const growth = memoryGrowth;
 	return [
 		`### 4. Memory: ${formatNumber(memory.items)} items in batches of 200`,
 		'',
@@ -241,13 +240,13 @@ function renderMemory(memory: MemoryResult): string[] {
 		'|---|---:|---:|---:|---:|---:|',
 		...memory.rows.map(
 			(row) =>
-				`| ${row.name} | ${mib(row.idleRss)} | ${mib(row.peakRss)} | ${mib(growth(row))}${growthRange(memory.growths?.[row.name])} | ${formatRatio(growth(row) / memory.inputBytes)} | ${formatNumber(row.seconds)} |`,
+				`| ${row.name} | ${mib(row.idleRss)} | ${mib(row.peakRss)} | ${mib(memoryGrowth(row))}${growthRange(memory.growths?.[row.name])} | ${formatRatio(memoryGrowth(row) / memory.inputBytes)} | ${formatNumber(row.seconds)} |`,
 		),
 		'',
 		memory.shares?.length
 			? renderShares(memory.shares)
 			: reference && ours
-				? `Send Webhook's own share: ${mib(growth(ours) - growth(reference))} above what n8n needs to hold and save any node's new items, measured with Edit Fields (${formatRatio((growth(ours) - growth(reference)) / memory.inputBytes)} the input).`
+				? `Send Webhook's own share: ${mib(memoryGrowth(ours) - memoryGrowth(reference))} above what n8n needs to hold and save any node's new items, measured with Edit Fields (${formatRatio((memoryGrowth(ours) - memoryGrowth(reference)) / memory.inputBytes)} the input).`
 				: '',
 		'',
 	];
