@@ -26,7 +26,7 @@ import { join } from 'node:path';
 
 import { STANDARD_WEBHOOKS, sign } from '../core';
 import { ensureN8n, TARGETS } from '../e2e/harness/install';
-import { N8n, outputItems, sleep, type Execution } from '../e2e/harness/n8n';
+import { EVERY_EXECUTION_SAVED, N8n, outputItems, sleep, type Execution } from '../e2e/harness/n8n';
 import { buildAndPack, installPackage } from '../e2e/harness/package';
 import { postCall as post, type Answer, type Call } from '../e2e/harness/rawPost';
 import { startReceiver, type Receiver } from '../test/helpers/receiver';
@@ -154,11 +154,9 @@ const whsec = () => `whsec_${randomBytes(32).toString('base64')}`;
 const SECRET = whsec();
 const WRONG_SECRET = whsec();
 
-/** Both workflows keep every production execution's data: the checks read what ran. */
+/** Both workflows keep every production execution's data (the checks read what ran), and no more. */
 const SAVE_EVERY_RUN = {
-	executionOrder: 'v1',
-	saveDataSuccessExecution: 'all',
-	saveDataErrorExecution: 'all',
+	...EVERY_EXECUTION_SAVED,
 	saveManualExecutions: false,
 	saveExecutionProgress: false,
 };

@@ -383,6 +383,13 @@ export interface WorkflowJson {
 	readonly settings?: object;
 }
 
+/** Workflow settings that keep every execution's data, for a test to read what ran. */
+export const EVERY_EXECUTION_SAVED = {
+	executionOrder: 'v1',
+	saveDataSuccessExecution: 'all',
+	saveDataErrorExecution: 'all',
+} as const;
+
 /** The items a node put on one output in an execution's data. */
 export function outputItems(
 	execution: Execution,

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { N8n, sleep, type Execution } from './n8n';
+import { EVERY_EXECUTION_SAVED, N8n, sleep, type Execution } from './n8n';
 import type { QueueCluster } from './queue';
 
 /**
@@ -24,13 +24,6 @@ export interface Receiver {
 }
 
 type Answer = { readonly status: number; readonly body?: string };
-
-/** Workflow settings that keep every execution's data, for a test to read what ran. */
-export const EVERY_EXECUTION_SAVED = {
-	executionOrder: 'v1',
-	saveDataSuccessExecution: 'all',
-	saveDataErrorExecution: 'all',
-} as const;
 
 /** A node of a workflow to deploy; `extra` holds its settings, credentials, webhookId. */
 export function node(

@@ -27,16 +27,10 @@ import { join } from 'node:path';
 import { prepareExample } from '../harness/examples';
 import { ensureN8n, TARGETS } from '../harness/install';
 import { log } from '../harness/log';
-import { outputItems, sleep, type Execution } from '../harness/n8n';
+import { EVERY_EXECUTION_SAVED, outputItems, sleep, type Execution } from '../harness/n8n';
 import { buildAndPack, installPackage, REPO_ROOT } from '../harness/package';
 import { startQueueCluster, type QueueCluster } from '../harness/queue';
-import {
-	deliveredRecords,
-	deploySender,
-	EVERY_EXECUTION_SAVED,
-	executionWhen,
-	sendRecords,
-} from '../harness/queueSender';
+import { deliveredRecords, deploySender, executionWhen, sendRecords } from '../harness/queueSender';
 import { finalStatus, SenderLoad, type SentCall } from '../harness/senderLoad';
 import { startReceiver, type Receiver } from '../../test/helpers/receiver';
 

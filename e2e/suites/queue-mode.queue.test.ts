@@ -47,13 +47,12 @@ import {
 } from '../harness/dataTables';
 import { prepareExample, webhookPaths } from '../harness/examples';
 import { ensureN8n, TARGETS } from '../harness/install';
-import { N8n, outputItems, sleep, type Execution } from '../harness/n8n';
+import { EVERY_EXECUTION_SAVED, N8n, outputItems, sleep, type Execution } from '../harness/n8n';
 import { buildAndPack, installPackage } from '../harness/package';
 import { startQueueCluster, type QueueCluster } from '../harness/queue';
 import {
 	deliveredRecords,
 	deploySender,
-	EVERY_EXECUTION_SAVED,
 	executionWhen,
 	node,
 	sendRecords,

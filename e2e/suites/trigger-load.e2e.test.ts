@@ -31,7 +31,7 @@ import Stripe from 'stripe';
 
 import { ensureN8n, TARGETS, type TargetName } from '../harness/install';
 import { log } from '../harness/log';
-import { N8n, outputItems, sleep, type Execution } from '../harness/n8n';
+import { EVERY_EXECUTION_SAVED, N8n, outputItems, sleep, type Execution } from '../harness/n8n';
 import { buildAndPack, installPackage } from '../harness/package';
 import { postCall, type Answer, type Call } from '../harness/rawPost';
 import { sequence, startReceiver } from '../../test/helpers/receiver';
@@ -115,9 +115,7 @@ async function deployTrigger(path: string, parameters: Record<string, unknown>):
 			connections: {},
 			// Explicit, so the count does not depend on the instance's defaults.
 			settings: {
-				executionOrder: 'v1',
-				saveDataSuccessExecution: 'all',
-				saveDataErrorExecution: 'all',
+				...EVERY_EXECUTION_SAVED,
 				saveManualExecutions: false,
 				saveExecutionProgress: false,
 			},
@@ -506,11 +504,7 @@ async function deployOnce(
 				},
 			],
 			connections: { [TRIGGER]: { main: [[{ node: 'Downstream', type: 'main', index: 0 }]] } },
-			settings: {
-				executionOrder: 'v1',
-				saveDataSuccessExecution: 'all',
-				saveDataErrorExecution: 'all',
-			},
+			settings: EVERY_EXECUTION_SAVED,
 		},
 		[path],
 	);
